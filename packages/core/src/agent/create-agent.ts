@@ -1,0 +1,87 @@
+import { Container, type ContainerModule } from 'inversify';
+import type { Subscription } from 'rxjs';
+import { TOKENS, SERVICES } from '../tokens.js';
+import { DEFAULT_AGENT_CONFIG, type AgentConfig } from './agent-config.js';
+import type { Backend } from './backend.js';
+import type { Lifecycle } from './lifecycle.js';
+import { serveSession } from './session-pipeline.js';
+import { silentLogger } from './stream-logger.js';
+import { bindBuiltinCommands } from './builtin-registration.js';
+import { FreezeState } from '../services/freeze-state.js';
+import { CommandRegistry } from '../dispatch/command-registry.js';
+import { Dispatcher } from '../dispatch/dispatcher.js';
+import type { Logger } from '../ports/logger.port.js';
+import type { Transport } from '../ports/transport.port.js';
+
+export interface CreateAgentOptions {
+  /** How hosts reach the agent (unix socket, virtio-serial, ...). */
+  readonly transport: Transport;
+  /** The OS backend implementing the ports (linux, windows, mock). */
+  readonly backend: Backend;
+  /** Extra ContainerModules binding more TOKENS.Command (vendor commands). */
+  readonly plugins?: readonly ContainerModule[];
+  readonly config?: Partial<AgentConfig>;
+  readonly logger?: Logger;
+}
+
+export interface Agent {
+  readonly container: Container;
+  readonly config: AgentConfig;
+  /** Load state, run lifecycle start hooks, then accept sessions. */
+  start(): Promise<void>;
+  /** Stop accepting, end sessions, run lifecycle stop hooks (thaw if frozen, ...). */
+  stop(): Promise<void>;
+}
+
+/**
+ * The embedding entry point: compose a transport, a backend and plugins into
+ * a running agent. Everything is wired through one inversify container, so a
+ * plugin's command is registered, filtered and validated exactly like a
+ * built-in one.
+ */
+export function createAgent(options: CreateAgentOptions): Agent {
+  const config: AgentConfig = { ...DEFAULT_AGENT_CONFIG, ...options.config };
+  const logger = options.logger ?? silentLogger;
+  const container = new Container({ defaultScope: 'Singleton' });
+
+  container.bind(TOKENS.AgentConfig).toConstantValue(config);
+  container.bind(TOKENS.Logger).toConstantValue(logger);
+  container.bind(SERVICES.FreezeState).toConstantValue(new FreezeState());
+  container.load(options.backend.module);
+  container.bind(SERVICES.UnsupportedCommands).toConstantValue(new Set(options.backend.unsupportedCommands ?? []));
+  bindBuiltinCommands(container);
+  for (const plugin of options.plugins ?? []) container.load(plugin);
+  container.bind(SERVICES.CommandRegistry).to(CommandRegistry);
+  container.bind(SERVICES.CommandCatalog).toConstantValue(() => container.get<CommandRegistry>(SERVICES.CommandRegistry));
+  container.bind(SERVICES.Dispatcher).to(Dispatcher);
+
+  let sessions: Subscription | undefined;
+  const live = new Set<Subscription>();
+  const lifecycles = (): Lifecycle[] =>
+    container.isBound(SERVICES.Lifecycle) ? container.getAll<Lifecycle>(SERVICES.Lifecycle) : [];
+
+  return {
+    container,
+    config,
+    async start() {
+      if (sessions) throw new Error('agent already started');
+      for (const service of lifecycles()) await service.start?.();
+      const dispatcher = container.get<Dispatcher>(SERVICES.Dispatcher);
+      logger.log('info', `listening on ${options.transport.description}`);
+      sessions = options.transport.sessions().subscribe({
+        next: (session) => {
+          const sub = serveSession(session, dispatcher, logger);
+          live.add(sub);
+          sub.add(() => live.delete(sub));
+        },
+        error: (e: unknown) => logger.log('error', `transport failed: ${e instanceof Error ? e.message : String(e)}`),
+      });
+    },
+    async stop() {
+      sessions?.unsubscribe();
+      sessions = undefined;
+      for (const sub of [...live]) sub.unsubscribe();
+      for (const service of lifecycles().reverse()) await service.stop?.();
+    },
+  };
+}

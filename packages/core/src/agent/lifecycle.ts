@@ -1,0 +1,9 @@
+/**
+ * A service with work to do when the agent starts or stops (load persisted
+ * state, thaw on exit, kill exec children). Multi-bound to SERVICES.Lifecycle;
+ * started in binding order, stopped in reverse.
+ */
+export interface Lifecycle {
+  start?(): Promise<void>;
+  stop?(): Promise<void>;
+}

@@ -1,0 +1,67 @@
+import { inject, injectable, multiInject } from 'inversify';
+import { TOKENS, SERVICES } from '../tokens.js';
+import type { AgentConfig } from '../agent/agent-config.js';
+import type { FreezeState } from '../services/freeze-state.js';
+import type { Command } from './command.js';
+import { SCHEMA_COMMAND_ORDER } from '../schema/command-order.js';
+
+const SCHEMA_RANK = new Map<string, number>(SCHEMA_COMMAND_ORDER.map((name, i) => [name, i]));
+
+export interface CommandEntry {
+  readonly command: Command;
+  readonly name: string;
+  readonly successResponse: boolean;
+}
+
+/**
+ * Every registered command (built-in and plugin alike, collected from
+ * TOKENS.Command) and whether it is enabled right now (spec §4.1).
+ *
+ * While frozen only freeze-safe commands are enabled, and the allow list
+ * does not apply (as in qemu-ga, so a host can always thaw). Deliberate
+ * deviation: the block list still applies while frozen; qemu-ga re-enables
+ * blocked freeze-safe commands then (§7.2).
+ */
+@injectable()
+export class CommandRegistry {
+  private readonly byName = new Map<string, CommandEntry>();
+  private readonly ordered: CommandEntry[] = [];
+  private readonly allow: ReadonlySet<string>;
+  private readonly block: ReadonlySet<string>;
+
+  constructor(
+    @multiInject(TOKENS.Command) commands: Command[],
+    @inject(TOKENS.AgentConfig) config: AgentConfig,
+    @inject(SERVICES.FreezeState) private readonly freeze: FreezeState,
+    @inject(SERVICES.UnsupportedCommands) unsupported: ReadonlySet<string>,
+  ) {
+    for (const command of commands) {
+      const name = command.spec.name;
+      if (unsupported.has(name)) continue;
+      if (this.byName.has(name)) throw new Error(`command ${name} is registered twice`);
+      const entry = { command, name, successResponse: command.spec.successResponse !== false };
+      this.byName.set(name, entry);
+      this.ordered.push(entry);
+    }
+    // Built-ins in schema order whatever their binding order; plugins after them, as bound.
+    const rank = (name: string): number => SCHEMA_RANK.get(name) ?? SCHEMA_COMMAND_ORDER.length;
+    this.ordered.sort((a, b) => rank(a.name) - rank(b.name));
+    this.allow = new Set(config.allowRpcs);
+    this.block = new Set(config.blockRpcs);
+  }
+
+  get(name: string): CommandEntry | undefined {
+    return this.byName.get(name);
+  }
+
+  /** Registration order (schema order for built-ins, then plugins). */
+  list(): readonly CommandEntry[] {
+    return this.ordered;
+  }
+
+  isEnabled(entry: CommandEntry): boolean {
+    if (this.block.has(entry.name)) return false;
+    if (this.freeze.frozen) return entry.command.spec.allowedWhileFrozen === true;
+    return this.allow.size === 0 || this.allow.has(entry.name);
+  }
+}

@@ -1,0 +1,84 @@
+import { inject, injectable } from 'inversify';
+import { SERVICES } from '../tokens.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../protocol/json-value.js';
+import { QgaError } from '../protocol/qga-error.js';
+import { qdictOrder } from '../protocol/qdict-order.js';
+import type { Inbound } from '../protocol/inbound.js';
+import { validateArgs } from './arg-validator.js';
+import type { CommandRegistry, CommandEntry } from './command-registry.js';
+import type { CommandContext } from './command.js';
+import { errorReply, type Reply } from './reply.js';
+
+/**
+ * Runs one decoded request through the checks of spec §1.2, in qemu-ga's
+ * order, and produces its reply (or null: success of a success-response:false
+ * command). Returns synchronously when the command does, so the common case
+ * costs no promise.
+ */
+@injectable()
+export class Dispatcher {
+  constructor(@inject(SERVICES.CommandRegistry) private readonly registry: CommandRegistry) {}
+
+  dispatch(inbound: Inbound, sessionId: number): Reply | null | Promise<Reply | null> {
+    if (inbound.kind === 'error') return errorReply('GenericError', inbound.desc);
+    const request = inbound.value;
+    if (!isJsonObject(request)) return errorReply('GenericError', 'QMP input must be a JSON object');
+    const id = Object.prototype.hasOwnProperty.call(request, 'id') ? request.id : undefined;
+    try {
+      const entry = this.checkEnvelope(request);
+      const args = validateArgs(entry.command.spec.args, request.arguments as JsonObject | undefined);
+      let delimited = false;
+      const ctx: CommandContext = {
+        sessionId,
+        delimitReply: () => {
+          delimited = true;
+        },
+      };
+      const result = entry.command.run(args, ctx);
+      if (result instanceof Promise) {
+        return result.then(
+          (value) => this.success(entry, value, id, delimited),
+          (e: unknown) => failure(e, id),
+        );
+      }
+      return this.success(entry, result, id, delimited);
+    } catch (e) {
+      return failure(e, id);
+    }
+  }
+
+  private checkEnvelope(request: JsonObject): CommandEntry {
+    for (const key of qdictOrder(Object.keys(request))) {
+      const value = request[key];
+      if (key === 'execute') {
+        if (typeof value !== 'string') throw new QgaError("QMP input member 'execute' must be a string");
+      } else if (key === 'arguments') {
+        if (!isJsonObject(value)) throw new QgaError("QMP input member 'arguments' must be an object");
+      } else if (key !== 'id') {
+        throw new QgaError(`QMP input member '${key}' is unexpected`);
+      }
+    }
+    const name = request.execute;
+    if (name === undefined) throw new QgaError("QMP input lacks member 'execute'");
+    const entry = this.registry.get(name as string);
+    if (!entry) throw new QgaError(`The command ${name as string} has not been found`, 'CommandNotFound');
+    if (!this.registry.isEnabled(entry)) {
+      throw new QgaError(`Command ${entry.name} has been disabled: the command is not allowed`, 'CommandNotFound');
+    }
+    return entry;
+  }
+
+  private success(entry: CommandEntry, value: unknown, id: JsonValue | undefined, delimited: boolean): Reply | null {
+    if (!entry.successResponse) return null;
+    const body: { return: unknown; id?: JsonValue } = { return: value === undefined ? {} : value };
+    if (id !== undefined) body.id = id;
+    return { body, delimited };
+  }
+}
+
+function failure(e: unknown, id: JsonValue | undefined): Reply {
+  if (e instanceof QgaError) return errorReply(e.errorClass, e.desc, id);
+  // A bug in a command must not take the agent down: report it like qemu-ga reports failures.
+  const desc = e instanceof Error ? e.message : String(e);
+  return errorReply('GenericError', desc, id);
+}

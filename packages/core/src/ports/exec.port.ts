@@ -1,0 +1,38 @@
+import type { Observable } from 'rxjs';
+import type { GuestExecCaptureOutputMode } from '../schema/guest-types.js';
+
+export interface SpawnRequest {
+  /** Program, looked up in PATH (the `env` PATH when `env` is given). */
+  readonly path: string;
+  readonly args: readonly string[];
+  /** When given, replaces the whole environment (`NAME=value` entries). */
+  readonly env?: readonly string[];
+  /** Bytes for stdin; without it stdin is /dev/null. */
+  readonly input?: Buffer;
+  /** `merged` sends stderr into the stdout stream. */
+  readonly capture: GuestExecCaptureOutputMode;
+}
+
+export interface ExitStatus {
+  /** Set on a normal exit. */
+  readonly exitcode?: number;
+  /** Set when the process was killed by a signal (signal number). */
+  readonly signal?: number;
+}
+
+export interface SpawnedProcess {
+  readonly pid: number;
+  /** Present when stdout is captured (also for `merged`); completes at EOF. */
+  readonly stdout?: Observable<Uint8Array>;
+  /** Present when stderr is captured separately; completes at EOF. */
+  readonly stderr?: Observable<Uint8Array>;
+  /** Resolves when the process has been reaped. */
+  readonly exit: Promise<ExitStatus>;
+  /** Send a signal (used for expiry and agent shutdown). */
+  kill(signal?: NodeJS.Signals | number): void;
+}
+
+export interface ExecPort {
+  /** Start a process. Rejects (with an errno `code`) when it cannot be started. */
+  spawn(req: SpawnRequest): Promise<SpawnedProcess>;
+}

@@ -1,0 +1,22 @@
+import type { Observable } from 'rxjs';
+
+/** One conversation with a host: a client connection, or a serial port's lifetime. */
+export interface TransportSession {
+  readonly id: number;
+  /** Bytes from the host; completes when the host side goes away for good. */
+  readonly input$: Observable<Uint8Array>;
+  /**
+   * Send bytes. A returned promise resolves once the bytes were handed to the
+   * OS; the agent waits for it before writing more (backpressure).
+   */
+  write(bytes: Uint8Array): void | Promise<void>;
+  /** Drop the connection (no-op for devices that cannot be closed). */
+  close(): void;
+}
+
+/** How hosts reach the agent: subscribing starts listening, unsubscribing stops. */
+export interface Transport {
+  /** For logs, e.g. `unix-listen:/run/qga.sock`. */
+  readonly description: string;
+  sessions(): Observable<TransportSession>;
+}

@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../ports/logger.port.js';
+import { INT64_MAX, INT64_MIN } from '../protocol/json-value.js';
+import { QgaError } from '../protocol/qga-error.js';
+import { parseKeyFile } from '../util/key-file.js';
+import { errorCode, errorText } from '../util/strerror.js';
+import { SerialQueue } from '../util/serial-queue.js';
+import type { StateStore } from './state-store.js';
+
+const DEFAULT_FD_COUNTER = 1000n;
+
+/**
+ * qemu-ga's persistent state (spec §4.7): `<dir>/qga.state`, a GKeyFile
+ * `[global]\nfd_counter=N\n` rewritten atomically (temp file, fsync, rename)
+ * after every handle allocation, and the `<dir>/qga.state.isfrozen` marker.
+ */
+export class FileStateStore implements StateStore {
+  readonly statePath: string;
+  readonly markerPath: string;
+  private counter = DEFAULT_FD_COUNTER;
+  private frozenAtStart = false;
+  private readonly writes = new SerialQueue();
+
+  constructor(
+    readonly dir: string,
+    private readonly logger?: Logger,
+  ) {
+    this.statePath = join(dir, 'qga.state');
+    this.markerPath = join(dir, 'qga.state.isfrozen');
+  }
+
+  get startedFrozen(): boolean {
+    return this.frozenAtStart;
+  }
+
+  async load(): Promise<void> {
+    try {
+      await stat(this.markerPath);
+      this.frozenAtStart = true;
+    } catch (e) {
+      if (errorCode(e) !== 'ENOENT') {
+        // As qemu-ga: an unreadable marker means "assume frozen".
+        this.logger?.log('error', `unable to access state file at path ${this.markerPath}: ${errorText(e)}`);
+        this.frozenAtStart = true;
+      }
+    }
+
+    let text: string;
+    try {
+      text = await readFile(this.statePath, 'utf8');
+    } catch (e) {
+      if (errorCode(e) !== 'ENOENT') throw loadError(e);
+      this.counter = DEFAULT_FD_COUNTER;
+      // Created now so a bad state directory is reported at startup; never while frozen.
+      if (!this.frozenAtStart) {
+        try {
+          await this.write(this.counter);
+        } catch (err) {
+          this.logger?.log('error', `unable to create state file at path ${this.statePath}`);
+          throw loadError(err);
+        }
+      }
+      return;
+    }
+    try {
+      const raw = parseKeyFile(text).get('global')?.get('fd_counter');
+      this.counter = raw === undefined ? DEFAULT_FD_COUNTER : parseInt64(raw) ?? DEFAULT_FD_COUNTER;
+    } catch (e) {
+      this.logger?.log('error', `unable to parse state file at path ${this.statePath}: ${errorText(e)}`);
+      throw loadError(e);
+    }
+  }
+
+  nextHandle(): Promise<bigint> {
+    return this.writes.run(async () => {
+      const handle = this.counter;
+      // qemu-ga aborts here; an error reply is kinder and just as safe.
+      if (handle >= INT64_MAX - 1n) throw new QgaError('file handle counter exhausted');
+      // Consumed even if the write fails, as in qemu-ga: a handle is never reused.
+      this.counter = handle + 1n;
+      try {
+        await this.write(this.counter);
+      } catch (e) {
+        this.logger?.log('error', `failed to write persistent state to ${this.statePath}: ${errorText(e)}`);
+        throw new QgaError('failed to commit persistent state to disk');
+      }
+      return handle;
+    });
+  }
+
+  async setFrozenMarker(frozen: boolean): Promise<void> {
+    if (frozen) {
+      const fh = await open(this.markerPath, 'a', 0o600);
+      await fh.close();
+      await chmod(this.markerPath, 0o600);
+    } else {
+      try {
+        await unlink(this.markerPath);
+      } catch (e) {
+        if (errorCode(e) !== 'ENOENT') throw e;
+      }
+    }
+  }
+
+  private async write(counter: bigint): Promise<void> {
+    const tmp = `${this.statePath}.${randomBytes(4).toString('hex')}`;
+    const fh = await open(tmp, 'wx', 0o666);
+    try {
+      await fh.writeFile(`[global]\nfd_counter=${counter}\n`);
+      await fh.sync();
+    } catch (e) {
+      await fh.close().catch(() => undefined);
+      await unlink(tmp).catch(() => undefined);
+      throw e;
+    }
+    await fh.close();
+    try {
+      await rename(tmp, this.statePath);
+    } catch (e) {
+      await unlink(tmp).catch(() => undefined);
+      throw e;
+    }
+  }
+}
+
+function loadError(cause: unknown): Error {
+  return new Error('failed to load persistent state', { cause });
+}
+
+/** A GKeyFile integer64; undefined when it is not one (qemu-ga would read 0, we keep the default). */
+function parseInt64(raw: string): bigint | undefined {
+  const s = raw.trim();
+  if (!/^-?\d+$/.test(s)) return undefined;
+  const v = BigInt(s);
+  return v < INT64_MIN || v > INT64_MAX ? undefined : v;
+}

@@ -1,0 +1,3 @@
+// Test helpers for embedders and host-tool authors: "@qga/core/testing".
+export type { MemoryClient } from './memory-transport.js';
+export { MemoryTransport } from './memory-transport.js';

@@ -1,0 +1,60 @@
+import { QgaError } from '../protocol/qga-error.js';
+
+/** Anything outside qemu-ga's accepted set (`util/base64.c`): A–Z a–z 0–9 + / = and newline. */
+const INVALID = /[^A-Za-z0-9+/=\n]/;
+const PADDED_QUAD_TAIL = /^(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)$/;
+
+/**
+ * Decode base64 exactly as qemu-ga does (strict character check, then
+ * GLib's lenient decoder: newlines skipped, an incomplete final quantum
+ * dropped, `=` anywhere only trims the quad it ends). Canonical input — the
+ * only kind real hosts send — goes through Buffer.from in native code; the
+ * JS loop runs only for odd padding.
+ */
+export function decodeBase64(text: string): Buffer {
+  if (INVALID.test(text)) throw new QgaError('Base64 data contains invalid characters');
+  const s = text.includes('\n') ? text.replaceAll('\n', '') : text;
+  const full = s.length - (s.length % 4);
+  const eq = s.indexOf('=');
+  if (eq === -1 || eq >= full) {
+    // No padding inside the complete quads: GLib and Node agree on them.
+    return Buffer.from(full === s.length ? s : s.slice(0, full), 'base64');
+  }
+  if (eq >= full - 2 && PADDED_QUAD_TAIL.test(s.slice(full - 4, full))) {
+    return Buffer.from(s.slice(0, full), 'base64');
+  }
+  return decodeBase64Glib(s);
+}
+
+const RANK = (() => {
+  const table = new Int16Array(128).fill(-1);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  for (let i = 0; i < alphabet.length; i++) table[alphabet.charCodeAt(i)] = i;
+  table[0x3d] = 0; // '=' counts as a zero digit and marks the quad
+  return table;
+})();
+
+/** GLib's g_base64_decode algorithm, for input already checked for invalid characters. */
+export function decodeBase64Glib(s: string): Buffer {
+  const out = Buffer.allocUnsafe(Math.floor((s.length * 3) / 4) + 3);
+  let n = 0;
+  let v = 0;
+  let i = 0;
+  let last0 = 0;
+  let last1 = 0;
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    const rank = c < 128 ? RANK[c]! : -1;
+    if (rank < 0) continue;
+    last1 = last0;
+    last0 = c;
+    v = ((v << 6) | rank) >>> 0;
+    if (++i === 4) {
+      out[n++] = (v >>> 16) & 0xff;
+      if (last1 !== 0x3d) out[n++] = (v >>> 8) & 0xff;
+      if (last0 !== 0x3d) out[n++] = v & 0xff;
+      i = 0;
+    }
+  }
+  return out.subarray(0, n);
+}

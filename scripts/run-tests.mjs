@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// Runs every compiled test file with tap and ends with the line CI reads:
+// "N passed, N failed, N skipped". Counts the direct children of each test
+// file (subtests and top-level assertions); a file that fails without a
+// failing child (crash, timeout) counts as one failure.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const testDirs = [
+  ...readdirSync(join(root, 'packages')).map((p) => join('packages', p, 'dist', 'test')),
+  join('test', 'dist'),
+  join('examples', 'dist', 'test'),
+];
+
+/** Compiled test files (`*.test.js`) under `dir`, skipping fixtures. */
+function testFiles(dir) {
+  if (!existsSync(join(root, dir))) return [];
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'fixtures' ? [] : testFiles(p);
+    return e.name.endsWith('.test.js') ? [p] : [];
+  });
+}
+const targets = (args.length > 0 ? args : testDirs).flatMap((p) => (p.endsWith('.js') ? [p] : testFiles(p)));
+
+const tap = spawn(
+  process.execPath,
+  [join(root, 'node_modules', 'tap', 'dist', 'esm', 'run.mjs'), '--reporter=tap', '-j', process.env.QGA_TEST_JOBS ?? '2', ...targets],
+  { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+);
+
+let passed = 0, failed = 0, skipped = 0, fileFailures = 0, buffered = '';
+const failures = [];
+function onLine(line) {
+  const child = /^ {4}(not ok|ok) \d+ - (.*)$/.exec(line);
+  if (child) {
+    if (child[1] === 'not ok') { failed++; fileFailures++; failures.push(child[2]); }
+    else if (/# (SKIP|TODO)/.test(child[2])) skipped++;
+    else passed++;
+    return;
+  }
+  const file = /^(not ok|ok) \d+ - (\S+)/.exec(line);
+  if (file) {
+    // A file that failed (crash, timeout, bad exit) without a failing child still counts once.
+    if (file[1] === 'not ok' && fileFailures === 0) { failed++; failures.push(file[2]); }
+    fileFailures = 0;
+  }
+}
+tap.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  buffered += chunk.toString('utf8');
+  const lines = buffered.split('\n');
+  buffered = lines.pop() ?? '';
+  lines.forEach(onLine);
+});
+tap.on('close', (code) => {
+  if (buffered) onLine(buffered);
+  if (failures.length) console.log(`\nfailed: ${failures.join('\n        ')}`);
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+  process.exit(failed > 0 ? 1 : code ?? 1);
+});
