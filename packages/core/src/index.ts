@@ -25,6 +25,7 @@ export type { Lifecycle } from './agent/lifecycle.js';
 export type { CommandEntry } from './dispatch/command-registry.js';
 export type { Reply } from './dispatch/reply.js';
 export type { BuiltinCommand } from './commands/builtin-commands.js';
+export type { Inbound } from './protocol/inbound.js';
 export type { MemoryStateStoreOptions } from './services/memory-state-store.js';
 
 export { INT64_MIN, INT64_MAX, UINT64_MAX, isJsonObject, newJsonObject } from './protocol/json-value.js';
@@ -57,3 +58,13 @@ export { decodeBase64 } from './util/base64.js';
 export { checkSettableTime } from './commands/time-commands.js';
 export { FILE_READ_COUNT_DEFAULT, FILE_READ_COUNT_MAX } from './commands/file-commands.js';
 export { CAPTURE_OUTPUT_MODES } from './commands/exec-commands.js';
+export { JsonStreamDecoder, decodeJsonStream } from './protocol/json-stream-decoder.js';
+export { encodeJson, encodeReply } from './protocol/json-encoder.js';
+export {
+  MAX_TOKEN_SIZE,
+  MAX_TOKEN_COUNT,
+  MAX_NESTING,
+  TOKEN_SIZE_LIMIT_DESC,
+  TOKEN_COUNT_LIMIT_DESC,
+  NESTING_LIMIT_DESC,
+} from './protocol/json-limits.js';

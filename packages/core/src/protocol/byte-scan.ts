@@ -21,21 +21,22 @@ export function wordViewOf(chunk: Buffer): WordView {
 }
 
 /** Below this many bytes a plain loop beats setting up the word scan. */
-const SHORT = 48;
+export const WORD_SCAN_MIN = 48;
 
 /**
  * Index of the first byte in `chunk[from, to)` that is a control character
  * (< 0x20) or, if `highIsSpecial`, >= 0x80, else >= 0xFE; `to` if none.
+ * `view` (the chunk's word view) is needed only from WORD_SCAN_MIN bytes on.
  */
 export function findSpecialByte(
   chunk: Buffer,
-  view: WordView,
+  view: WordView | null,
   from: number,
   to: number,
   highIsSpecial: boolean,
 ): number {
   const high = highIsSpecial ? 0x80 : 0xfe;
-  if (to - from < SHORT) return scanBytes(chunk, from, to, high);
+  if (view === null || to - from < WORD_SCAN_MIN) return scanBytes(chunk, from, to, high);
   // Bytes before the first whole word.
   const w0 = Math.max(0, Math.ceil((from - view.first) / 4));
   const head = view.first + w0 * 4;
@@ -93,7 +94,7 @@ function scanWordsUtf8(words: Int32Array, w: number, end: number): number {
  * string after writing it, instead of testing it with a slower RegExp first.
  */
 export function findUnprintableByte(buf: Buffer, from: number, to: number): number {
-  if (to - from >= SHORT) {
+  if (to - from >= WORD_SCAN_MIN) {
     const view = wordViewOf(buf);
     const w0 = Math.max(0, Math.ceil((from - view.first) / 4));
     const head = view.first + w0 * 4;

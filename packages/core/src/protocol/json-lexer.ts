@@ -1,4 +1,4 @@
-import { findSpecialByte, wordViewOf, type WordView } from './byte-scan.js';
+import { findSpecialByte, WORD_SCAN_MIN, wordViewOf, type WordView } from './byte-scan.js';
 import { MAX_TOKEN_SIZE } from './json-limits.js';
 import {
   COLON_TOKEN,
@@ -53,7 +53,9 @@ const EXP_SIGN = 12; // after the exponent sign: a digit must follow
 const EXP_DIGITS = 13;
 const KEYWORD = 14;
 
-/** Bytes a token may still take before it is one byte over the limit. */
+const EMPTY = Buffer.alloc(0);
+
+/** A token is oversized when it reaches this many bytes. */
 const LIMIT = MAX_TOKEN_SIZE + 1;
 
 function isDigit(c: number): boolean {
@@ -79,7 +81,7 @@ export class JsonLexer {
   private plain = true;
 
   // Per-chunk state, valid during feed().
-  private chunk: Buffer = Buffer.alloc(0);
+  private chunk: Buffer = EMPTY;
   private tokStart = 0;
   private view: WordView | null = null;
   private nextDq = -1;
@@ -120,7 +122,7 @@ export class JsonLexer {
     if (this.state >= DQ && !this.dropped && this.tokStart < n) {
       this.parts.push(chunk.subarray(this.tokStart, n));
     }
-    this.chunk = Buffer.alloc(0);
+    this.chunk = EMPTY; // do not pin the caller's chunk between calls
     this.view = null;
   }
 
@@ -178,7 +180,7 @@ export class JsonLexer {
   private beginAt(i: number): void {
     this.tokStart = i;
     this.tokLen = 0;
-    this.parts = [];
+    if (this.parts.length > 0) this.parts = [];
     this.dropped = !this.keepText;
     this.plain = true;
   }
@@ -211,8 +213,9 @@ export class JsonLexer {
     const stop = this.dropped ? n : Math.min(n, i + (LIMIT - this.tokLen));
     let end = Math.min(this.findQuote(quote, i), this.findBackslash(i), stop);
     if (end > i) {
-      if (this.view === null) this.view = wordViewOf(chunk);
-      end = findSpecialByte(chunk, this.view, i, end, this.plain);
+      // The word view of the chunk is built once, and only if a long run needs it.
+      const view = end - i >= WORD_SCAN_MIN ? (this.view ??= wordViewOf(chunk)) : null;
+      end = findSpecialByte(chunk, view, i, end, this.plain);
       this.tokLen += end - i;
     }
     if (end === stop) {
@@ -322,7 +325,10 @@ export class JsonLexer {
 
   /** A number or keyword ended because byte i cannot continue it; byte i is lexed next. */
   private finishLookahead(i: number, type: TokenType): number {
-    const text = this.dropped ? '' : latin1Of(this.takeParts(i));
+    let text = '';
+    if (!this.dropped) {
+      text = this.parts.length === 0 ? this.chunk.toString('latin1', this.tokStart, i) : latin1Of(this.takeParts(i));
+    }
     this.state = START;
     this.sink.token(new JsonToken(type, this.tokLen, text, null, false));
     return i;
@@ -343,7 +349,6 @@ export class JsonLexer {
       // slices; the parser builds the string once, without an intermediate join when plain.
       token = new JsonToken(TokenType.STRING, len, null, this.takeParts(end), this.plain);
     }
-    this.parts = [];
     this.sink.token(token);
   }
 
@@ -371,5 +376,5 @@ function indexOrEnd(chunk: Buffer, byte: number, from: number): number {
 }
 
 function latin1Of(parts: readonly Buffer[]): string {
-  return parts.length === 1 ? parts[0]!.toString('latin1') : Buffer.concat(parts).toString('latin1');
+  return Buffer.concat(parts).toString('latin1');
 }

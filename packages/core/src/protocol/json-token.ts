@@ -23,9 +23,9 @@ export class JsonToken {
     /** Bytes of token text, quotes included: what counts towards the 64 MiB message limit. */
     readonly length: number,
     /**
-     * Numbers and keywords: their ASCII text. Strings that lie within one chunk
-     * and are "plain" (no backslash, no byte >= 0x80): their content, ready to use.
-     * Otherwise null.
+     * Numbers and keywords: their ASCII text ('' when lexed without text while
+     * discarding). Strings that lie within one chunk and are "plain" (no backslash,
+     * no byte >= 0x80): their content, ready to use. Otherwise null.
      */
     readonly text: string | null,
     /**
