@@ -171,13 +171,13 @@ t.test('guest-exec and guest-exec-status on scripted programs', async (t) => {
     throw new Error('never exited');
   };
   const echo = await a.call('guest-exec', { path: 'echo', arg: ['-n', '" test_str "'], 'capture-output': true });
-  t.same(await poll(echo.return.pid), { exitcode: 0, 'out-data': b64('" test_str "'), exited: true });
+  t.same(await poll(echo.return.pid), { exitcode: 0, 'out-data': b64('" test_str "'), exited: true, 'out-truncated': false });
   const sep = await a.call('guest-exec', { path: 'loop', 'capture-output': 'separated' });
-  t.same(await poll(sep.return.pid), { exitcode: 0, 'err-data': b64('stderr\nstderr\n'), 'out-data': b64('stdout\nstdout\n'), exited: true });
+  t.same(await poll(sep.return.pid), { exitcode: 0, 'err-data': b64('stderr\nstderr\n'), 'out-data': b64('stdout\nstdout\n'), exited: true, 'out-truncated': false, 'err-truncated': false });
   const merged = await a.call('guest-exec', { path: 'loop', 'capture-output': 'merged' });
-  t.same(await poll(merged.return.pid), { exitcode: 0, 'out-data': b64('stdout\nstderr\nstdout\nstderr\n'), exited: true });
+  t.same(await poll(merged.return.pid), { exitcode: 0, 'out-data': b64('stdout\nstderr\nstdout\nstderr\n'), exited: true, 'out-truncated': false });
   const cat = await a.call('guest-exec', { path: 'cat', 'input-data': b64('via stdin'), 'capture-output': 'stdout' });
-  t.same(await poll(cat.return.pid), { exitcode: 0, 'out-data': b64('via stdin'), exited: true });
+  t.same(await poll(cat.return.pid), { exitcode: 0, 'out-data': b64('via stdin'), exited: true, 'out-truncated': false });
   t.same(await a.call('guest-exec-status', { pid: cat.return.pid }), {
     error: { class: 'GenericError', desc: `PID ${cat.return.pid} does not exist` },
   });

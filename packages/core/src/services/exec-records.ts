@@ -139,11 +139,11 @@ export class ExecRecords {
     else if (record.exit?.signal !== undefined) status.signal = record.exit.signal;
     if (record.out !== undefined && record.out.length > 0) {
       status['out-data'] = record.out.data().toString('base64');
-      if (record.out.truncated) status['out-truncated'] = true;
+      status['out-truncated'] = record.out.truncated;
     }
     if (record.err !== undefined && record.err.length > 0) {
       status['err-data'] = record.err.data().toString('base64');
-      if (record.err.truncated) status['err-truncated'] = true;
+      status['err-truncated'] = record.err.truncated;
     }
     return status;
   }
