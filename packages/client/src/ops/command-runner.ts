@@ -1,0 +1,12 @@
+import type { JsonObject, JsonValue } from '../json/json-value.js';
+
+/** Per-call options of QgaClient.execute. */
+export interface CallOptions {
+  /** Reply deadline for this call; the client's default when omitted. */
+  readonly timeoutMs?: number;
+}
+
+/** What the helpers need from a client: one request, one reply. */
+export interface CommandRunner {
+  execute<T = JsonValue>(command: string, args?: JsonObject, options?: CallOptions): Promise<T>;
+}
