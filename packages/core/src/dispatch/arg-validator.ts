@@ -1,6 +1,7 @@
 import { INT64_MAX, INT64_MIN, UINT64_MAX, isJsonObject, type JsonObject, type JsonValue } from '../protocol/json-value.js';
 import { QgaError } from '../protocol/qga-error.js';
 import { qdictOrder } from '../protocol/qdict-order.js';
+import { ghashIterationOrder } from '../protocol/ghash-order.js';
 import type { AlternateType, EnumType, MembersSpec, TypeSpec } from './arg-spec.js';
 
 /**
@@ -42,8 +43,8 @@ function visitStruct(members: MembersSpec, obj: JsonObject, prefix: string): Rec
     seen.add(name);
     out[name] = visitValue(type, obj[name]!, path, name);
   }
-  // qemu-ga reports the first leftover member in its hash-table order.
-  for (const key of qdictOrder(Object.keys(obj))) {
+  // qemu-ga reports the first leftover member in the order of its GHashTable of unvisited members.
+  for (const key of ghashIterationOrder(qdictOrder(Object.keys(obj)))) {
     if (!seen.has(key)) throw new QgaError(`Parameter '${memberPath(prefix, key)}' is unexpected`);
   }
   return out;

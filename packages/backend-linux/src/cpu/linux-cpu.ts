@@ -1,0 +1,119 @@
+import { constants } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { inject, injectable, optional } from 'inversify';
+import { QgaError, type CpuPort, type GuestCpuStats, type GuestLogicalProcessor } from '@qga/core';
+import { IO_CONCURRENCY, mapLimit } from '../proc/map-limit.js';
+import { describeError, isEnoent } from '../proc/errno.js';
+import { listDir, readText } from '../proc/fs-read.js';
+import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
+import { runHelper } from '../proc/run-helper.js';
+import { parseProcStat } from './proc-stat-parser.js';
+import { vcpuFromOnlineFile, vcpuIdsFromEntries } from './vcpu-online.js';
+
+/** guest-get-vcpus, guest-set-vcpus (one cpu at a time) and guest-get-cpustats on Linux. */
+@injectable()
+export class LinuxCpu implements CpuPort {
+  private readonly cfg: LinuxInventoryConfig;
+  private clkTck: Promise<number> | undefined;
+
+  constructor(@inject(LINUX_INVENTORY_CONFIG) @optional() config?: LinuxInventoryOptions) {
+    this.cfg = resolveInventoryConfig(config);
+  }
+
+  private get cpuDir(): string {
+    return join(this.cfg.sysRoot, 'devices/system/cpu');
+  }
+
+  /** Error texts name the same paths upstream prints, e.g. `open("/sys/devices/system/cpu/cpu1//online")`. */
+  private cpuPath(id: number): string {
+    return `${this.cpuDir}/cpu${id}/`;
+  }
+
+  async vcpus(): Promise<GuestLogicalProcessor[]> {
+    let names: string[];
+    try {
+      names = (await listDir(this.cpuDir)).map((e) => e.name);
+    } catch (e) {
+      throw new QgaError(`failed to list entries: ${this.cpuDir}: ${describeError(e)}`);
+    }
+    const ids = vcpuIdsFromEntries(names);
+    // Readdir order, and the first failing cpu fails the whole command, as upstream.
+    return mapLimit(ids, IO_CONCURRENCY, (id) => this.readVcpu(id));
+  }
+
+  private async readVcpu(id: number): Promise<GuestLogicalProcessor> {
+    const dir = this.cpuPath(id);
+    try {
+      await stat(dir);
+    } catch (e) {
+      throw new QgaError(`open("${dir}"): ${describeError(e)}`);
+    }
+    let text: string;
+    try {
+      text = await readText(`${dir}/online`);
+    } catch (e) {
+      if (isEnoent(e)) return vcpuFromOnlineFile(id, undefined);
+      throw new QgaError(`open("${dir}/online"): ${describeError(e)}`);
+    }
+    if (text === '') throw new QgaError(`pread("${dir}/online"): unexpected EOF`);
+    return vcpuFromOnlineFile(id, text);
+  }
+
+  async setOnline(logicalId: number, online: boolean): Promise<void> {
+    const dir = this.cpuPath(logicalId);
+    try {
+      await stat(dir);
+    } catch (e) {
+      throw new QgaError(`open("${dir}"): ${describeError(e)}`);
+    }
+    const file = `${dir}/online`;
+    let fh;
+    try {
+      fh = await open(file, constants.O_RDWR);
+    } catch (e) {
+      if (!isEnoent(e)) throw new QgaError(`open("${file}"): ${describeError(e)}`);
+      if (!online) throw new QgaError(`logical processor #${logicalId} can't be offlined`);
+      return; // no file: always online, so re-onlining succeeds
+    }
+    try {
+      const buf = Buffer.alloc(1);
+      let n: number;
+      try {
+        ({ bytesRead: n } = await fh.read(buf, 0, 1, 0));
+      } catch (e) {
+        throw new QgaError(`pread("${file}"): ${describeError(e)}`);
+      }
+      if (n === 0) throw new QgaError(`pread("${file}"): unexpected EOF`);
+      const isOnline = buf[0] !== 0x30;
+      if (isOnline === online) return;
+      try {
+        await fh.write(online ? '1' : '0', 0);
+      } catch (e) {
+        throw new QgaError(`pwrite("${file}"): ${describeError(e)}`);
+      }
+    } finally {
+      await fh.close().catch(() => undefined);
+    }
+  }
+
+  async stats(): Promise<GuestCpuStats[]> {
+    const path = join(this.cfg.procRoot, 'stat');
+    const [text, tck] = await Promise.all([
+      readText(path).catch((e: unknown) => {
+        throw new QgaError(`open("${path}"): ${describeError(e)}`);
+      }),
+      this.clockTicks(),
+    ]);
+    return parseProcStat(text, tck);
+  }
+
+  /** sysconf(_SC_CLK_TCK) via `getconf CLK_TCK`, asked once; 100 (the Linux USER_HZ everywhere) if that fails. */
+  clockTicks(): Promise<number> {
+    this.clkTck ??= runHelper(this.cfg.programs.getconf, ['CLK_TCK'], { timeoutMs: this.cfg.commandTimeoutMs }).then((r) => {
+      const n = Number(r.stdout.toString('utf8').trim());
+      return r.code === 0 && Number.isInteger(n) && n > 0 ? n : 100;
+    });
+    return this.clkTck;
+  }
+}

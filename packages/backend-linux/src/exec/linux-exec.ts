@@ -1,0 +1,109 @@
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import type { Socket } from 'node:net';
+import type { ExecPort, ExitStatus, SpawnedProcess, SpawnRequest } from '@qga/core';
+import { injectable } from 'inversify';
+import { errnoError } from './errno-error.js';
+import { exitStatusOf } from './exit-status.js';
+import { envListToObject, findProgram, pathFromEnvList } from './find-program.js';
+import { socketPair } from './socket-pair.js';
+import { streamObservable } from './stream-observable.js';
+
+/**
+ * guest-exec on Linux through child_process.spawn.
+ *
+ * - The program is resolved up front with execvp rules against the `env` PATH
+ *   when `env` is given (GLib's SEARCH_PATH_FROM_ENVP), so "not found" is a
+ *   rejection with `code: 'ENOENT'` before anything runs.
+ * - `env` replaces the environment; argv[0] is the path as the host gave it.
+ * - stdin: the input bytes through a pipe, else /dev/null (`'ignore'`).
+ * - `merged`: fd 1 and fd 2 of the child are the *same* socket (one end of a
+ *   socketpair we hand to both slots), so interleaving is kernel write order —
+ *   the equivalent of upstream's dup2(stdout, stderr). No wrapper process, so
+ *   spawn errors and the environment stay exact.
+ * - libuv resets every signal disposition to default in the child, so the
+ *   child's SIGPIPE is SIG_DFL although Node ignores it in the agent.
+ */
+@injectable()
+export class LinuxExec implements ExecPort {
+  async spawn(req: SpawnRequest): Promise<SpawnedProcess> {
+    const searchPath = req.env === undefined ? process.env['PATH'] : (pathFromEnvList(req.env) ?? process.env['PATH']);
+    const file = await findProgram(req.path, searchPath);
+
+    let merged: { childEnd: Socket; parentEnd: Socket } | undefined;
+    const stdin = req.input === undefined ? 'ignore' : 'pipe';
+    let stdio: StdioOptions;
+    switch (req.capture) {
+      case 'none':
+        stdio = [stdin, 'ignore', 'ignore'];
+        break;
+      case 'stdout':
+        stdio = [stdin, 'pipe', 'ignore'];
+        break;
+      case 'stderr':
+        stdio = [stdin, 'ignore', 'pipe'];
+        break;
+      case 'separated':
+        stdio = [stdin, 'pipe', 'pipe'];
+        break;
+      case 'merged':
+        merged = await socketPair();
+        stdio = [stdin, merged.childEnd, merged.childEnd];
+        break;
+      default:
+        throw errnoError('EINVAL', 'spawn', req.path);
+    }
+
+    let child: ChildProcess;
+    try {
+      child = spawn(file, [...req.args], {
+        argv0: req.path,
+        stdio,
+        env: req.env === undefined ? process.env : envListToObject(req.env),
+        windowsHide: true,
+      });
+    } catch (e) {
+      // Synchronous failures are argument problems (e.g. a NUL byte in an argument).
+      merged?.childEnd.destroy();
+      merged?.parentEnd.destroy();
+      const code = (e as NodeJS.ErrnoException).code;
+      throw errnoError(code !== undefined && /^E[A-Z0-9]+$/.test(code) ? code : 'EINVAL', 'spawn', req.path);
+    }
+    // The child holds its own copies of the descriptors now.
+    merged?.childEnd.destroy();
+
+    const exit = new Promise<ExitStatus>((resolve) => {
+      child.once('exit', (code, signal) => resolve(exitStatusOf(code, signal)));
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.once('spawn', resolve);
+        child.once('error', reject);
+      });
+    } catch (e) {
+      merged?.parentEnd.destroy();
+      throw e;
+    }
+
+    // Streams nobody subscribes to must not crash the agent with an unhandled 'error'.
+    for (const s of [child.stdin, child.stdout, child.stderr, merged?.parentEnd]) s?.on('error', () => {});
+
+    if (req.input !== undefined && child.stdin !== null) {
+      // A child that exits without reading gets its pipe closed; EPIPE is ignored above.
+      child.stdin.end(req.input);
+    }
+
+    const out = merged?.parentEnd ?? child.stdout ?? undefined;
+    const err = child.stderr ?? undefined;
+    const pid = child.pid;
+    if (pid === undefined) throw errnoError('ECHILD', 'spawn', req.path);
+    return {
+      pid,
+      ...(out !== undefined ? { stdout: streamObservable(out) } : {}),
+      ...(err !== undefined ? { stderr: streamObservable(err) } : {}),
+      exit,
+      kill: (signal?: NodeJS.Signals | number) => {
+        child.kill(signal);
+      },
+    };
+  }
+}

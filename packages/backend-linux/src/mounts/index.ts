@@ -1,0 +1,10 @@
+export type { FsMount, DeviceInfo, DeviceResolver } from './fs-mount.js';
+export type { MountinfoEntry } from './parse-mountinfo.js';
+export type { MtabEntry } from './parse-proc-mounts.js';
+export type { MountTablePaths } from './read-mount-list.js';
+export { decodeMountName } from './decode-mount-name.js';
+export { parseMountinfo } from './parse-mountinfo.js';
+export { parseProcMounts } from './parse-proc-mounts.js';
+export { mountListFromMountinfo, mountListFromMtab } from './build-mount-list.js';
+export { readMountList, statDevice, PROC_MOUNT_TABLES } from './read-mount-list.js';
+export { splitDev } from './dev-numbers.js';

@@ -1,0 +1,139 @@
+import { endianness, networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import { inject, injectable, optional } from 'inversify';
+import { QgaError, type GuestNetworkInterface, type GuestNetworkRoute, type NetworkPort } from '@qga/core';
+import { describeError, isEnoent } from '../proc/errno.js';
+import { listDir, readAttribute, readText, readTextOrUndefined } from '../proc/fs-read.js';
+import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
+import { IO_CONCURRENCY, mapLimit } from '../proc/map-limit.js';
+import { runHelper } from '../proc/run-helper.js';
+import { hwAddressFromSysfs } from './hw-address.js';
+import { orderLikeNetlink, parseIfInet6 } from './if-inet6-parser.js';
+import { assembleInterfaces, ipv4MaskBits, type AddressInfo, type LinkInfo } from './interface-list.js';
+import { parseIpAddrJson, type LinkAddresses } from './ip-addr-json-parser.js';
+import { globMatcher } from './name-glob.js';
+import { parseProcNetDev } from './proc-net-dev-parser.js';
+import { parseRouteV4, parseRouteV6 } from './route-parser.js';
+
+/**
+ * guest-network-get-interfaces and guest-network-get-route on Linux.
+ *
+ * Addresses come from `ip -j addr show` (iproute2): one netlink dump giving
+ * every link and both families in exactly the order getifaddrs() — and so
+ * qemu-ga — reports, including links that are down or have no carrier.
+ * Without a JSON-capable `ip` (busybox, minimal images) the links come from
+ * /sys/class/net (every interface, ifindex order), IPv6 from
+ * /proc/net/if_inet6 (complete; ordered by scope as the kernel does) and IPv4
+ * from os.networkInterfaces(), which only sees interfaces that are up and
+ * running — the one gap of the fallback. Hardware addresses are the raw
+ * device bytes SIOCGIFHWADDR returns: ip's colon-hex text, else sysfs.
+ */
+@injectable()
+export class LinuxNetwork implements NetworkPort {
+  private readonly cfg: LinuxInventoryConfig;
+  private readonly excluded: (name: string) => boolean;
+  private ipJsonWorks = true;
+
+  constructor(@inject(LINUX_INVENTORY_CONFIG) @optional() config?: LinuxInventoryOptions) {
+    this.cfg = resolveInventoryConfig(config);
+    this.excluded = globMatcher(this.cfg.excludeInterfaces);
+  }
+
+  async interfaces(): Promise<GuestNetworkInterface[]> {
+    const [ipLinks, statsText] = await Promise.all([this.ipAddrJson(), readTextOrUndefined(join(this.cfg.procRoot, 'net/dev'))]);
+    const stats = parseProcNetDev(statsText ?? '');
+    let links: LinkInfo[];
+    let addresses: AddressInfo[];
+    if (ipLinks !== undefined) {
+      // ip prints Ethernet-like addresses as colon hex: use them as they are. Devices without
+      // one, or whose address ip prints as an IP (tunnels), are read raw from sysfs.
+      const hw = await mapLimit(ipLinks, IO_CONCURRENCY, async (l) => {
+        const fromIp = l.address === undefined ? undefined : hwAddressFromSysfs(l.address);
+        return fromIp ?? this.hwAddress(l.ifname);
+      });
+      links = ipLinks.map((l, i) => ({ name: l.ifname, hwaddr: hw[i] }));
+      addresses = ipLinks.flatMap((l) =>
+        l.addrs.map((a) => ({
+          name: a.family === 'inet' ? (a.label ?? l.ifname) : l.ifname,
+          family: a.family === 'inet' ? ('ipv4' as const) : ('ipv6' as const),
+          address: a.local,
+          prefix: a.prefixlen,
+        })),
+      );
+    } else {
+      [links, addresses] = await Promise.all([this.sysfsLinks(), this.fallbackAddresses()]);
+    }
+    return assembleInterfaces(links, addresses, stats, this.excluded);
+  }
+
+  /** `ip -j addr show`; undefined (and not asked again) when ip is missing or has no JSON output. */
+  private async ipAddrJson(): Promise<LinkAddresses[] | undefined> {
+    if (!this.ipJsonWorks) return undefined;
+    const r = await runHelper(this.cfg.programs.ip, ['-j', 'addr', 'show'], { timeoutMs: this.cfg.commandTimeoutMs });
+    const parsed = r.code === 0 ? parseIpAddrJson(r.stdout.toString('utf8')) : undefined;
+    if (parsed === undefined && (r.spawnError !== undefined || r.code !== null)) this.ipJsonWorks = false;
+    return parsed;
+  }
+
+  private async hwAddress(name: string): Promise<string | undefined> {
+    const text = await readAttribute(join(this.cfg.sysRoot, 'class/net', name, 'address'));
+    return text === undefined ? undefined : hwAddressFromSysfs(text);
+  }
+
+  /** Every entry of /sys/class/net in ifindex order (the kernel's link dump order). */
+  private async sysfsLinks(): Promise<LinkInfo[]> {
+    const base = join(this.cfg.sysRoot, 'class/net');
+    const names = (await listDir(base).catch(() => [])).map((e) => e.name);
+    const rows = await mapLimit(names, IO_CONCURRENCY, async (name) => {
+      const [idx, hw] = await Promise.all([readAttribute(join(base, name, 'ifindex')), this.hwAddress(name)]);
+      return { name, ifindex: idx === undefined ? Number.MAX_SAFE_INTEGER : Number(idx.trim()), hwaddr: hw };
+    });
+    rows.sort((a, b) => a.ifindex - b.ifindex || (a.name < b.name ? -1 : 1));
+    return rows.map(({ name, hwaddr }) => ({ name, hwaddr }));
+  }
+
+  private async fallbackAddresses(): Promise<AddressInfo[]> {
+    const out: AddressInfo[] = [];
+    let viaLibuv: ReturnType<typeof networkInterfaces> = {};
+    try {
+      viaLibuv = networkInterfaces();
+    } catch {
+      // getifaddrs() refused (seccomp, odd sandboxes): IPv6 from procfs is still worth answering.
+    }
+    for (const [name, list] of Object.entries(viaLibuv)) {
+      for (const a of list ?? []) {
+        if (a.family === 'IPv4') out.push({ name, family: 'ipv4', address: a.address, prefix: ipv4MaskBits(a.netmask) });
+      }
+    }
+    const v6 = await readTextOrUndefined(join(this.cfg.procRoot, 'net/if_inet6'));
+    for (const e of orderLikeNetlink(parseIfInet6(v6 ?? ''))) out.push({ name: e.name, family: 'ipv6', address: e.address, prefix: e.prefix });
+    return out;
+  }
+
+  /**
+   * IPv4 then IPv6 routes. Deviation (spec §7.2): a missing
+   * /proc/net/ipv6_route (IPv6 disabled) leaves just the IPv4 routes instead
+   * of failing the whole command.
+   */
+  async routes(): Promise<GuestNetworkRoute[]> {
+    const v4Path = join(this.cfg.procRoot, 'net/route');
+    const v6Path = join(this.cfg.procRoot, 'net/ipv6_route');
+    const [v4, v6] = await Promise.all([
+      readText(v4Path).then(
+        (t) => ({ t }),
+        (error: unknown) => ({ error }),
+      ),
+      readText(v6Path).then(
+        (t) => ({ t }),
+        (error: unknown) => ({ error }),
+      ),
+    ]);
+    if ('error' in v4) throw new QgaError(`open("${v4Path}"): ${describeError(v4.error)}`);
+    const routes = parseRouteV4(v4.t, endianness() === 'LE');
+    if ('error' in v6) {
+      if (isEnoent(v6.error)) return routes;
+      throw new QgaError(`open("${v6Path}"): ${describeError(v6.error)}`);
+    }
+    return [...routes, ...parseRouteV6(v6.t)];
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Settings of the Linux inventory ports (network, storage, cpu, memory,
+ * system info, logins). Every path is a prefix so the same readers run on a
+ * fixture tree in tests. Bind a Partial of it to LINUX_INVENTORY_CONFIG to
+ * override any member; unbound, the defaults below apply.
+ */
+export interface LinuxInventoryConfig {
+  /** Mount point of sysfs. */
+  readonly sysRoot: string;
+  /** Mount point of procfs. */
+  readonly procRoot: string;
+  /** udev's database directory (`b<major>:<minor>` files). */
+  readonly udevDataDir: string;
+  /** The utmp file (glibc's _PATH_UTMP). */
+  readonly utmpPath: string;
+  /** os-release candidates when QGA_OS_RELEASE is unset (first readable one wins). */
+  readonly osReleasePaths: readonly string[];
+  /** The local zone when TZ is unset. */
+  readonly localtimePath: string;
+  /** Zone database used for TZ identifiers when TZDIR is unset. */
+  readonly zoneinfoDir: string;
+  /** Environment read at call time (QGA_OS_RELEASE, TZ, TZDIR); default: process.env. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Glob patterns (`*`, `?`, `[...]`) of interface names left out of guest-network-get-interfaces. Empty = report all, as qemu-ga. */
+  readonly excludeInterfaces: readonly string[];
+  /** statfs() of one mount is abandoned (sizes omitted) after this long; the syscall finishes in the background. */
+  readonly statfsTimeoutMs: number;
+  /** At most this many statfs() calls may be stuck at once (each holds a libuv pool thread); further mounts skip sizes. */
+  readonly maxStuckStatfs: number;
+  /** Helper programs (ip, loginctl, nvme, getconf) are killed after this long. */
+  readonly commandTimeoutMs: number;
+  /** Helper program names or paths. */
+  readonly programs: {
+    readonly ip: string;
+    readonly loginctl: string;
+    readonly nvme: string;
+    readonly getconf: string;
+  };
+}
+
+/** What may be bound to LINUX_INVENTORY_CONFIG: any subset, `programs` included. */
+export type LinuxInventoryOptions = Partial<Omit<LinuxInventoryConfig, 'programs'>> & {
+  readonly programs?: Partial<LinuxInventoryConfig['programs']>;
+};
+
+/** inversify token for LinuxInventoryOptions (optional: unbound means defaults). */
+export const LINUX_INVENTORY_CONFIG = Symbol.for('qga.linux.InventoryConfig');
+
+export const DEFAULT_LINUX_INVENTORY_CONFIG: LinuxInventoryConfig = {
+  sysRoot: '/sys',
+  procRoot: '/proc',
+  udevDataDir: '/run/udev/data',
+  utmpPath: '/var/run/utmp',
+  osReleasePaths: ['/etc/os-release', '/usr/lib/os-release'],
+  localtimePath: '/etc/localtime',
+  zoneinfoDir: '/usr/share/zoneinfo',
+  env: process.env,
+  excludeInterfaces: [],
+  statfsTimeoutMs: 2000,
+  maxStuckStatfs: 2,
+  commandTimeoutMs: 5000,
+  programs: { ip: 'ip', loginctl: 'loginctl', nvme: 'nvme', getconf: 'getconf' },
+};
+
+export function resolveInventoryConfig(partial?: LinuxInventoryOptions): LinuxInventoryConfig {
+  if (partial === undefined) return DEFAULT_LINUX_INVENTORY_CONFIG;
+  return {
+    ...DEFAULT_LINUX_INVENTORY_CONFIG,
+    ...partial,
+    programs: { ...DEFAULT_LINUX_INVENTORY_CONFIG.programs, ...partial.programs },
+  };
+}

@@ -1,0 +1,66 @@
+import { hostname, machine, release, version } from 'node:os';
+import { join } from 'node:path';
+import { inject, injectable, optional } from 'inversify';
+import { QgaError, type GuestLoadAverage, type GuestOSInfo, type GuestTimezone, type SystemInfoPort } from '@qga/core';
+import { describeError } from '../proc/errno.js';
+import { readRegularFile, readText } from '../proc/fs-read.js';
+import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
+import { parseLoadavg } from './loadavg-parser.js';
+import { osReleaseFields, parseOsReleaseBytes } from './os-release-parser.js';
+import { resolveTimezone } from './resolve-timezone.js';
+
+const MAX_OS_RELEASE = 1 << 20;
+const MAX_TZIF = 1 << 20;
+
+/** guest-get-osinfo, -host-name, -timezone, -load on Linux. */
+@injectable()
+export class LinuxSystemInfo implements SystemInfoPort {
+  private readonly cfg: LinuxInventoryConfig;
+
+  constructor(@inject(LINUX_INVENTORY_CONFIG) @optional() config?: LinuxInventoryOptions) {
+    this.cfg = resolveInventoryConfig(config);
+  }
+
+  async osInfo(): Promise<GuestOSInfo> {
+    const info: GuestOSInfo = { 'kernel-release': release(), 'kernel-version': version(), machine: machine() };
+    // $QGA_OS_RELEASE (even empty) replaces the search, as upstream; otherwise first parsable file wins.
+    const override = this.cfg.env['QGA_OS_RELEASE'];
+    const candidates = override !== undefined ? [override] : this.cfg.osReleasePaths;
+    for (const path of candidates) {
+      const bytes = await readRegularFile(path, MAX_OS_RELEASE);
+      const keys = bytes === undefined ? undefined : parseOsReleaseBytes(bytes);
+      if (keys !== undefined) return { ...info, ...osReleaseFields(keys) };
+    }
+    return info;
+  }
+
+  async hostName(): Promise<string> {
+    try {
+      return hostname();
+    } catch (e) {
+      throw new QgaError(`cannot get hostname: ${describeError(e)}`);
+    }
+  }
+
+  async timezone(): Promise<GuestTimezone> {
+    return resolveTimezone({
+      tz: this.cfg.env['TZ'],
+      zoneinfoDir: this.cfg.env['TZDIR'] ?? this.cfg.zoneinfoDir,
+      localtimePath: this.cfg.localtimePath,
+      load: (p) => readRegularFile(p, MAX_TZIF),
+      now: Math.floor(Date.now() / 1000),
+    });
+  }
+
+  async load(): Promise<GuestLoadAverage> {
+    let text: string;
+    try {
+      text = await readText(join(this.cfg.procRoot, 'loadavg'));
+    } catch (e) {
+      throw new QgaError(`cannot query load average: ${describeError(e)}`);
+    }
+    const avg = parseLoadavg(text);
+    if (avg === undefined) throw new QgaError('cannot query load average: Invalid argument');
+    return avg;
+  }
+}

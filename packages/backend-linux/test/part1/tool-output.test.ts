@@ -1,0 +1,151 @@
+import t from 'tap';
+import { errnoFromMessage, strerror, errnoName } from '../../src/exec/strerror.js';
+import { fstrimOutcome, parseToolFailure } from '../../src/fsfreeze/index.js';
+import { shutdownPlan, suspendNames, sysrqKeys } from '../../src/power/index.js';
+import { findInPasswd, parsePasswdLine } from '../../src/ssh/index.js';
+import { dateArgument, WallClock } from '../../src/time/index.js';
+import { fopenFlags } from '../../src/files/index.js';
+import { constants as c } from 'node:fs';
+
+t.test('strerror gives glibc texts', async (t) => {
+  t.equal(strerror('ENOENT'), 'No such file or directory');
+  t.equal(strerror('EOPNOTSUPP'), 'Operation not supported');
+  t.equal(strerror('ENOTSUP'), 'Operation not supported');
+  t.equal(strerror(-2), 'No such file or directory', 'negative libuv errno');
+  t.equal(strerror(13), 'Permission denied');
+  t.equal(strerror(0), 'Success');
+  t.equal(strerror(9999), 'Unknown error 9999');
+  t.equal(errnoName(-95), errnoName(95));
+  t.equal(errnoFromMessage('Device or resource busy'), 'EBUSY');
+  t.equal(errnoFromMessage('no such thing'), undefined);
+});
+
+t.test('fsfreeze diagnostics (util-linux 2.38, LC_ALL=C, captured on this machine)', async (t) => {
+  t.same(parseToolFailure('fsfreeze: /dev/shm: freeze failed: Operation not supported\n'), {
+    stage: 'ioctl',
+    errno: 'EOPNOTSUPP',
+    reason: 'Operation not supported',
+  });
+  t.same(parseToolFailure('fsfreeze: cannot open /nonexist: No such file or directory\n'), {
+    stage: 'open',
+    errno: 'ENOENT',
+    reason: 'No such file or directory',
+  });
+  t.same(parseToolFailure('fsfreeze: /mnt: unfreeze failed: Invalid argument\n'), {
+    stage: 'ioctl',
+    errno: 'EINVAL',
+    reason: 'Invalid argument',
+  });
+  t.same(parseToolFailure('fsfreeze: /a: b: freeze failed: Device or resource busy'), {
+    stage: 'ioctl',
+    errno: 'EBUSY',
+    reason: 'Device or resource busy',
+  }, 'a ": " inside the mount point does not confuse the parser');
+  t.same(parseToolFailure("failed to exec 'fsfreeze': No such file or directory\n"), {
+    stage: 'exec',
+    reason: "failed to exec 'fsfreeze': No such file or directory",
+  });
+  t.same(parseToolFailure('fsfreeze: /etc/passwd: is not a directory\n'), { stage: 'ioctl', reason: '/etc/passwd: is not a directory' });
+  t.same(parseToolFailure('fsfreeze: FIFREEZE: Input/output error'), { stage: 'ioctl', errno: 'EIO', reason: 'Input/output error' }, 'busybox style');
+});
+
+t.test('fstrim outcomes map to the protocol texts', async (t) => {
+  t.same(fstrimOutcome(0, '/tmp/lt/mnt: 54.7 MiB (57367552 bytes) trimmed\n'), { trimmed: 57367552n });
+  t.same(fstrimOutcome(0, '/: 616873984 bytes were trimmed\n'), { trimmed: 616873984n }, 'older util-linux');
+  t.same(fstrimOutcome(0, '/: 4096 bytes trimmed\n'), { trimmed: 4096n }, 'busybox');
+  t.same(fstrimOutcome(1, 'fstrim: /dev/shm: the discard operation is not supported\n'), { error: 'trim not supported' });
+  t.same(fstrimOutcome(1, 'fstrim: stat of /nonexist failed: No such file or directory\n'), {
+    error: 'failed to open: No such file or directory',
+  });
+  t.same(fstrimOutcome(1, 'fstrim: cannot open /x: Permission denied\n'), { error: 'failed to open: Permission denied' });
+  t.same(fstrimOutcome(1, 'fstrim: /x: FITRIM ioctl failed: Inappropriate ioctl for device\n'), { error: 'trim not supported' });
+  t.same(fstrimOutcome(1, 'fstrim: /x: FITRIM ioctl failed: Input/output error\n'), { error: 'failed to trim: Input/output error' });
+  t.same(fstrimOutcome(32, 'fstrim: /x: FITRIM ioctl failed: Read-only file system\n'), { error: 'failed to trim: Read-only file system' });
+});
+
+t.test('shutdown plan: the spec program first, then the fallback chain', async (t) => {
+  t.same(
+    shutdownPlan('powerdown', '/sbin', true, true).map((s) => s.argv),
+    [
+      ['/sbin/poweroff'],
+      ['systemctl', 'poweroff'],
+      ['loginctl', 'poweroff'],
+      ['shutdown', '-h', '-P', '+0', 'hypervisor initiated shutdown'],
+      ['poweroff', '-f'],
+    ],
+  );
+  t.same(
+    shutdownPlan('halt', '/x', false, false).map((s) => s.argv),
+    [
+      ['/x/shutdown', '-h', '-H', '+0', 'hypervisor initiated shutdown'],
+      ['systemctl', 'halt'],
+      ['shutdown', '-h', '-H', '+0', 'hypervisor initiated shutdown'],
+    ],
+  );
+  t.same(shutdownPlan('reboot', '/sbin', false, true)[0]!.argv, ['/sbin/shutdown', '-h', '-r', '+0', 'hypervisor initiated shutdown']);
+  t.ok(shutdownPlan('reboot', '/sbin', false, true)[0]!.primary);
+  t.same(sysrqKeys('powerdown'), ['s', 'u', 'o']);
+  t.same(sysrqKeys('reboot'), ['s', 'u', 'b']);
+  t.equal(sysrqKeys('halt'), undefined);
+  t.same(suspendNames('hybrid'), { systemd: 'hybrid-sleep', pmFlag: '--suspend-hybrid', pmProgram: 'pm-suspend-hybrid', sysfs: undefined });
+  t.equal(suspendNames('disk').sysfs, 'disk');
+  t.equal(suspendNames('ram').sysfs, 'mem');
+});
+
+t.test('date argument has microsecond resolution', async (t) => {
+  t.equal(dateArgument(1_700_000_000_123_456_789n), '@1700000000.123456');
+  t.equal(dateArgument(0n), '@0.000000');
+  t.equal(dateArgument(999n), '@0.000000');
+  t.equal(dateArgument(-1n), '@-1.999999', 'floors below the epoch');
+});
+
+t.test('wall clock: microsecond resolution, follows clock changes', async (t) => {
+  let wall = 1_700_000_000_000;
+  let mono = 5_000_000_000n;
+  const clock = new WallClock(() => wall, () => mono);
+  t.equal(clock.nowNs(), 1_700_000_000_000_000_000n);
+  mono += 123_456n; // 123.456 µs later, same millisecond
+  t.equal(clock.nowNs(), 1_700_000_000_000_123_000n, 'sub-millisecond part from the monotonic clock, truncated to µs');
+  mono += 1_000_000n;
+  wall += 1;
+  t.equal(clock.nowNs(), 1_700_000_000_001_123_000n);
+  wall = 1_800_000_000_000; // guest-set-time moved the clock
+  mono += 10n;
+  t.equal(clock.nowNs(), 1_800_000_000_000_000_000n, 're-anchored');
+  const real = new WallClock();
+  const now = real.nowNs();
+  t.ok(now % 1000n === 0n && now > 1_700_000_000_000_000_000n && now > BigInt(Number.MAX_SAFE_INTEGER));
+  t.ok(Math.abs(Number(now / 1_000_000n) - Date.now()) < 50);
+});
+
+t.test('passwd parsing', async (t) => {
+  t.same(parsePasswdLine('alice:x:1000:1001:Alice,,,:/home/alice:/bin/bash'), { name: 'alice', uid: 1000, gid: 1001, home: '/home/alice' });
+  t.equal(parsePasswdLine('broken:x:abc:1:x:/h:/s'), undefined);
+  t.equal(parsePasswdLine('short:x:1'), undefined);
+  const text = '# comment\n+nis\nroot:x:0:0:root:/root:/bin/bash\n1000:x:1234:1234::/home/numeric:/bin/sh\n';
+  t.same(findInPasswd(text, '1000'), { name: '1000', uid: 1234, gid: 1234, home: '/home/numeric' });
+  t.equal(findInPasswd(text, 'nobody'), undefined);
+});
+
+t.test('fopen modes map to open(2) flags', async (t) => {
+  const common = c.O_NOCTTY | c.O_NONBLOCK | 0o2000000;
+  const table: Array<[string, number]> = [
+    ['r', c.O_RDONLY],
+    ['rb', c.O_RDONLY],
+    ['w', c.O_WRONLY | c.O_CREAT | c.O_TRUNC],
+    ['wb', c.O_WRONLY | c.O_CREAT | c.O_TRUNC],
+    ['a', c.O_WRONLY | c.O_CREAT | c.O_APPEND],
+    ['ab', c.O_WRONLY | c.O_CREAT | c.O_APPEND],
+    ['r+', c.O_RDWR],
+    ['rb+', c.O_RDWR],
+    ['r+b', c.O_RDWR],
+    ['w+', c.O_RDWR | c.O_CREAT | c.O_TRUNC],
+    ['wb+', c.O_RDWR | c.O_CREAT | c.O_TRUNC],
+    ['w+b', c.O_RDWR | c.O_CREAT | c.O_TRUNC],
+    ['a+', c.O_RDWR | c.O_CREAT | c.O_APPEND],
+    ['ab+', c.O_RDWR | c.O_CREAT | c.O_APPEND],
+    ['a+b', c.O_RDWR | c.O_CREAT | c.O_APPEND],
+  ];
+  for (const [mode, flags] of table) t.equal(fopenFlags(mode as never), flags | common, mode);
+  t.throws(() => fopenFlags('x' as never));
+});
