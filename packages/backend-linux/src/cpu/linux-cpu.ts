@@ -2,12 +2,11 @@ import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inject, injectable, optional } from 'inversify';
-import { QgaError, type CpuPort, type GuestCpuStats, type GuestLogicalProcessor } from '@qga/core';
+import { errorText, isEnoent, QgaError, type CpuPort, type GuestCpuStats, type GuestLogicalProcessor } from '@qga/core';
+import { runCommand } from '../exec/run-command.js';
 import { IO_CONCURRENCY, mapLimit } from '../proc/map-limit.js';
-import { describeError, isEnoent } from '../proc/errno.js';
 import { listDir, readText } from '../proc/fs-read.js';
-import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
-import { runHelper } from '../proc/run-helper.js';
+import { helperRunOptions, LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
 import { parseProcStat } from './proc-stat-parser.js';
 import { vcpuFromOnlineFile, vcpuIdsFromEntries } from './vcpu-online.js';
 
@@ -35,7 +34,7 @@ export class LinuxCpu implements CpuPort {
     try {
       names = (await listDir(this.cpuDir)).map((e) => e.name);
     } catch (e) {
-      throw new QgaError(`failed to list entries: ${this.cpuDir}: ${describeError(e)}`);
+      throw new QgaError(`failed to list entries: ${this.cpuDir}: ${errorText(e)}`);
     }
     const ids = vcpuIdsFromEntries(names);
     // Readdir order, and the first failing cpu fails the whole command, as upstream.
@@ -47,14 +46,14 @@ export class LinuxCpu implements CpuPort {
     try {
       await stat(dir);
     } catch (e) {
-      throw new QgaError(`open("${dir}"): ${describeError(e)}`);
+      throw new QgaError(`open("${dir}"): ${errorText(e)}`);
     }
     let text: string;
     try {
       text = await readText(`${dir}/online`);
     } catch (e) {
       if (isEnoent(e)) return vcpuFromOnlineFile(id, undefined);
-      throw new QgaError(`open("${dir}/online"): ${describeError(e)}`);
+      throw new QgaError(`open("${dir}/online"): ${errorText(e)}`);
     }
     if (text === '') throw new QgaError(`pread("${dir}/online"): unexpected EOF`);
     return vcpuFromOnlineFile(id, text);
@@ -65,14 +64,14 @@ export class LinuxCpu implements CpuPort {
     try {
       await stat(dir);
     } catch (e) {
-      throw new QgaError(`open("${dir}"): ${describeError(e)}`);
+      throw new QgaError(`open("${dir}"): ${errorText(e)}`);
     }
     const file = `${dir}/online`;
     let fh;
     try {
       fh = await open(file, constants.O_RDWR);
     } catch (e) {
-      if (!isEnoent(e)) throw new QgaError(`open("${file}"): ${describeError(e)}`);
+      if (!isEnoent(e)) throw new QgaError(`open("${file}"): ${errorText(e)}`);
       if (!online) throw new QgaError(`logical processor #${logicalId} can't be offlined`);
       return; // no file: always online, so re-onlining succeeds
     }
@@ -82,7 +81,7 @@ export class LinuxCpu implements CpuPort {
       try {
         ({ bytesRead: n } = await fh.read(buf, 0, 1, 0));
       } catch (e) {
-        throw new QgaError(`pread("${file}"): ${describeError(e)}`);
+        throw new QgaError(`pread("${file}"): ${errorText(e)}`);
       }
       if (n === 0) throw new QgaError(`pread("${file}"): unexpected EOF`);
       const isOnline = buf[0] !== 0x30;
@@ -90,7 +89,7 @@ export class LinuxCpu implements CpuPort {
       try {
         await fh.write(online ? '1' : '0', 0);
       } catch (e) {
-        throw new QgaError(`pwrite("${file}"): ${describeError(e)}`);
+        throw new QgaError(`pwrite("${file}"): ${errorText(e)}`);
       }
     } finally {
       await fh.close().catch(() => undefined);
@@ -101,7 +100,7 @@ export class LinuxCpu implements CpuPort {
     const path = join(this.cfg.procRoot, 'stat');
     const [text, tck] = await Promise.all([
       readText(path).catch((e: unknown) => {
-        throw new QgaError(`open("${path}"): ${describeError(e)}`);
+        throw new QgaError(`open("${path}"): ${errorText(e)}`);
       }),
       this.clockTicks(),
     ]);
@@ -110,9 +109,9 @@ export class LinuxCpu implements CpuPort {
 
   /** sysconf(_SC_CLK_TCK) via `getconf CLK_TCK`, asked once; 100 (the Linux USER_HZ everywhere) if that fails. */
   clockTicks(): Promise<number> {
-    this.clkTck ??= runHelper(this.cfg.programs.getconf, ['CLK_TCK'], { timeoutMs: this.cfg.commandTimeoutMs }).then((r) => {
-      const n = Number(r.stdout.toString('utf8').trim());
-      return r.code === 0 && Number.isInteger(n) && n > 0 ? n : 100;
+    this.clkTck ??= runCommand([this.cfg.programs.getconf, 'CLK_TCK'], helperRunOptions(this.cfg)).then((r) => {
+      const n = Number(r.output.trim());
+      return r.exitCode === 0 && Number.isInteger(n) && n > 0 ? n : 100;
     });
     return this.clkTck;
   }

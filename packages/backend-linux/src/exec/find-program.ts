@@ -1,7 +1,7 @@
 import { constants as fsc } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errnoError } from './errno-error.js';
+import { errnoError } from '@qga/core';
 
 /** Used when neither the request nor the agent has a PATH (GLib's fallback is similar). */
 export const FALLBACK_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

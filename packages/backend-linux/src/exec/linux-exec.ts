@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import type { Socket } from 'node:net';
-import type { ExecPort, ExitStatus, SpawnedProcess, SpawnRequest } from '@qga/core';
+import { errnoError, type ExecPort, type ExitStatus, type SpawnedProcess, type SpawnRequest } from '@qga/core';
 import { injectable } from 'inversify';
-import { errnoError } from './errno-error.js';
 import { exitStatusOf } from './exit-status.js';
 import { envListToObject, findProgram, pathFromEnvList } from './find-program.js';
 import { socketPair } from './socket-pair.js';

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { QgaError } from '@qga/core';
-import { strerror } from './strerror.js';
+import type { Readable } from 'node:stream';
+import { QgaError, strerror } from '@qga/core';
+import { TIMED_OUT, withTimeout } from '../proc/with-timeout.js';
 import { findProgram, FALLBACK_PATH } from './find-program.js';
 import { socketPair } from './socket-pair.js';
 
@@ -29,55 +30,103 @@ export interface CommandResult {
   readonly exitCode: number | null;
   /** Signal name when the helper was killed (including by our timeout). */
   readonly signal: NodeJS.Signals | null;
-  /** stdout and stderr interleaved, exactly as written. */
+  /** stdout and stderr interleaved, exactly as written (stdout alone with `separateStderr`). */
   readonly output: string;
   readonly timedOut: boolean;
   /** errno name when the program could not be executed at all (output then reads `failed to exec ...`). */
   readonly execError?: string;
 }
 
+/** With `separateStderr`: both streams as raw bytes (`output` is stdout's text; `failed to exec ...` goes to stderr). */
+export interface SeparatedResult extends CommandResult {
+  readonly stdout: Buffer;
+  readonly stderr: Buffer;
+}
+
 export interface RunOptions {
   readonly input?: string | Buffer;
   readonly env: HelperEnv;
+  /** Variables added to the helper's environment (PATH and LC_ALL stay ours). */
+  readonly extraEnv?: Readonly<Record<string, string>>;
+  /** Keep stderr apart, for helpers whose stdout is parsed (ip -j, loginctl, nvme's binary SMART page). */
+  readonly separateStderr?: boolean;
   /** How long to wait for EOF on the output after the helper exited (a daemonized grandchild may hold it). */
   readonly drainMs?: number;
 }
 
+/** Output beyond this (both streams together) gets the helper's group killed: a runaway helper cannot fill our memory. */
+const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+
+/** After SIGKILL the exit follows at once, unless the helper is stuck in the kernel (D state): we do not wait for that. */
+const KILL_GRACE_MS = 1_000;
+
+type ExitState = { readonly code: number | null; readonly signal: NodeJS.Signals | null };
+
 /**
  * Run a helper the way qemu-ga's ga_run_command does — new session, stdin from
  * the input or /dev/null, stdout and stderr on one pipe, C locale — but never
- * without a bound: after `timeoutMs` the process group is SIGKILLed. A helper
- * that cannot be executed behaves like upstream's forked child: the output is
- * `failed to exec '<argv0>': <strerror>` and the exit status 1.
+ * without a bound: after `timeoutMs` (or past MAX_OUTPUT_BYTES) the process
+ * group is SIGKILLed. A helper that cannot be executed behaves like upstream's
+ * forked child: the output is `failed to exec '<argv0>': <strerror>` and the
+ * exit status 1.
  */
-export async function runCommand(argv: readonly [string, ...string[]], opts: RunOptions): Promise<CommandResult> {
+export function runCommand(argv: readonly [string, ...string[]], opts: RunOptions & { readonly separateStderr: true }): Promise<SeparatedResult>;
+export function runCommand(argv: readonly [string, ...string[]], opts: RunOptions): Promise<CommandResult>;
+export async function runCommand(argv: readonly [string, ...string[]], opts: RunOptions): Promise<CommandResult | SeparatedResult> {
   const [program, ...args] = argv;
+  const separate = opts.separateStderr === true;
   let file: string;
   try {
     file = await findProgram(program, opts.env.searchPath);
   } catch (e) {
-    return execFailure(program, e);
+    return execFailure(program, e, separate);
   }
-  const pair = await socketPair();
+  // stdout and stderr share one socket, so their interleaving survives (upstream's one pipe; Node has no pipe(2)).
+  const pair = separate ? undefined : await socketPair();
   const child = spawn(file, args, {
     argv0: program,
     detached: true, // setsid(), like upstream; also lets us kill the whole group
-    stdio: [opts.input === undefined ? 'ignore' : 'pipe', pair.childEnd, pair.childEnd],
-    env: { ...process.env, PATH: opts.env.searchPath, LC_ALL: 'C' },
+    stdio: [opts.input === undefined ? 'ignore' : 'pipe', pair?.childEnd ?? 'pipe', pair?.childEnd ?? 'pipe'],
+    env: { ...process.env, ...opts.extraEnv, PATH: opts.env.searchPath, LC_ALL: 'C' },
   });
-  pair.childEnd.destroy();
+  pair?.childEnd.destroy();
   child.stdin?.on('error', () => {});
-  pair.parentEnd.on('error', () => {});
 
-  const chunks: Buffer[] = [];
-  pair.parentEnd.on('data', (c: Buffer) => chunks.push(c));
-  pair.parentEnd.resume();
-  const eof = new Promise<void>((resolve) => {
-    pair.parentEnd.once('end', resolve);
-    pair.parentEnd.once('close', resolve);
+  let timedOut = false;
+  let kill = (): void => {};
+  const killed = new Promise<void>((resolve) => {
+    kill = () => {
+      killGroup(child.pid);
+      resolve();
+    };
   });
 
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  let size = 0;
+  const collect = (into: Buffer[]) => (chunk: Buffer) => {
+    if (size > MAX_OUTPUT_BYTES) return;
+    size += chunk.length;
+    if (size > MAX_OUTPUT_BYTES) kill();
+    else into.push(chunk);
+  };
+  // (A child that failed to spawn may have no stdout/stderr objects at all.)
+  const streams: [Readable | null, Buffer[]][] = pair !== undefined ? [[pair.parentEnd, out]] : [[child.stdout, out], [child.stderr, err]];
+  const readers = streams.filter((r): r is [Readable, Buffer[]] => r[0] !== null);
+  const eof = Promise.all(
+    readers.map(([stream, into]) => {
+      stream.on('error', () => {});
+      stream.on('data', collect(into));
+      stream.resume();
+      return new Promise<void>((resolve) => {
+        stream.once('end', resolve);
+        stream.once('close', resolve);
+      });
+    }),
+  );
+  const closeReaders = (): void => readers.forEach(([stream]) => stream.destroy());
+
+  const exited = new Promise<ExitState>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
   const spawned = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
@@ -85,31 +134,32 @@ export async function runCommand(argv: readonly [string, ...string[]], opts: Run
     child.once('error', (e) => resolve(e));
   });
   if (spawned !== null) {
-    pair.parentEnd.destroy();
-    return execFailure(program, spawned);
+    closeReaders();
+    return execFailure(program, spawned, separate);
   }
   if (opts.input !== undefined) child.stdin?.end(opts.input);
 
-  let timedOut = false;
   const limit = opts.env.timeoutMs;
   const timer =
     limit > 0 && Number.isFinite(limit)
       ? setTimeout(() => {
           timedOut = true;
-          killGroup(child.pid);
+          kill();
         }, limit)
       : undefined;
-  const status = await exited;
+  const ended = await Promise.race([exited, killed.then(() => withTimeout(exited, KILL_GRACE_MS))]);
   clearTimeout(timer);
+  const status: ExitState = ended === TIMED_OUT ? { code: null, signal: 'SIGKILL' } : ended;
   // Output may still be in flight; wait for EOF, but not forever.
-  await Promise.race([eof, delay(timedOut ? 0 : (opts.drainMs ?? 500))]);
-  pair.parentEnd.destroy();
-  return {
+  await withTimeout(eof, timedOut || size > MAX_OUTPUT_BYTES ? 0 : (opts.drainMs ?? 500));
+  closeReaders();
+  const result: CommandResult = {
     exitCode: status.code,
     signal: status.signal,
-    output: Buffer.concat(chunks).toString('utf8'),
+    output: Buffer.concat(out).toString('utf8'),
     timedOut,
   };
+  return separate ? { ...result, stdout: Buffer.concat(out), stderr: Buffer.concat(err) } : result;
 }
 
 /**
@@ -140,9 +190,11 @@ export function describeFailure(r: CommandResult, action: string, timeoutMs: num
   return undefined;
 }
 
-function execFailure(program: string, e: unknown): CommandResult {
+function execFailure(program: string, e: unknown, separate: boolean): CommandResult | SeparatedResult {
   const code = (e as NodeJS.ErrnoException).code ?? 'ENOENT';
-  return { exitCode: 1, signal: null, output: `failed to exec '${program}': ${strerror(code)}\n`, timedOut: false, execError: code };
+  const message = `failed to exec '${program}': ${strerror(code)}\n`;
+  const result: CommandResult = { exitCode: 1, signal: null, output: separate ? '' : message, timedOut: false, execError: code };
+  return separate ? { ...result, stdout: Buffer.alloc(0), stderr: Buffer.from(message) } : result;
 }
 
 function killGroup(pid: number | undefined): void {
@@ -156,8 +208,4 @@ function killGroup(pid: number | undefined): void {
       /* already gone */
     }
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,6 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
-import type { RawFile, SeekWhence } from '@qga/core';
-import { errnoError } from '../exec/errno-error.js';
+import { errnoError, type RawFile, type SeekWhence } from '@qga/core';
 import { blockDeviceSize } from './block-device-size.js';
 
 /** Reads from pipes and devices go in pieces of this size. */

@@ -1,4 +1,4 @@
-import { errnoFromMessage } from '../exec/strerror.js';
+import { errnoFromMessage } from '@qga/core';
 
 /** What a failed fsfreeze/fstrim run said, reduced to what the protocol needs. */
 export interface ToolFailure {

@@ -1,9 +1,9 @@
 import { endianness } from 'node:os';
 import { inject, injectable, optional } from 'inversify';
 import type { GuestUser } from '@qga/core';
+import { runCommand } from '../exec/run-command.js';
 import { readBytesOrUndefined } from '../proc/fs-read.js';
-import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
-import { runHelper } from '../proc/run-helper.js';
+import { helperRunOptions, LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
 import { parseSessionIds, parseShowSession, usersFromSessions } from './loginctl-parser.js';
 import { parseUtmp, usersFromUtmp } from './utmp-parser.js';
 
@@ -30,18 +30,18 @@ export class LinuxLogins {
 
   /** undefined when logind cannot be asked (no loginctl, no systemd, no bus, timeout). */
   async fromLogind(): Promise<GuestUser[] | undefined> {
-    const opts = { timeoutMs: this.cfg.commandTimeoutMs, env: { TZ: 'UTC', SYSTEMD_PAGER: '', SYSTEMD_COLORS: '0' } };
-    const list = await runHelper(this.cfg.programs.loginctl, ['list-sessions', '--no-legend', '--no-pager'], opts);
-    if (list.code !== 0) return undefined;
-    const ids = parseSessionIds(list.stdout.toString('utf8'));
+    const opts = { ...helperRunOptions(this.cfg), extraEnv: { TZ: 'UTC', SYSTEMD_PAGER: '', SYSTEMD_COLORS: '0' } };
+    const list = await runCommand([this.cfg.programs.loginctl, 'list-sessions', '--no-legend', '--no-pager'], opts);
+    if (list.exitCode !== 0) return undefined;
+    const ids = parseSessionIds(list.output);
     if (ids.length === 0) return [];
     const args = ['show-session', '--no-pager', ...SESSION_PROPERTIES.flatMap((p) => ['-p', p]), ...ids];
     const clockBefore = clockPair();
-    const show = await runHelper(this.cfg.programs.loginctl, args, opts);
+    const show = await runCommand([this.cfg.programs.loginctl, ...args], opts);
     // A session that ended between the two calls makes show-session fail for that id only; keep the rest.
-    if (show.code === null) return undefined;
+    if (show.exitCode === null || show.execError !== undefined) return undefined;
     if (this.loginTimes.size > 4096) this.loginTimes.clear();
-    return usersFromSessions(parseShowSession(show.stdout.toString('utf8')), clockBefore, this.loginTimes);
+    return usersFromSessions(parseShowSession(show.output), clockBefore, this.loginTimes);
   }
 
   /** utmp records; a missing or unreadable file means nobody (getutxent's behaviour). */

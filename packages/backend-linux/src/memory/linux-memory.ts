@@ -3,9 +3,8 @@ import { open, stat } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { inject, injectable, optional } from 'inversify';
-import { QgaError, type GuestMemoryBlock, type GuestMemoryBlockInfo, type GuestMemoryBlockResponse, type MemoryPort } from '@qga/core';
+import { errnoOf, errorText, isEnoent, QgaError, type GuestMemoryBlock, type GuestMemoryBlockInfo, type GuestMemoryBlockResponse, type MemoryPort } from '@qga/core';
 import { IO_CONCURRENCY, mapLimit } from '../proc/map-limit.js';
-import { describeError, errnoOf, isEnoent } from '../proc/errno.js';
 import { listDir } from '../proc/fs-read.js';
 import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
 import { memoryBlockFromFiles, memoryBlockIndexes, parseBlockSizeBytes, uint } from './memory-block-parser.js';
@@ -17,7 +16,7 @@ async function readAttr(dir: string, name: string, size: number): Promise<string
     fh = await open(join(dir, name), fsConstants.O_RDONLY);
   } catch (e) {
     if (isEnoent(e)) return undefined;
-    throw new QgaError(`open sysfs file "${name}": ${describeError(e)}`);
+    throw new QgaError(`open sysfs file "${name}": ${errorText(e)}`);
   }
   try {
     const buf = Buffer.alloc(size);
@@ -25,7 +24,7 @@ async function readAttr(dir: string, name: string, size: number): Promise<string
     try {
       ({ bytesRead: n } = await fh.read(buf, 0, size, 0));
     } catch (e) {
-      throw new QgaError(`pread sysfs file "${name}": ${describeError(e)}`);
+      throw new QgaError(`pread sysfs file "${name}": ${errorText(e)}`);
     }
     if (n === 0) throw new QgaError(`pread sysfs file "${name}": unexpected EOF`);
     return buf.subarray(0, n).toString('latin1');
@@ -59,7 +58,7 @@ export class LinuxMemory implements MemoryPort {
     } catch (e) {
       // No memory directory: a guest without memory hotplug, not an error.
       if (isEnoent(e)) return [];
-      throw new QgaError(`Can't open directory"${this.memDir}": ${describeError(e)}`);
+      throw new QgaError(`Can't open directory"${this.memDir}": ${errorText(e)}`);
     }
     const indexes = memoryBlockIndexes(entries.map((e) => ({ name: e.name, isDir: e.type === 'dir' })));
     if (indexes.length === 0) throw new QgaError('guest reported zero memory blocks!');
@@ -80,7 +79,7 @@ export class LinuxMemory implements MemoryPort {
       try {
         await stat(dir);
       } catch (e) {
-        throw new QgaError(`open("${dir}"): ${describeError(e)}`);
+        throw new QgaError(`open("${dir}"): ${errorText(e)}`);
       }
       return memoryBlockFromFiles(index, undefined, undefined);
     }
@@ -148,10 +147,10 @@ export class LinuxMemory implements MemoryPort {
       const st = await stat(dir);
       if (!st.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
     } catch (e) {
-      throw new QgaError(`open("${dir}"): ${describeError(e)}`);
+      throw new QgaError(`open("${dir}"): ${errorText(e)}`);
     }
     const text = await readAttr(dir, 'block_size_bytes', 20);
-    if (text === undefined) throw new QgaError(`open sysfs file "block_size_bytes": ${describeError({ code: 'ENOENT' })}`);
+    if (text === undefined) throw new QgaError(`open sysfs file "block_size_bytes": ${errorText({ code: 'ENOENT' })}`);
     return { size: uint(parseBlockSizeBytes(text)) };
   }
 }

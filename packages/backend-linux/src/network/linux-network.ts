@@ -1,12 +1,11 @@
 import { endianness, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { inject, injectable, optional } from 'inversify';
-import { QgaError, type GuestNetworkInterface, type GuestNetworkRoute, type NetworkPort } from '@qga/core';
-import { describeError, isEnoent } from '../proc/errno.js';
+import { errorText, isEnoent, QgaError, type GuestNetworkInterface, type GuestNetworkRoute, type NetworkPort } from '@qga/core';
+import { runCommand } from '../exec/run-command.js';
 import { listDir, readAttribute, readText, readTextOrUndefined } from '../proc/fs-read.js';
-import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
+import { helperRunOptions, LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
 import { IO_CONCURRENCY, mapLimit } from '../proc/map-limit.js';
-import { runHelper } from '../proc/run-helper.js';
 import { hwAddressFromSysfs } from './hw-address.js';
 import { orderLikeNetlink, parseIfInet6 } from './if-inet6-parser.js';
 import { assembleInterfaces, ipv4MaskBits, type AddressInfo, type LinkInfo } from './interface-list.js';
@@ -69,9 +68,9 @@ export class LinuxNetwork implements NetworkPort {
   /** `ip -j addr show`; undefined (and not asked again) when ip is missing or has no JSON output. */
   private async ipAddrJson(): Promise<LinkAddresses[] | undefined> {
     if (!this.ipJsonWorks) return undefined;
-    const r = await runHelper(this.cfg.programs.ip, ['-j', 'addr', 'show'], { timeoutMs: this.cfg.commandTimeoutMs });
-    const parsed = r.code === 0 ? parseIpAddrJson(r.stdout.toString('utf8')) : undefined;
-    if (parsed === undefined && (r.spawnError !== undefined || r.code !== null)) this.ipJsonWorks = false;
+    const r = await runCommand([this.cfg.programs.ip, '-j', 'addr', 'show'], helperRunOptions(this.cfg));
+    const parsed = r.exitCode === 0 ? parseIpAddrJson(r.output) : undefined;
+    if (parsed === undefined && (r.execError !== undefined || r.exitCode !== null)) this.ipJsonWorks = false;
     return parsed;
   }
 
@@ -128,11 +127,11 @@ export class LinuxNetwork implements NetworkPort {
         (error: unknown) => ({ error }),
       ),
     ]);
-    if ('error' in v4) throw new QgaError(`open("${v4Path}"): ${describeError(v4.error)}`);
+    if ('error' in v4) throw new QgaError(`open("${v4Path}"): ${errorText(v4.error)}`);
     const routes = parseRouteV4(v4.t, endianness() === 'LE');
     if ('error' in v6) {
       if (isEnoent(v6.error)) return routes;
-      throw new QgaError(`open("${v6Path}"): ${describeError(v6.error)}`);
+      throw new QgaError(`open("${v6Path}"): ${errorText(v6.error)}`);
     }
     return [...routes, ...parseRouteV6(v6.t)];
   }

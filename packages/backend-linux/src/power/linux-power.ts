@@ -1,10 +1,9 @@
 import { constants as fsc } from 'node:fs';
 import { access, appendFile, open, readFile, stat } from 'node:fs/promises';
 import type { PowerPort, ShutdownMode, SuspendMode } from '@qga/core';
-import { QgaError } from '@qga/core';
+import { errorCode, QgaError, strerror } from '@qga/core';
 import { inject, injectable, optional } from 'inversify';
 import { describeFailure, runCommand, type CommandResult } from '../exec/run-command.js';
-import { errorCode, strerror } from '../exec/strerror.js';
 import { POWER_OPTIONS, powerOptions, type PowerOptions } from './power-options.js';
 import { shutdownPlan, sysrqKeys } from './shutdown-plan.js';
 import { suspendNames } from './suspend-plan.js';

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { open, opendir, readFile, readlink, realpath, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { isEnoent } from './errno.js';
+import { isEnoent } from '@qga/core';
 
 export type EntryType = 'dir' | 'link' | 'file' | 'other';
 

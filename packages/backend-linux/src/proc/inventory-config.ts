@@ -1,3 +1,5 @@
+import { DEFAULT_HELPER_ENV, type HelperEnv } from '../exec/run-command.js';
+
 /**
  * Settings of the Linux inventory ports (network, storage, cpu, memory,
  * system info, logins). Every path is a prefix so the same readers run on a
@@ -69,4 +71,9 @@ export function resolveInventoryConfig(partial?: LinuxInventoryOptions): LinuxIn
     ...partial,
     programs: { ...DEFAULT_LINUX_INVENTORY_CONFIG.programs, ...partial.programs },
   };
+}
+
+/** How the inventory ports run their read-only helpers: stdout kept apart from stderr, killed after commandTimeoutMs. */
+export function helperRunOptions(cfg: LinuxInventoryConfig): { readonly env: HelperEnv; readonly separateStderr: true } {
+  return { env: { ...DEFAULT_HELPER_ENV, timeoutMs: cfg.commandTimeoutMs }, separateStderr: true };
 }

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { QgaError } from '@qga/core';
+import { errorCode, QgaError, strerror } from '@qga/core';
 import { runCommand, type HelperEnv } from '../exec/run-command.js';
-import { errorCode, strerror } from '../exec/strerror.js';
 import { findInPasswd, parsePasswdLine, type PasswdEntry } from './passwd-entry.js';
 
 export interface LookupOptions {

@@ -1,6 +1,8 @@
 import { basename, dirname, join } from 'node:path';
 import { inject, injectable, optional } from 'inversify';
 import {
+  errorText,
+  isEnoent,
   QgaError,
   type GuestDiskAddress,
   type GuestDiskInfo,
@@ -9,12 +11,11 @@ import {
   type GuestFilesystemInfo,
   type StoragePort,
 } from '@qga/core';
+import { runCommand } from '../exec/run-command.js';
 import { readMountList, type FsMount } from '../mounts/index.js';
 import { IO_CONCURRENCY, mapLimit } from '../proc/map-limit.js';
-import { describeError, isEnoent } from '../proc/errno.js';
 import { readText } from '../proc/fs-read.js';
-import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
-import { runHelper } from '../proc/run-helper.js';
+import { helperRunOptions, LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
 import { BoundedStatfs } from './bounded-statfs.js';
 import { addressProbes, decodeRealDevice, hostNumbersFromEntries } from './disk-address.js';
 import { parseDiskstats } from './diskstats-parser.js';
@@ -53,7 +54,7 @@ export class LinuxStorage implements StoragePort {
     try {
       text = await readText(path);
     } catch (e) {
-      throw new QgaError(`Could not open '${path}': ${describeError(e)}`);
+      throw new QgaError(`Could not open '${path}': ${errorText(e)}`);
     }
     return parseDiskstats(text);
   }
@@ -94,7 +95,7 @@ export class LinuxStorage implements StoragePort {
       syspath = await this.sys.realpath(devpath);
     } catch (e) {
       if (isEnoent(e)) return { name: basename(devpath), disks: [] };
-      throw new QgaError(`realpath("${devpath}"): ${describeError(e)}`);
+      throw new QgaError(`realpath("${devpath}"): ${errorText(e)}`);
     }
     const found: GuestDiskAddress[] = [];
     await this.collect(syspath, found, cache, 0);
@@ -119,7 +120,7 @@ export class LinuxStorage implements StoragePort {
       entries = await this.sys.list(dir);
     } catch (e) {
       if (isEnoent(e)) return;
-      throw new QgaError(`opendir("${dir}"): ${describeError(e)}`);
+      throw new QgaError(`opendir("${dir}"): ${errorText(e)}`);
     }
     for (const e of entries) {
       if (e.type !== 'link') continue;
@@ -129,7 +130,7 @@ export class LinuxStorage implements StoragePort {
         child = await this.sys.realpath(path);
       } catch (err) {
         if (isEnoent(err)) continue;
-        throw new QgaError(`realpath("${path}"): ${describeError(err)}`);
+        throw new QgaError(`realpath("${path}"): ${errorText(err)}`);
       }
       await this.collect(child, out, cache, depth + 1);
     }
@@ -194,7 +195,7 @@ export class LinuxStorage implements StoragePort {
     try {
       entries = await this.sys.list('/sys/block');
     } catch (e) {
-      throw new QgaError(`Can't open directory "/sys/block": ${describeError(e)}`);
+      throw new QgaError(`Can't open directory "/sys/block": ${errorText(e)}`);
     }
     const lookups = new Map<string, Promise<unknown>>([['udev', this.sys.hasUdevDatabase()]]);
     const groups = await mapLimit(
@@ -271,7 +272,7 @@ export class LinuxStorage implements StoragePort {
    * the same 512 bytes. Omitted when nvme-cli is missing or the read fails.
    */
   private async nvmeSmart(dev: string): Promise<GuestDiskSmart | undefined> {
-    const r = await runHelper(this.cfg.programs.nvme, ['smart-log', dev, '--raw-binary'], { timeoutMs: this.cfg.commandTimeoutMs });
-    return r.code === 0 ? parseNvmeSmartLog(r.stdout) : undefined;
+    const r = await runCommand([this.cfg.programs.nvme, 'smart-log', dev, '--raw-binary'], helperRunOptions(this.cfg));
+    return r.exitCode === 0 ? parseNvmeSmartLog(r.stdout) : undefined;
   }
 }

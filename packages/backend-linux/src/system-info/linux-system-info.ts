@@ -1,8 +1,7 @@
 import { hostname, machine, release, version } from 'node:os';
 import { join } from 'node:path';
 import { inject, injectable, optional } from 'inversify';
-import { QgaError, type GuestLoadAverage, type GuestOSInfo, type GuestTimezone, type SystemInfoPort } from '@qga/core';
-import { describeError } from '../proc/errno.js';
+import { errorText, QgaError, type GuestLoadAverage, type GuestOSInfo, type GuestTimezone, type SystemInfoPort } from '@qga/core';
 import { readRegularFile, readText } from '../proc/fs-read.js';
 import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
 import { parseLoadavg } from './loadavg-parser.js';
@@ -38,7 +37,7 @@ export class LinuxSystemInfo implements SystemInfoPort {
     try {
       return hostname();
     } catch (e) {
-      throw new QgaError(`cannot get hostname: ${describeError(e)}`);
+      throw new QgaError(`cannot get hostname: ${errorText(e)}`);
     }
   }
 
@@ -57,7 +56,7 @@ export class LinuxSystemInfo implements SystemInfoPort {
     try {
       text = await readText(join(this.cfg.procRoot, 'loadavg'));
     } catch (e) {
-      throw new QgaError(`cannot query load average: ${describeError(e)}`);
+      throw new QgaError(`cannot query load average: ${errorText(e)}`);
     }
     const avg = parseLoadavg(text);
     if (avg === undefined) throw new QgaError('cannot query load average: Invalid argument');

@@ -1,8 +1,7 @@
 import type { TimePort } from '@qga/core';
-import { QgaError } from '@qga/core';
+import { errnoFromMessage, QgaError } from '@qga/core';
 import { inject, injectable, optional } from 'inversify';
 import { runChecked, runCommand } from '../exec/run-command.js';
-import { errnoFromMessage } from '../exec/strerror.js';
 import { TIME_OPTIONS, timeOptions, type TimeOptions } from './time-options.js';
 import { WallClock } from './wall-clock.js';
 

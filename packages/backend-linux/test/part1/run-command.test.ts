@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { describeFailure, runChecked, runCommand, type HelperEnv } from '../../src/exec/index.js';
+import { DEFAULT_HELPER_ENV, describeFailure, runChecked, runCommand, type HelperEnv } from '../../src/exec/index.js';
 import { Doubles } from './doubles.js';
 import { rejectionMessage, scratchDir } from './fixtures.js';
 
@@ -83,4 +83,35 @@ t.test('a daemonized grandchild holding the output does not hold us', async (t) 
   t.ok(Date.now() - t0 < 2_000);
   t.same(r, { exitCode: 0, signal: null, output: 'started\n', timedOut: false });
   process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGKILL');
+});
+
+// Formerly part 2's runHelper (ip, loginctl, nvme, getconf), now runCommand with separateStderr.
+t.test('separateStderr: real processes, bounded', async (t) => {
+  const { d, bin } = setup(t);
+  const opts = (timeoutMs: number) => ({ env: { searchPath: `${bin}:${DEFAULT_HELPER_ENV.searchPath}`, timeoutMs }, separateStderr: true }) as const;
+  const ok = await runCommand(['sh', '-c', 'printf "%s" "$LC_ALL"; printf err >&2'], opts(5000));
+  t.same([ok.exitCode, ok.stdout.toString(), ok.stderr.toString(), ok.timedOut], [0, 'C', 'err', false], 'C locale forced');
+  t.equal(ok.output, 'C', 'output is stdout alone');
+  const fail = await runCommand(['sh', '-c', 'exit 3'], opts(5000));
+  t.equal(fail.exitCode, 3);
+  const missing = await runCommand(['/nonexistent/prog'], opts(5000));
+  t.equal(missing.execError, 'ENOENT');
+  t.equal(missing.exitCode, 1, 'not started: exit status 1, like upstream’s forked child');
+  t.same([missing.output, missing.stderr.toString()], ['', "failed to exec '/nonexistent/prog': No such file or directory\n"]);
+  d.add(bin, 'hang', 'exec /bin/sleep 30');
+  const started = Date.now();
+  const slow = await runCommand(['hang'], opts(200));
+  t.ok(slow.timedOut, 'killed at the bound');
+  t.ok(Date.now() - started < 5000);
+  d.add(bin, 'forks', '/bin/sleep 30 &\n/bin/sleep 30');
+  const t1 = Date.now();
+  const grand = await runCommand(['forks'], opts(200));
+  t.ok(grand.timedOut && Date.now() - t1 < 5000, 'a grandchild holding stdout does not stretch the wait (group killed)');
+  const env = await runCommand(['sh', '-c', 'printf "%s" "$TZ"'], { ...opts(5000), extraEnv: { TZ: 'UTC' } });
+  t.equal(env.stdout.toString(), 'UTC');
+  const raw = await runCommand(['sh', '-c', "printf '\\377\\000\\200'"], opts(5000));
+  t.same([...raw.stdout], [0xff, 0x00, 0x80], 'binary stdout comes back byte for byte');
+  const flood = await runCommand(['sh', '-c', 'exec /usr/bin/head -c 80000000 /dev/zero'], opts(20_000));
+  t.same([flood.exitCode, flood.signal, flood.timedOut], [null, 'SIGKILL', false], 'killed past 64 MiB of output');
+  t.ok(flood.stdout.length <= 64 * 1024 * 1024);
 });

@@ -1,24 +1,10 @@
 import t from 'tap';
-import { errnoFromMessage, strerror, errnoName } from '../../src/exec/strerror.js';
 import { fstrimOutcome, parseToolFailure } from '../../src/fsfreeze/index.js';
 import { shutdownPlan, suspendNames, sysrqKeys } from '../../src/power/index.js';
 import { findInPasswd, parsePasswdLine } from '../../src/ssh/index.js';
 import { dateArgument, WallClock } from '../../src/time/index.js';
 import { fopenFlags } from '../../src/files/index.js';
 import { constants as c } from 'node:fs';
-
-t.test('strerror gives glibc texts', async (t) => {
-  t.equal(strerror('ENOENT'), 'No such file or directory');
-  t.equal(strerror('EOPNOTSUPP'), 'Operation not supported');
-  t.equal(strerror('ENOTSUP'), 'Operation not supported');
-  t.equal(strerror(-2), 'No such file or directory', 'negative libuv errno');
-  t.equal(strerror(13), 'Permission denied');
-  t.equal(strerror(0), 'Success');
-  t.equal(strerror(9999), 'Unknown error 9999');
-  t.equal(errnoName(-95), errnoName(95));
-  t.equal(errnoFromMessage('Device or resource busy'), 'EBUSY');
-  t.equal(errnoFromMessage('no such thing'), undefined);
-});
 
 t.test('fsfreeze diagnostics (util-linux 2.38, LC_ALL=C, captured on this machine)', async (t) => {
   t.same(parseToolFailure('fsfreeze: /dev/shm: freeze failed: Operation not supported\n'), {

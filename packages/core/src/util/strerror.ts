@@ -1,94 +1,187 @@
 import { constants } from 'node:os';
 
 /**
- * glibc's strerror() texts for the errno names Node puts in `error.code`,
- * so messages read exactly like qemu-ga's (`failed to open file 'x' (mode:
- * 'r'): No such file or directory`).
+ * glibc's strerror() texts by Linux errno name (glibc 2.36; each equal to
+ * os.strerror(n) for n = 1..133), so messages read exactly like qemu-ga's
+ * (`failed to open file 'x' (mode: 'r'): No such file or directory`) and the
+ * tools' own diagnostics (fsfreeze, date) map back to an errno. Node only has
+ * libuv's lower-case texts. Each name carries its number on x86 and arm; the
+ * platform's own numbers (os.constants.errno) win where Node knows the name,
+ * as a few architectures number errnos differently. Canonical names come
+ * first and aliases (EWOULDBLOCK, EDEADLOCK, ENOTSUP) last, so reverse
+ * lookups give the canonical name.
  */
-const TEXTS: Readonly<Record<string, string>> = {
-  EPERM: 'Operation not permitted',
-  ENOENT: 'No such file or directory',
-  ESRCH: 'No such process',
-  EINTR: 'Interrupted system call',
-  EIO: 'Input/output error',
-  ENXIO: 'No such device or address',
-  E2BIG: 'Argument list too long',
-  ENOEXEC: 'Exec format error',
-  EBADF: 'Bad file descriptor',
-  ECHILD: 'No child processes',
-  EAGAIN: 'Resource temporarily unavailable',
-  EWOULDBLOCK: 'Resource temporarily unavailable',
-  ENOMEM: 'Cannot allocate memory',
-  EACCES: 'Permission denied',
-  EFAULT: 'Bad address',
-  ENOTBLK: 'Block device required',
-  EBUSY: 'Device or resource busy',
-  EEXIST: 'File exists',
-  EXDEV: 'Invalid cross-device link',
-  ENODEV: 'No such device',
-  ENOTDIR: 'Not a directory',
-  EISDIR: 'Is a directory',
-  EINVAL: 'Invalid argument',
-  ENFILE: 'Too many open files in system',
-  EMFILE: 'Too many open files',
-  ENOTTY: 'Inappropriate ioctl for device',
-  ETXTBSY: 'Text file busy',
-  EFBIG: 'File too large',
-  ENOSPC: 'No space left on device',
-  ESPIPE: 'Illegal seek',
-  EROFS: 'Read-only file system',
-  EMLINK: 'Too many links',
-  EPIPE: 'Broken pipe',
-  EDOM: 'Numerical argument out of domain',
-  ERANGE: 'Numerical result out of range',
-  EDEADLK: 'Resource deadlock avoided',
-  ENAMETOOLONG: 'File name too long',
-  ENOLCK: 'No locks available',
-  ENOSYS: 'Function not implemented',
-  ENOTEMPTY: 'Directory not empty',
-  ELOOP: 'Too many levels of symbolic links',
-  ENODATA: 'No data available',
-  ENOBUFS: 'No buffer space available',
-  EOVERFLOW: 'Value too large for defined data type',
-  EILSEQ: 'Invalid or incomplete multibyte or wide character',
-  ENOTSOCK: 'Socket operation on non-socket',
-  EOPNOTSUPP: 'Operation not supported',
-  ENOTSUP: 'Operation not supported',
-  EADDRINUSE: 'Address already in use',
-  EADDRNOTAVAIL: 'Cannot assign requested address',
-  ENETDOWN: 'Network is down',
-  ENETUNREACH: 'Network is unreachable',
-  ECONNABORTED: 'Software caused connection abort',
-  ECONNRESET: 'Connection reset by peer',
-  ENOTCONN: 'Transport endpoint is not connected',
-  ETIMEDOUT: 'Connection timed out',
-  ECONNREFUSED: 'Connection refused',
-  EHOSTUNREACH: 'No route to host',
-  EALREADY: 'Operation already in progress',
-  EINPROGRESS: 'Operation now in progress',
-  ESTALE: 'Stale file handle',
-  EDQUOT: 'Disk quota exceeded',
-  ENOMEDIUM: 'No medium found',
-  ECANCELED: 'Operation canceled',
-  EPROTO: 'Protocol error',
+const ERRNOS: Readonly<Record<string, readonly [number, string]>> = {
+  EPERM: [1, 'Operation not permitted'],
+  ENOENT: [2, 'No such file or directory'],
+  ESRCH: [3, 'No such process'],
+  EINTR: [4, 'Interrupted system call'],
+  EIO: [5, 'Input/output error'],
+  ENXIO: [6, 'No such device or address'],
+  E2BIG: [7, 'Argument list too long'],
+  ENOEXEC: [8, 'Exec format error'],
+  EBADF: [9, 'Bad file descriptor'],
+  ECHILD: [10, 'No child processes'],
+  EAGAIN: [11, 'Resource temporarily unavailable'],
+  ENOMEM: [12, 'Cannot allocate memory'],
+  EACCES: [13, 'Permission denied'],
+  EFAULT: [14, 'Bad address'],
+  ENOTBLK: [15, 'Block device required'],
+  EBUSY: [16, 'Device or resource busy'],
+  EEXIST: [17, 'File exists'],
+  EXDEV: [18, 'Invalid cross-device link'],
+  ENODEV: [19, 'No such device'],
+  ENOTDIR: [20, 'Not a directory'],
+  EISDIR: [21, 'Is a directory'],
+  EINVAL: [22, 'Invalid argument'],
+  ENFILE: [23, 'Too many open files in system'],
+  EMFILE: [24, 'Too many open files'],
+  ENOTTY: [25, 'Inappropriate ioctl for device'],
+  ETXTBSY: [26, 'Text file busy'],
+  EFBIG: [27, 'File too large'],
+  ENOSPC: [28, 'No space left on device'],
+  ESPIPE: [29, 'Illegal seek'],
+  EROFS: [30, 'Read-only file system'],
+  EMLINK: [31, 'Too many links'],
+  EPIPE: [32, 'Broken pipe'],
+  EDOM: [33, 'Numerical argument out of domain'],
+  ERANGE: [34, 'Numerical result out of range'],
+  EDEADLK: [35, 'Resource deadlock avoided'],
+  ENAMETOOLONG: [36, 'File name too long'],
+  ENOLCK: [37, 'No locks available'],
+  ENOSYS: [38, 'Function not implemented'],
+  ENOTEMPTY: [39, 'Directory not empty'],
+  ELOOP: [40, 'Too many levels of symbolic links'],
+  ENOMSG: [42, 'No message of desired type'],
+  EIDRM: [43, 'Identifier removed'],
+  ECHRNG: [44, 'Channel number out of range'],
+  EL2NSYNC: [45, 'Level 2 not synchronized'],
+  EL3HLT: [46, 'Level 3 halted'],
+  EL3RST: [47, 'Level 3 reset'],
+  ELNRNG: [48, 'Link number out of range'],
+  EUNATCH: [49, 'Protocol driver not attached'],
+  ENOCSI: [50, 'No CSI structure available'],
+  EL2HLT: [51, 'Level 2 halted'],
+  EBADE: [52, 'Invalid exchange'],
+  EBADR: [53, 'Invalid request descriptor'],
+  EXFULL: [54, 'Exchange full'],
+  ENOANO: [55, 'No anode'],
+  EBADRQC: [56, 'Invalid request code'],
+  EBADSLT: [57, 'Invalid slot'],
+  EBFONT: [59, 'Bad font file format'],
+  ENOSTR: [60, 'Device not a stream'],
+  ENODATA: [61, 'No data available'],
+  ETIME: [62, 'Timer expired'],
+  ENOSR: [63, 'Out of streams resources'],
+  ENONET: [64, 'Machine is not on the network'],
+  ENOPKG: [65, 'Package not installed'],
+  EREMOTE: [66, 'Object is remote'],
+  ENOLINK: [67, 'Link has been severed'],
+  EADV: [68, 'Advertise error'],
+  ESRMNT: [69, 'Srmount error'],
+  ECOMM: [70, 'Communication error on send'],
+  EPROTO: [71, 'Protocol error'],
+  EMULTIHOP: [72, 'Multihop attempted'],
+  EDOTDOT: [73, 'RFS specific error'],
+  EBADMSG: [74, 'Bad message'],
+  EOVERFLOW: [75, 'Value too large for defined data type'],
+  ENOTUNIQ: [76, 'Name not unique on network'],
+  EBADFD: [77, 'File descriptor in bad state'],
+  EREMCHG: [78, 'Remote address changed'],
+  ELIBACC: [79, 'Can not access a needed shared library'],
+  ELIBBAD: [80, 'Accessing a corrupted shared library'],
+  ELIBSCN: [81, '.lib section in a.out corrupted'],
+  ELIBMAX: [82, 'Attempting to link in too many shared libraries'],
+  ELIBEXEC: [83, 'Cannot exec a shared library directly'],
+  EILSEQ: [84, 'Invalid or incomplete multibyte or wide character'],
+  ERESTART: [85, 'Interrupted system call should be restarted'],
+  ESTRPIPE: [86, 'Streams pipe error'],
+  EUSERS: [87, 'Too many users'],
+  ENOTSOCK: [88, 'Socket operation on non-socket'],
+  EDESTADDRREQ: [89, 'Destination address required'],
+  EMSGSIZE: [90, 'Message too long'],
+  EPROTOTYPE: [91, 'Protocol wrong type for socket'],
+  ENOPROTOOPT: [92, 'Protocol not available'],
+  EPROTONOSUPPORT: [93, 'Protocol not supported'],
+  ESOCKTNOSUPPORT: [94, 'Socket type not supported'],
+  EOPNOTSUPP: [95, 'Operation not supported'],
+  EPFNOSUPPORT: [96, 'Protocol family not supported'],
+  EAFNOSUPPORT: [97, 'Address family not supported by protocol'],
+  EADDRINUSE: [98, 'Address already in use'],
+  EADDRNOTAVAIL: [99, 'Cannot assign requested address'],
+  ENETDOWN: [100, 'Network is down'],
+  ENETUNREACH: [101, 'Network is unreachable'],
+  ENETRESET: [102, 'Network dropped connection on reset'],
+  ECONNABORTED: [103, 'Software caused connection abort'],
+  ECONNRESET: [104, 'Connection reset by peer'],
+  ENOBUFS: [105, 'No buffer space available'],
+  EISCONN: [106, 'Transport endpoint is already connected'],
+  ENOTCONN: [107, 'Transport endpoint is not connected'],
+  ESHUTDOWN: [108, 'Cannot send after transport endpoint shutdown'],
+  ETOOMANYREFS: [109, 'Too many references: cannot splice'],
+  ETIMEDOUT: [110, 'Connection timed out'],
+  ECONNREFUSED: [111, 'Connection refused'],
+  EHOSTDOWN: [112, 'Host is down'],
+  EHOSTUNREACH: [113, 'No route to host'],
+  EALREADY: [114, 'Operation already in progress'],
+  EINPROGRESS: [115, 'Operation now in progress'],
+  ESTALE: [116, 'Stale file handle'],
+  EUCLEAN: [117, 'Structure needs cleaning'],
+  ENOTNAM: [118, 'Not a XENIX named type file'],
+  ENAVAIL: [119, 'No XENIX semaphores available'],
+  EISNAM: [120, 'Is a named type file'],
+  EREMOTEIO: [121, 'Remote I/O error'],
+  EDQUOT: [122, 'Disk quota exceeded'],
+  ENOMEDIUM: [123, 'No medium found'],
+  EMEDIUMTYPE: [124, 'Wrong medium type'],
+  ECANCELED: [125, 'Operation canceled'],
+  ENOKEY: [126, 'Required key not available'],
+  EKEYEXPIRED: [127, 'Key has expired'],
+  EKEYREVOKED: [128, 'Key has been revoked'],
+  EKEYREJECTED: [129, 'Key was rejected by service'],
+  EOWNERDEAD: [130, 'Owner died'],
+  ENOTRECOVERABLE: [131, 'State not recoverable'],
+  ERFKILL: [132, 'Operation not possible due to RF-kill'],
+  EHWPOISON: [133, 'Memory page has hardware error'],
+  EWOULDBLOCK: [11, 'Resource temporarily unavailable'],
+  EDEADLOCK: [35, 'Resource deadlock avoided'],
+  ENOTSUP: [95, 'Operation not supported'],
 };
 
-const ERRNO_NUMBERS: Readonly<Record<string, number>> = constants.errno as unknown as Record<string, number>;
+const BY_NAME = new Map(Object.entries(ERRNOS));
+const PLATFORM = new Map(Object.entries(constants.errno));
 
-/** glibc text for an errno name (`ENOENT` → `No such file or directory`); unknown names come back unchanged. */
-export function strerror(code: string): string {
-  return TEXTS[code] ?? code;
+// First name per number: the platform's (in os.constants order), then the
+// table's for the errnos Node has no name for (ECHRNG, ENOKEY, ...).
+const NAME_BY_NUMBER = new Map<number, string>();
+for (const [name, n] of PLATFORM) if (!NAME_BY_NUMBER.has(n)) NAME_BY_NUMBER.set(n, name);
+for (const [name, [n]] of BY_NAME) if (!NAME_BY_NUMBER.has(n)) NAME_BY_NUMBER.set(n, name);
+
+/**
+ * glibc's text for an errno name or number (a negative libuv errno too):
+ * `ENOENT` or 2 → `No such file or directory`. Unknown names come back
+ * unchanged; unknown numbers read `Unknown error N` and 0 `Success`, as glibc says.
+ */
+export function strerror(code: string | number): string {
+  if (typeof code === 'string') return BY_NAME.get(code)?.[1] ?? code;
+  if (code === 0) return 'Success';
+  const name = errnoCode(code);
+  return (name === undefined ? undefined : BY_NAME.get(name)?.[1]) ?? `Unknown error ${Math.abs(code)}`;
 }
 
 /** The errno number for a name on this platform (`ENOENT` → 2), or undefined. */
 export function errnoNumber(code: string): number | undefined {
-  return ERRNO_NUMBERS[code];
+  return PLATFORM.get(code) ?? BY_NAME.get(code)?.[0];
 }
 
-/** The errno name for a number on this platform (2 → `ENOENT`), or undefined. */
+/** The errno name for a number on this platform (2 or -2 → `ENOENT`), or undefined. */
 export function errnoCode(errno: number): string | undefined {
-  const n = Math.abs(errno);
-  for (const [code, value] of Object.entries(ERRNO_NUMBERS)) if (value === n) return code;
+  return NAME_BY_NUMBER.get(Math.abs(errno));
+}
+
+/** Reverse lookup: the errno name whose glibc text is exactly `text` (the canonical name for shared texts). */
+export function errnoFromMessage(text: string): string | undefined {
+  for (const [name, [, message]] of BY_NAME) if (message === text) return name;
   return undefined;
 }
 
@@ -101,22 +194,44 @@ export function errorCode(e: unknown): string | undefined {
   return undefined;
 }
 
-/**
- * What follows the colon in qemu-ga's `<what>: <strerror>` messages: the
- * glibc text of the error's errno name, else the error's own message.
- */
-export function errorText(e: unknown): string {
-  const code = errorCode(e);
-  if (code !== undefined && TEXTS[code] !== undefined) return TEXTS[code];
-  if (e instanceof Error) return e.message;
-  return String(e);
+/** The positive errno a thrown value carries: its `code` name (`ENOENT` → 2), else its libuv `errno` (-2 → 2). */
+export function errnoOf(e: unknown): number | undefined {
+  if (typeof e !== 'object' || e === null) return undefined;
+  const { code, errno } = e as { code?: unknown; errno?: unknown };
+  const n = typeof code === 'string' ? errnoNumber(code) : undefined;
+  if (n !== undefined) return n;
+  return typeof errno === 'number' && errno !== 0 ? Math.abs(errno) : undefined;
 }
 
-/** A Node-style error (`message` = strerror text, `code` = errno name) for backends and fakes. */
-export function errnoError(code: string, message: string = strerror(code)): NodeJS.ErrnoException {
-  const err: NodeJS.ErrnoException = new Error(message);
+/** True for ENOENT (the one errno most readers treat as "absent"). */
+export function isEnoent(e: unknown): boolean {
+  return errnoOf(e) === errnoNumber('ENOENT');
+}
+
+/**
+ * What follows the colon in qemu-ga's `<what>: <strerror>` messages: glibc's
+ * text for the errno the error carries, else the error's own message.
+ */
+export function errorText(e: unknown): string {
+  const n = errnoOf(e);
+  if (n !== undefined) return strerror(n);
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * A Node-style system error (`code` = errno name, negative `errno`) for
+ * backends and fakes. With `syscall` it reads like fs and child_process
+ * errors (`ENOENT: No such file or directory, open '/x'`, with `syscall` and
+ * `path` set); without, its message is the strerror text.
+ */
+export function errnoError(code: string, syscall?: string, path?: string): NodeJS.ErrnoException {
+  const text = strerror(code);
+  const where = path === undefined ? syscall : `${syscall} '${path}'`;
+  const err: NodeJS.ErrnoException = new Error(syscall === undefined ? text : `${code}: ${text}, ${where}`);
   err.code = code;
   const n = errnoNumber(code);
   if (n !== undefined) err.errno = -n;
+  if (syscall !== undefined) err.syscall = syscall;
+  if (path !== undefined) err.path = path;
   return err;
 }
