@@ -55,10 +55,23 @@ export class QemuGa {
       await rm(dir, { recursive: true, force: true });
       throw new Error('qemu-ga did not start');
     }
-    const sock = await new Promise<Socket>((resolve, reject) => {
-      const s = connect(sockPath, () => resolve(s));
-      s.once('error', reject);
-    });
+    // qemu-ga binds (the file appears) before it listens: retry a refused connect for a while.
+    let sock: Socket | undefined;
+    for (let attempt = 0; sock === undefined; attempt++) {
+      try {
+        sock = await new Promise<Socket>((resolve, reject) => {
+          const s = connect(sockPath, () => resolve(s));
+          s.once('error', reject);
+        });
+      } catch (e) {
+        if (attempt >= 100 || proc.exitCode !== null) {
+          proc.kill('SIGKILL');
+          await rm(dir, { recursive: true, force: true });
+          throw e;
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
     return new QemuGa(proc, dir, sock);
   }
 

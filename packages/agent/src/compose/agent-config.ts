@@ -1,0 +1,20 @@
+import { NEVER } from 'rxjs';
+import { createAgent, SERVICES, type AgentConfig, type Backend, type CommandRegistry } from '@qga/core';
+import type { AgentSettings } from '../config/agent-settings.js';
+
+/** AgentSettings → core's AgentConfig. */
+export function agentConfig(settings: AgentSettings): Partial<AgentConfig> {
+  return {
+    stateDir: settings.statedir,
+    blockRpcs: settings.blockRpcs,
+    allowRpcs: settings.allowRpcs,
+    ...(settings.fsfreezeHook !== undefined && { fsfreezeHook: settings.fsfreezeHook }),
+    ...(settings.freezeTimeout !== undefined && { freezeTimeoutMs: settings.freezeTimeout * 1000 }),
+  };
+}
+
+/** `-b help`: every command of an agent built with this backend, in registration order (nothing is started). */
+export function listCommands(backend: Backend): string[] {
+  const agent = createAgent({ transport: { description: 'none', sessions: () => NEVER }, backend });
+  return agent.container.get<CommandRegistry>(SERVICES.CommandRegistry).list().map((entry) => entry.name);
+}

@@ -1,0 +1,121 @@
+import { chmodSync, lstatSync, mkdtempSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { basename, dirname, join } from 'node:path';
+import { Observable } from 'rxjs';
+import type { Logger, Transport, TransportSession } from '@qga/core';
+import { DEFAULT_MAX_CLIENTS, validateMaxClients } from './max-clients.js';
+import { SessionTracker } from './session-tracker.js';
+
+export interface UnixListenOptions {
+  readonly path: string;
+  /** Permission bits of the socket file; default 0o600 (only the owner may talk to the agent). */
+  readonly mode?: number;
+  /** Clients served at once; further connections are closed at once (default 16). */
+  readonly maxClients?: number;
+  readonly logger?: Logger;
+  /** See SocketSessionOptions.halfOpenTimeoutMs. */
+  readonly halfOpenTimeoutMs?: number;
+  /** Called once the socket file exists at `path` with its final mode. */
+  readonly onListening?: () => void;
+}
+
+/**
+ * `-m unix-listen`: a listening unix stream socket, one session per client.
+ * Unlike qemu-ga (one client at a time, the rest wait in the backlog), several
+ * clients are served at once, each with its own session (and so its own parser).
+ *
+ * The socket is bound inside a fresh 0700 directory next to `path`, given its
+ * mode, then renamed over `path`: nobody can connect before the mode is set,
+ * and a stale socket is replaced atomically (no umask games, which would be
+ * process-wide).
+ */
+export function unixListenTransport(options: UnixListenOptions): Transport {
+  const { path } = options;
+  if (typeof path !== 'string' || path.length === 0) throw new Error('unix-listen: a socket path is required');
+  const mode = options.mode ?? 0o600;
+  const maxClients = validateMaxClients(options.maxClients ?? DEFAULT_MAX_CLIENTS, 'unix-listen');
+  const description = `unix-listen:${path}`;
+  const logger = options.logger;
+  return {
+    description,
+    sessions: () =>
+      new Observable<TransportSession>((subscriber) => {
+        const tracker = new SessionTracker({
+          description,
+          ...(logger ? { logger } : {}),
+          ...(options.halfOpenTimeoutMs !== undefined ? { halfOpenTimeoutMs: options.halfOpenTimeoutMs } : {}),
+        });
+        // pauseOnConnect: nothing is read until the agent subscribes to the session's input.
+        const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
+        server.maxConnections = maxClients;
+        let listening = false;
+        let ours: number | undefined; // inode of the socket we put at `path`
+        let stagingDir: string | undefined;
+        const cleanStaging = (): void => {
+          if (stagingDir) rmSync(stagingDir, { recursive: true, force: true });
+          stagingDir = undefined;
+        };
+        server.on('drop', () => logger?.log('warning', `${description}: ${maxClients} clients connected, refusing another`));
+        server.on('connection', (socket: Socket) => subscriber.next(tracker.open(socket)));
+        server.on('error', (err) => {
+          // Before listening (EACCES, ENOENT) the transport cannot work; afterwards (EMFILE on accept) it can.
+          if (listening) logger?.log('error', `${description}: ${err.message}`);
+          else {
+            cleanStaging();
+            subscriber.error(err);
+          }
+        });
+        try {
+          assertReplaceable(path);
+          stagingDir = mkdtempSync(join(dirname(path), `.${basename(path).slice(0, 8)}-`));
+        } catch (err) {
+          subscriber.error(err);
+          return undefined;
+        }
+        const staged = join(stagingDir, 's');
+        server.listen(staged, () => {
+          try {
+            chmodSync(staged, mode);
+            assertReplaceable(path);
+            renameSync(staged, path);
+            ours = lstatSync(path).ino;
+          } catch (err) {
+            cleanStaging();
+            server.close();
+            subscriber.error(err);
+            return;
+          }
+          cleanStaging();
+          listening = true;
+          logger?.log('info', `${description}: listening`);
+          options.onListening?.();
+        });
+        return () => {
+          tracker.destroyAll();
+          server.close();
+          cleanStaging();
+          // Remove our socket file, but never one another process has put there since.
+          if (ours !== undefined) {
+            try {
+              const st = lstatSync(path);
+              if (st.isSocket() && st.ino === ours) unlinkSync(path);
+            } catch {
+              // already gone
+            }
+          }
+        };
+      }),
+  };
+}
+
+/** qemu-ga unlinks whatever is at the path; we replace only a (stale) socket and refuse to clobber anything else. */
+function assertReplaceable(path: string): void {
+  let isSocket: boolean;
+  try {
+    isSocket = lstatSync(path).isSocket();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  if (!isSocket) throw new Error(`unix-listen: ${path} exists and is not a socket; refusing to replace it`);
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// `npm start`: set up on a fresh clone (npm ci, build) and run the agent on a
+// unix socket in the working tree. Extra arguments go to `qga`
+// (e.g. `npm start -- --backend mock`).
+import { spawnSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const run = (cmd, args) => {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' } });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+};
+
+if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) run('npm', ['ci', '--no-audit', '--no-fund']);
+run('npm', ['run', 'build', '--silent']);
+
+const runDir = join(root, 'run');
+mkdirSync(join(runDir, 'state'), { recursive: true });
+const sock = join(runDir, 'qga.sock');
+const extra = process.argv.slice(2);
+const args = ['-m', 'unix-listen', '-p', sock, '-t', join(runDir, 'state'), '-v', ...extra];
+if (!extra.includes('--backend')) args.push('--backend', process.platform === 'linux' ? 'linux' : 'mock');
+
+console.log(`qga: listening on ${sock}`);
+console.log(`talk to it from another terminal:`);
+console.log(`  npx qga-client --address unix:${sock} ping`);
+console.log(`  npx qga-client --address unix:${sock} info`);
+console.log(`  printf '\\xff{"execute":"guest-sync-delimited","arguments":{"id":1}}' | socat - UNIX-CONNECT:${sock}`);
+const agent = spawn(process.execPath, [join(root, 'packages', 'agent', 'dist', 'qga.mjs'), ...args], { stdio: 'inherit' });
+for (const s of ['SIGINT', 'SIGTERM']) process.on(s, () => agent.kill(s));
+agent.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

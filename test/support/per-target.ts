@@ -1,0 +1,38 @@
+import type { Test } from 'tap';
+import { AgentProcess, selectedTargets, type StartOptions, type Target } from './agents.js';
+
+/**
+ * Run `body` once per selected target, each as its own tap subtest named
+ * after the target; an unavailable target is a skipped subtest whose reason
+ * says why (binary missing, agent not built yet).
+ */
+export function forEachTarget(t: Test, body: (t: Test, target: Target) => Promise<void>): void {
+  for (const target of selectedTargets()) {
+    t.test(target.name, { skip: target.skip }, async (t) => body(t, target));
+  }
+}
+
+/**
+ * Start an agent for `target`, give it to `body`, and stop it the way
+ * upstream's fixture does: SIGTERM, which must end it with status 0.
+ */
+export async function withAgent(
+  t: Test,
+  target: Target,
+  options: StartOptions,
+  body: (agent: AgentProcess) => Promise<void>,
+): Promise<void> {
+  const agent = await AgentProcess.start(target, options);
+  let stopped = false;
+  t.teardown(async () => {
+    if (!stopped) await agent.kill();
+  });
+  await body(agent);
+  const status = await agent.stop();
+  stopped = true;
+  t.same(
+    { code: status.code, signal: status.signal, graceful: status.graceful },
+    { code: 0, signal: null, graceful: true },
+    `SIGTERM ends the agent with exit status 0${status.stuck ? ` (it did not: ${status.stuck})` : ''}`,
+  );
+}
