@@ -30,6 +30,8 @@ export function serveSession(session: TransportSession, dispatcher: Dispatcher, 
       }),
     )
     .subscribe({
+      // Every reply to a host that half-closed has been written: hang up.
+      complete: () => session.close(),
       error: (e: unknown) => {
         logger.log('error', `session ${session.id} failed: ${e instanceof Error ? e.message : String(e)}`);
         session.close();
