@@ -23,9 +23,9 @@ const args = ['-m', 'unix-listen', '-p', sock, '-t', join(runDir, 'state'), '-v'
 if (!extra.includes('--backend')) args.push('--backend', process.platform === 'linux' ? 'linux' : 'mock');
 
 console.log(`qga: listening on ${sock}`);
-console.log(`talk to it from another terminal:`);
-console.log(`  npx qga-client --address unix:${sock} ping`);
-console.log(`  npx qga-client --address unix:${sock} info`);
+console.log(`talk to it from another terminal, in this directory:`);
+console.log(`  npx qga-client ping`);
+console.log(`  npx qga-client info`);
 console.log(`  printf '\\xff{"execute":"guest-sync-delimited","arguments":{"id":1}}' | socat - UNIX-CONNECT:${sock}`);
 const agent = spawn(process.execPath, [join(root, 'packages', 'agent', 'dist', 'qga.mjs'), ...args], { stdio: 'inherit' });
 for (const s of ['SIGINT', 'SIGTERM']) process.on(s, () => agent.kill(s));
