@@ -38,6 +38,30 @@ export class VmChannel {
     throw new Error('guest agent did not answer the sync handshake in time');
   }
 
+  /**
+   * Sends raw bytes, then 0xFF + guest-sync-delimited as a barrier, and returns
+   * every reply line the bytes caused (the barrier's own 0xFF error reply included).
+   */
+  async exchange(bytes: string | Buffer, timeoutMs = 20000): Promise<string[]> {
+    const id = 2_000_000 + Math.floor(Math.random() * 1e9);
+    this.socket.write(bytes);
+    this.socket.write(Buffer.concat([Buffer.from([0xff]), Buffer.from(`{"execute":"guest-sync-delimited","arguments":{"id":${id}}}`)]));
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      const ff = this.buffer.indexOf(0xff);
+      const nl = ff >= 0 ? this.buffer.indexOf(0x0a, ff) : -1;
+      if (nl >= 0) {
+        const before = this.buffer.subarray(0, ff).toString('latin1');
+        const barrier = this.buffer.subarray(ff + 1, nl).toString('latin1');
+        this.buffer = this.buffer.subarray(nl + 1);
+        if (barrier !== `{"return": ${id}}`) throw new Error(`barrier answered ${barrier}`);
+        return before.split('\n').filter((l) => l !== '');
+      }
+      if (!(await this.wait(end - Date.now()))) break;
+    }
+    throw new Error(`no barrier reply after ${JSON.stringify(bytes)}`);
+  }
+
   async request(json: string, timeoutMs = 20000): Promise<string> {
     this.socket.write(json);
     const line = await this.readLine(timeoutMs);
