@@ -1,75 +1,106 @@
 /**
- * Throughput of the protocol engine on the largest messages the protocol allows:
+ * Throughput of the protocol engine alone (no I/O) on the largest messages the
+ * protocol allows:
  * - decode: a guest-file-write request whose buf-b64 is a 64 MiB base64 string
  *   (just under the 64 MiB message limit), fed in 64 KiB chunks as a socket would;
+ * - lex: the same bytes without the closing braces (lexer + streamer, no parse);
  * - encode: encodeReply of a guest-file-read reply carrying 48 MiB of data
  *   (64 MiB of base64), the largest read qemu-ga allows.
  *
- * Run: npx esbuild bench/framer-bench.ts --bundle --platform=node --format=esm \
- *        --outfile=/tmp/fb.mjs && node /tmp/fb.mjs
+ * Part of `npm run bench` (run in a child process); alone:
+ *   node bench/dist/run/framer-bench.mjs [--json] [--rounds N]   (after npm run bench has compiled it)
  */
-import { JsonStreamDecoder } from '../packages/core/src/protocol/json-stream-decoder.js';
-import { encodeReply } from '../packages/core/src/protocol/json-encoder.js';
-import { newJsonObject } from '../packages/core/src/protocol/json-value.js';
+import { pathToFileURL } from 'node:url';
+import { JsonStreamDecoder, encodeReply, newJsonObject } from '@qga/core';
 
 const MiB = 1024 * 1024;
 const CHUNK = 64 * 1024;
-const ROUNDS = 5;
 
-function mbPerSec(bytes: number, ns: bigint): number {
-  return bytes / 1e6 / (Number(ns) / 1e9);
+export interface FramerFigure {
+  readonly key: 'decode' | 'lex' | 'encode';
+  readonly label: string;
+  /** MB/s (10^6 bytes per second) of each round. */
+  readonly rates: number[];
+  readonly bytes: number;
 }
 
-function best(label: string, bytes: number, run: () => void): void {
+function mbPerSec(bytes: number, ms: number): number {
+  return bytes / 1e6 / (ms / 1000);
+}
+
+function measure(key: FramerFigure['key'], label: string, bytes: number, rounds: number, run: () => void): FramerFigure {
   const rates: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const t0 = process.hrtime.bigint();
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
     run();
-    rates.push(mbPerSec(bytes, process.hrtime.bigint() - t0));
+    rates.push(mbPerSec(bytes, performance.now() - t0));
   }
-  rates.sort((a, b) => b - a);
-  const median = rates[Math.floor(rates.length / 2)]!;
-  console.log(`${label}: best ${rates[0]!.toFixed(0)} MB/s, median ${median.toFixed(0)} MB/s (${(bytes / MiB).toFixed(1)} MiB)`);
+  return { key, label, rates, bytes };
 }
 
-// --- decode -------------------------------------------------------------------
-const head = '{"execute":"guest-file-write","arguments":{"handle":1,"buf-b64":"';
-const tail = '"}}';
-// As much base64 as fits under the message limit (total token bytes + 1 <= 64 MiB).
-const b64Len = Math.floor((64 * MiB - head.length - tail.length - 64) / 4) * 4;
-const payload = Buffer.alloc((b64Len / 4) * 3, 'qga framer bench ').toString('base64');
-const request = Buffer.from(head + payload + tail, 'latin1');
-const chunks: Buffer[] = [];
-for (let o = 0; o < request.length; o += CHUNK) {
-  // Each chunk in its own memory, as sockets deliver them.
-  chunks.push(Buffer.from(request.subarray(o, Math.min(o + CHUNK, request.length))));
+export function runFramerBench(rounds = 5): FramerFigure[] {
+  const figures: FramerFigure[] = [];
+
+  // --- decode -----------------------------------------------------------------
+  const head = '{"execute":"guest-file-write","arguments":{"handle":1,"buf-b64":"';
+  const tail = '"}}';
+  // As much base64 as fits under the message limit (total token bytes + 1 <= 64 MiB).
+  const b64Len = Math.floor((64 * MiB - head.length - tail.length - 64) / 4) * 4;
+  const payload = Buffer.alloc((b64Len / 4) * 3, 'qga framer bench ').toString('base64');
+  const request = Buffer.from(head + payload + tail, 'latin1');
+  const chunks: Buffer[] = [];
+  for (let o = 0; o < request.length; o += CHUNK) {
+    // Each chunk in its own memory, as sockets deliver them.
+    chunks.push(Buffer.from(request.subarray(o, Math.min(o + CHUNK, request.length))));
+  }
+
+  figures.push(
+    measure('decode', 'decode 64 MiB guest-file-write in 64 KiB chunks', request.length, rounds, () => {
+      const decoder = new JsonStreamDecoder();
+      let events = 0;
+      for (const c of chunks) events += decoder.push(c).length;
+      if (events !== 1) throw new Error(`expected 1 event, got ${events}`);
+    }),
+  );
+
+  // Lexing + streaming alone: the same stream with the request never completed (no closing braces).
+  const open = chunks.slice();
+  open[open.length - 1] = open[open.length - 1]!.subarray(0, open[open.length - 1]!.length - 2);
+  figures.push(
+    measure('lex', 'lex 64 MiB string token (no parse)', request.length - 2, rounds, () => {
+      const decoder = new JsonStreamDecoder();
+      for (const c of open) decoder.push(c);
+    }),
+  );
+
+  // --- encode -----------------------------------------------------------------
+  const readData = Buffer.alloc(48 * MiB, 'guest file contents ').toString('base64');
+  const reply = newJsonObject();
+  const ret = newJsonObject();
+  ret['count'] = BigInt(48 * MiB);
+  ret['buf-b64'] = readData;
+  ret['eof'] = false;
+  reply['return'] = ret;
+  figures.push(
+    measure('encode', 'encode 48 MiB guest-file-read reply (encodeReply)', readData.length, rounds, () => {
+      if (encodeReply(reply, false).length < readData.length) throw new Error('short reply');
+    }),
+  );
+  return figures;
 }
 
-best('decode  64 MiB guest-file-write in 64 KiB chunks', request.length, () => {
-  const decoder = new JsonStreamDecoder();
-  let events = 0;
-  for (const c of chunks) events += decoder.push(c).length;
-  if (events !== 1) throw new Error(`expected 1 event, got ${events}`);
-});
+function main(argv: readonly string[]): void {
+  const at = argv.indexOf('--rounds');
+  const rounds = at >= 0 ? Number(argv[at + 1]) : 5;
+  const figures = runFramerBench(rounds);
+  if (argv.includes('--json')) {
+    process.stdout.write(`${JSON.stringify(figures)}\n`);
+    return;
+  }
+  for (const f of figures) {
+    const sorted = [...f.rates].sort((a, b) => b - a);
+    console.log(`${f.label}: best ${sorted[0]!.toFixed(0)} MB/s, median ${sorted[sorted.length >> 1]!.toFixed(0)} MB/s (${(f.bytes / MiB).toFixed(1)} MiB)`);
+  }
+}
 
-// Lexing + streaming alone: the same stream with the request never completed (no closing braces).
-const open = chunks.slice();
-open[open.length - 1] = open[open.length - 1]!.subarray(0, open[open.length - 1]!.length - 2);
-best('lex     64 MiB string token (no parse)          ', request.length - 2, () => {
-  const decoder = new JsonStreamDecoder();
-  for (const c of open) decoder.push(c);
-});
-
-// --- encode -------------------------------------------------------------------
-const readData = Buffer.alloc(48 * MiB, 'guest file contents ').toString('base64');
-const reply = newJsonObject();
-const ret = newJsonObject();
-ret['count'] = BigInt(48 * MiB);
-ret['buf-b64'] = readData;
-ret['eof'] = false;
-reply['return'] = ret;
-let outLen = 0;
-best('encode  48 MiB guest-file-read reply (encodeReply)', readData.length, () => {
-  outLen = encodeReply(reply, false).length;
-});
-console.log(`reply size ${outLen} bytes`);
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main(process.argv.slice(2));
