@@ -26,3 +26,6 @@ export class HelloCommand implements Command<HelloArgs, { greeting: string }> {
 export const helloPlugin = new ContainerModule(({ bind }) => {
   bind<Command>(TOKENS.Command).to(HelloCommand);
 });
+
+/** What `qga --plugin …/hello-plugin.js` loads: a plugin module's default export. */
+export default helloPlugin;

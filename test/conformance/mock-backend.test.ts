@@ -3,14 +3,17 @@
  * answer on success (shutdown, suspend) and a real freeze/thaw round trip.
  * They run on our agent with `--backend mock` only. For qemu-ga they are
  * skipped on purpose: it can only act on this machine, and this machine must
- * not be shut down, suspended or frozen by a test.
+ * not be shut down, suspended or frozen by a test. Last, a vendor command
+ * loaded with `--plugin` (ours only: qemu-ga has no plugins).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
+import { HELLO_PLUGIN, REPO_ROOT } from '../support/agents.js';
+import type { RawClient } from '../support/raw-client.js';
 import { forEachTarget, withAgent } from '../support/per-target.js';
 import { request, call, syncDelimited } from '../support/session.js';
-import { errorLine } from '../support/wire.js';
+import { errorLine, returnLine } from '../support/wire.js';
 import { FREEZE_SAFE } from '../support/schema.js';
 
 const MOCK_ONLY = 'needs our agent with --backend mock: qemu-ga would act on this machine (shutdown/suspend/freeze)';
@@ -84,16 +87,69 @@ forEachTarget(t, async (t, target) => {
       t.equal(await request(c, '{"execute":"guest-fsfreeze-status"}'), '{"return": "thawed"}', '…and leaves the agent thawed');
     });
   });
-});
 
-// Pending until the lead adds the test plugin module; runs against ours only (qemu-ga has no plugins).
-const PLUGIN_CHECKS = [
-  'it appears in guest-info (enabled:true, success-response:true) and answers',
-  '-b __com.example_hello disables it: CommandNotFound "Command __com.example_hello has been disabled: the command is not allowed", enabled:false in guest-info',
-  '-a guest-info,__com.example_hello leaves it the only other enabled command',
-  'while frozen (mock backend) it is disabled like any non-freeze-safe command',
-  'its arguments are validated with the same QAPI messages (missing / unexpected / wrong type)',
-];
-t.todo('plugin command __com.example_hello (pending: the lead provides the test plugin module)', async (t) => {
-  for (const check of PLUGIN_CHECKS) t.fail(`not written yet: ${check}`);
+  // A vendor command loaded with `--plugin` goes through the same machinery as the built-ins.
+  // qemu-ga has no plugins (its commands are compiled in): ours only, on the mock backend (freeze).
+  const pluginSkip =
+    target.name === 'qemu-ga'
+      ? 'qemu-ga has no plugin mechanism (vendor commands are compiled in): --plugin is ours only'
+      : !fs.existsSync(HELLO_PLUGIN)
+        ? `the example plugin is not built (${path.relative(REPO_ROOT, HELLO_PLUGIN)} missing): run \`npx tsc -b examples\``
+        : false;
+  const NAME = '__com.example_hello';
+  const hello = (args?: string, id?: string): string =>
+    `{"execute":"${NAME}"${args === undefined ? '' : `,"arguments":${args}`}${id === undefined ? '' : `,"id":"${id}"`}}`;
+  const greeting = (name: string, id?: string): string => returnLine(`{"greeting": "Hello, ${name}, from mock-guest!"}`, id === undefined ? undefined : `"${id}"`);
+  const withPlugin = (args: readonly string[] = []) => ({ backend: 'mock' as const, args: ['--plugin', HELLO_PLUGIN, ...args] });
+  const entryOf = async (c: RawClient) =>
+    (await call(c, '{"execute":"guest-info"}')).return.supported_commands.find((x: any) => x.name === NAME);
+
+  await t.test(`plugin command ${NAME}: listed, answers, arguments validated like a built-in's`, { skip: pluginSkip }, async (t) => {
+    await withAgent(t, target, withPlugin(), async (agent) => {
+      const c = await agent.connect();
+      await syncDelimited(c);
+      t.same(await entryOf(c), { enabled: true, name: NAME, 'success-response': true }, 'guest-info: enabled, success-response true');
+      t.equal(await request(c, hello()), greeting('world'), 'answers (a backend port injected into it)');
+      t.equal(await request(c, hello('{"name":"host"}', 'h')), greeting('host', 'h'), 'with an argument and an id');
+      t.equal(await request(c, hello('{}')), greeting('world'), 'empty arguments: the optional one is absent');
+      t.equal(await request(c, hello('{"name":5}')), errorLine("Invalid parameter type for 'name', expected: string"), 'wrong type: the QAPI message');
+      t.equal(await request(c, hello('{"nme":"x"}')), errorLine("Parameter 'nme' is unexpected"), 'unexpected member: the QAPI message');
+      t.equal(await request(c, hello('[]')), errorLine("QMP input member 'arguments' must be an object"), 'arguments not an object: the envelope check');
+      t.equal(await request(c, hello('{"name":""}')), errorLine("Parameter 'name' must not be empty"), "the command's own error");
+      // (no "missing" case: the example's only argument is optional)
+    });
+  });
+
+  await t.test(`plugin command ${NAME}: -b disables it`, { skip: pluginSkip }, async (t) => {
+    await withAgent(t, target, withPlugin(['-b', NAME]), async (agent) => {
+      const c = await agent.connect();
+      await syncDelimited(c);
+      t.equal(await request(c, hello(undefined, 'b')), notAllowed(NAME, 'b'), 'CommandNotFound, the disabled text');
+      t.same(await entryOf(c), { enabled: false, name: NAME, 'success-response': true }, 'guest-info: enabled false');
+      t.equal(await request(c, ping('p')), pingReply('p'), 'built-ins untouched');
+    });
+  });
+
+  await t.test(`plugin command ${NAME}: -a guest-info,${NAME} leaves it the only other enabled command`, { skip: pluginSkip }, async (t) => {
+    await withAgent(t, target, withPlugin(['-a', `guest-info,${NAME}`]), async (agent) => {
+      const c = await agent.connect();
+      t.equal(await request(c, hello()), greeting('world'), 'allowed: answers');
+      t.equal(await request(c, ping('p')), notAllowed('guest-ping', 'p'), 'guest-ping is not in the list');
+      const info = await call(c, '{"execute":"guest-info"}');
+      t.same(info.return.supported_commands.filter((x: any) => x.enabled).map((x: any) => x.name).sort(), [NAME, 'guest-info'], 'guest-info: just these two enabled');
+    });
+  });
+
+  await t.test(`plugin command ${NAME}: disabled while frozen, back after the thaw`, { skip: pluginSkip }, async (t) => {
+    await withAgent(t, target, withPlugin(), async (agent) => {
+      const c = await agent.connect();
+      await syncDelimited(c);
+      const frozen = await call(c, '{"execute":"guest-fsfreeze-freeze"}');
+      t.ok(Number.isInteger(frozen.return) && frozen.return >= 1, `frozen (${JSON.stringify(frozen)})`);
+      t.equal(await request(c, hello(undefined, 'f')), notAllowed(NAME, 'f'), 'not freeze-safe: disabled like guest-file-open');
+      t.same(await entryOf(c), { enabled: false, name: NAME, 'success-response': true }, 'guest-info: enabled false while frozen');
+      t.equal((await call(c, '{"execute":"guest-fsfreeze-thaw"}')).return, frozen.return, 'thawed');
+      t.equal(await request(c, hello()), greeting('world'), 'enabled again');
+    });
+  });
 });

@@ -27,6 +27,8 @@ export const SPEC_BASELINE_VERSION = '10.2.50';
 /** Repository root: test/dist/support → ../../.. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const OURS_ENTRY = path.join(REPO_ROOT, 'packages/agent/dist/src/main.js');
+/** The example vendor-command plugin (`__com.example_hello`), compiled by `npx tsc -b examples`. */
+export const HELLO_PLUGIN = path.join(REPO_ROOT, 'examples/dist/custom-agent/hello-plugin.js');
 
 /** Split a command line on whitespace, honouring simple '…' and "…" quoting. */
 export function splitCommand(line: string): string[] {

@@ -21,6 +21,9 @@ const programs = [
   ['unbundled, linux backend', [process.execPath, main]],
   ['bundle, linux backend', [process.execPath, bundle]],
 ];
+// With a plugin: module hooks (a loader thread) plus the plugin's import.
+const hello = here('../../../examples/dist/custom-agent/hello-plugin.js');
+if (existsSync(hello)) programs.push(['bundle, --backend mock, --plugin', [process.execPath, bundle, '--backend', 'mock', '--plugin', hello]]);
 if (existsSync('/usr/sbin/qemu-ga')) programs.push(['qemu-ga 7.2 (C, reference)', ['/usr/sbin/qemu-ga']]);
 
 function once(command) {

@@ -21,6 +21,7 @@ export { dumpConfig } from './config/dump-config.js';
 export { splitRpcList } from './config/split-rpc-list.js';
 export { agentConfig, listCommands } from './compose/agent-config.js';
 export { selectBackend } from './compose/select-backend.js';
+export { loadPlugins, PluginError } from './compose/load-plugins.js';
 export { selectTransport } from './compose/select-transport.js';
 export { acquirePidfile, PidfileError } from './service/pidfile.js';
 export { serve } from './service/serve.js';

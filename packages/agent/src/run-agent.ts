@@ -6,6 +6,7 @@ import { mergeSettings, resolveSettings } from './config/resolve-settings.js';
 import { dumpConfig } from './config/dump-config.js';
 import type { SettingsLayer } from './config/agent-settings.js';
 import { listCommands } from './compose/agent-config.js';
+import { loadPlugins } from './compose/load-plugins.js';
 import { selectBackend } from './compose/select-backend.js';
 import { readSocketActivation, type SocketActivation } from './service/socket-activation.js';
 import { serve } from './service/serve.js';
@@ -70,7 +71,7 @@ export async function runAgent(argv: readonly string[], io: Partial<RunAgentIo> 
   if (cli.action === 'list-commands') {
     let names: string[];
     try {
-      names = listCommands(await selectBackend(settings));
+      names = listCommands(await selectBackend(settings), await loadPlugins(settings.plugins));
     } catch (e) {
       return fail(`${PROGRAM}: ${(e as Error).message}`);
     }

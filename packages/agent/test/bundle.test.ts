@@ -2,17 +2,13 @@ import t from 'tap';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RawQgaClient } from './helpers/qga-socket.js';
-import { agentArgs, BUNDLE, MAIN_JS, run, start, tempDir } from './helpers/run-qga.js';
+import { agentArgs, BUNDLE, ensureBundle, run, start, tempDir } from './helpers/run-qga.js';
 import { isAlive } from '../src/service/pidfile.js';
 
 // The bundle is made from the tsc output; rebuild it when that is newer (as `npm run build` does).
-const BUILD = fileURLToPath(new URL('../../build.mjs', import.meta.url));
-if (!existsSync(BUNDLE) || statSync(BUNDLE).mtimeMs < statSync(MAIN_JS).mtimeMs) {
-  execFileSync(process.execPath, [BUILD], { stdio: 'ignore' });
-}
+ensureBundle();
 
 t.test('the bundle is one executable ESM file starting with a node shebang', async (t) => {
   const text = readFileSync(BUNDLE, 'utf8');

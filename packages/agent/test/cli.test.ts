@@ -23,7 +23,7 @@ t.test('-V prints our name and version with the protocol version, exit 0', async
 t.test('-h describes every option, exit 0', async (t) => {
   const r = await run(['-h']);
   t.equal(r.code, 0);
-  for (const option of ['-m, --method', '-p, --path', '-l, --logfile', '-f, --pidfile', '-F, --fsfreeze-hook[=PATH]', '-t, --statedir', '-v, --verbose', '-V, --version', '-d, --daemonize', '-b, --block-rpcs', '-a, --allow-rpcs', '-c, --config', '-D, --dump-conf', '-r, --retry-path', '-h, --help', '--backend', '--tls-cert', '--tls-key', '--tls-ca', '--shared-secret-file', '--allow-remote', '--freeze-timeout', '--max-clients', '--exclude-interfaces']) {
+  for (const option of ['-m, --method', '-p, --path', '-l, --logfile', '-f, --pidfile', '-F, --fsfreeze-hook[=PATH]', '-t, --statedir', '-v, --verbose', '-V, --version', '-d, --daemonize', '-b, --block-rpcs', '-a, --allow-rpcs', '-c, --config', '-D, --dump-conf', '-r, --retry-path', '-h, --help', '--backend', '--tls-cert', '--tls-key', '--tls-ca', '--shared-secret-file', '--allow-remote', '--freeze-timeout', '--max-clients', '--exclude-interfaces', '--plugin=PATH']) {
     t.ok(r.stdout.includes(option), option);
   }
   t.match(r.stdout, /\/dev\/virtio-ports\/org\.qemu\.guest_agent\.0/);

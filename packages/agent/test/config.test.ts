@@ -65,6 +65,16 @@ t.test('our keys', async (t) => {
   );
 });
 
+t.test('plugins: a list taking , and ;, accumulated with --plugin after it; -D prints it only when set', async (t) => {
+  const file = readAgentConfig('[general]\nplugins= /a.mjs ; rel/b.mjs,;\n').settings;
+  t.same(file, { plugins: ['/a.mjs', 'rel/b.mjs'] });
+  const s = resolved(file, { plugins: ['/c.mjs'] });
+  t.same(s.plugins, ['/a.mjs', 'rel/b.mjs', '/c.mjs']);
+  t.match(dumpConfig(s), /\nplugins=\/a\.mjs,rel\/b\.mjs,\/c\.mjs\n$/);
+  t.same(resolved({}).plugins, []);
+  t.notMatch(dumpConfig(resolved({})), /plugins/);
+});
+
 t.test('precedence: config then command line; scalars last-wins, lists accumulate', async (t) => {
   const file = { method: 'unix-listen', path: '/a', verbose: false, blockRpcs: ['x'] };
   const cli = { path: '/b', verbose: true, blockRpcs: ['y'] };

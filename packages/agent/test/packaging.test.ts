@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUNDLE, MAIN_JS, tempDir } from './helpers/run-qga.js';
+import { BUNDLE, ensureBundle, MAIN_JS, tempDir } from './helpers/run-qga.js';
 
 const PACKAGING = fileURLToPath(new URL('../../../../packaging/', import.meta.url));
 const INSTALL = join(PACKAGING, 'install.sh');
@@ -15,10 +15,7 @@ const isLink = (path: string): boolean => {
     return false;
   }
 };
-const BUILD = fileURLToPath(new URL('../../build.mjs', import.meta.url));
-if (!existsSync(BUNDLE) || statSync(BUNDLE).mtimeMs < statSync(MAIN_JS).mtimeMs) {
-  execFileSync(process.execPath, [BUILD], { stdio: 'ignore' });
-}
+ensureBundle();
 
 t.test('install.sh with DESTDIR fills a VM image tree and enables qga.service offline', async (t) => {
   const root = tempDir(t, 'qga-image-');

@@ -100,6 +100,8 @@ t.test('our options', async (t) => {
     maxClients: 4,
     excludeInterfaces: ['veth*', 'docker0', 'lo'],
   });
+  t.same(ok(['--plugin', '/a,b.mjs', '--plugin=rel/c.mjs', '--pl', 'd.mjs']).settings.plugins, ['/a,b.mjs', 'rel/c.mjs', 'd.mjs'], '--plugin: one path each, repeatable, abbreviable');
+  t.match(parseCommandLine(['--plugin='], {}), { error: "qga: invalid --plugin '': expected the path of an ES module" });
   t.equal(ok(['--freeze-timeout=0']).settings.freezeTimeout, 0);
   t.equal(ok(['--freeze-timeout=1.5']).settings.freezeTimeout, 1.5);
 });

@@ -1,4 +1,4 @@
-import { toError, type InjectedFailure } from './errno.js';
+import { toError, type InjectedFailure } from './injected-failure.js';
 
 /** Every port method a test can make fail once with `guest.failNext(method, error)`. */
 export type MockPortMethod =

@@ -12,7 +12,7 @@ export type {
 export type { MockStat, MockNodeKind, MockWriteOptions } from './mock-fs.js';
 export type { ProgramContext, ProgramHandler, ProgramResult, ProgramRun } from './mock-programs.js';
 export type { MockPortMethod } from './failures.js';
-export type { InjectedFailure } from './errno.js';
+export type { InjectedFailure } from './injected-failure.js';
 
 export { mockBackend } from './mock-backend.js';
 export { MockGuest, createMockGuest } from './mock-guest.js';

@@ -1,5 +1,4 @@
-import type { FopenMode } from '@qga/core';
-import { errnoError } from './errno.js';
+import { errnoError, type FopenMode } from '@qga/core';
 
 export type MockNodeKind = 'file' | 'dir' | 'fifo';
 

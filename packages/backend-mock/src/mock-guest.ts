@@ -12,7 +12,7 @@ import type {
   ShutdownMode,
   SuspendMode,
 } from '@qga/core';
-import type { InjectedFailure } from './errno.js';
+import type { InjectedFailure } from './injected-failure.js';
 import { FailureQueue, type MockPortMethod } from './failures.js';
 import { MockClock } from './mock-clock.js';
 import { MockFileSystem } from './mock-fs.js';

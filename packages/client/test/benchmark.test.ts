@@ -99,9 +99,7 @@ if (!haveQemuGa()) {
     for (let i = 0; i < execCount; i++) await client.exec('/bin/true');
     t.comment(`exec /bin/true round trips: ${(execCount / ((performance.now() - exStart) / 1000)).toFixed(0)}/s`);
 
-    t.ok(seq > 1000, 'sequential pings well above 1000/s');
-    t.ok(seq > bare * 0.3, 'the library is not far behind a bare socket loop');
-    t.ok(piped > 1000, 'pipelined pings well above 1000/s');
-    t.ok(read > 20 && write > 5, 'file transfer in MiB/s, not KiB/s');
+    // Figures only: speed is measured by `npm run bench`, never asserted in tests.
+    t.comment(`sequential ${seq.toFixed(0)}/s (bare socket ${bare.toFixed(0)}/s), pipelined ${piped.toFixed(0)}/s, read ${read.toFixed(1)} MiB/s, write ${write.toFixed(1)} MiB/s`);
   });
 }

@@ -231,7 +231,7 @@ t.test('an agent that never answers: bounded handshake', async (t) => {
   const err = await QgaClient.connect(agent.address, { timeoutMs: 300, syncAttemptMs: 100 }).catch((e: unknown) => e);
   t.type(err, QgaConnectionError);
   t.match((err as Error).message, /no answer to guest-sync-delimited/);
-  t.ok(Date.now() - start < 1500, 'gave up in time');
+  t.ok(Date.now() - start < 5000, 'gave up in time, not hung');
   const syncs = commands(agent.connections[0]!.received).filter((c) => c === 'guest-sync-delimited').length;
   t.ok(syncs >= 2, `retried the handshake (${syncs} attempts)`);
 });

@@ -1,7 +1,6 @@
 import { Socket } from 'node:net';
-import { Observable } from 'rxjs';
-import type { Logger, Transport, TransportSession } from '@qga/core';
-import { SessionTracker } from './session-tracker.js';
+import type { Logger, Transport } from '@qga/core';
+import { socketTransport } from './socket-transport.js';
 import { errnoName, toSystemError, type NativeListenEvent, type NativeListener } from './vsock-addon.js';
 
 export interface NativeRelayTransportOptions {
@@ -21,42 +20,30 @@ export interface NativeRelayTransportOptions {
  */
 export function nativeRelayTransport(options: NativeRelayTransportOptions): Transport {
   const { description, logger, maxClients } = options;
-  return {
-    description,
-    sessions: () =>
-      new Observable<TransportSession>((subscriber) => {
-        const tracker = new SessionTracker({
-          description,
-          ...(logger ? { logger } : {}),
-          ...(options.halfOpenTimeoutMs !== undefined ? { halfOpenTimeoutMs: options.halfOpenTimeoutMs } : {}),
-        });
-        let listener: NativeListener;
-        try {
-          listener = options.listen((fd, peer) => {
-            if (fd < 0) {
-              logger?.log('error', `${description}: accept failed: ${errnoName(Number(peer))}`);
-              return;
-            }
-            const socket = new Socket({ fd, readable: true, writable: true, allowHalfOpen: true });
-            if (tracker.size >= maxClients) {
-              logger?.log('warning', `${description}: ${maxClients} clients connected, refusing ${String(peer)}`);
-              socket.destroy();
-              return;
-            }
-            socket.pause();
-            logger?.log('debug', `${description}: connection from ${String(peer)}`);
-            subscriber.next(tracker.open(socket));
-          });
-        } catch (err) {
-          subscriber.error(toSystemError(err, description));
-          return undefined;
+  return socketTransport(description, options, (tracker, subscriber) => {
+    let listener: NativeListener;
+    try {
+      listener = options.listen((fd, peer) => {
+        if (fd < 0) {
+          logger?.log('error', `${description}: accept failed: ${errnoName(Number(peer))}`);
+          return;
         }
-        logger?.log('info', `${description}: listening`);
-        options.onListening?.();
-        return () => {
-          listener.close();
-          tracker.destroyAll();
-        };
-      }),
-  };
+        const socket = new Socket({ fd, readable: true, writable: true, allowHalfOpen: true });
+        if (tracker.size >= maxClients) {
+          logger?.log('warning', `${description}: ${maxClients} clients connected, refusing ${String(peer)}`);
+          socket.destroy();
+          return;
+        }
+        socket.pause();
+        logger?.log('debug', `${description}: connection from ${String(peer)}`);
+        subscriber.next(tracker.open(socket));
+      });
+    } catch (err) {
+      subscriber.error(toSystemError(err, description));
+      return undefined;
+    }
+    logger?.log('info', `${description}: listening`);
+    options.onListening?.();
+    return () => listener.close();
+  });
 }

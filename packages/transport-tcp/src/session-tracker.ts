@@ -1,10 +1,9 @@
 import type { Socket } from 'node:net';
-import type { Logger } from '@qga/core';
-import { nextSessionId } from './next-session-id.js';
+import { nextSessionId, type Logger } from '@qga/core';
 import { SocketSession } from './socket-session.js';
 
+/** The fields every socket transport's options share (each transport's options object fits). */
 export interface SessionTrackerOptions {
-  readonly description: string;
   readonly logger?: Logger;
   readonly halfOpenTimeoutMs?: number;
 }
@@ -12,8 +11,16 @@ export interface SessionTrackerOptions {
 /** Wraps accepted sockets as sessions and remembers them, so stopping a transport drops its clients. */
 export class SessionTracker {
   private readonly live = new Set<SocketSession>();
+  private readonly logger: Logger | undefined;
+  private readonly halfOpenTimeoutMs: number | undefined;
 
-  constructor(private readonly options: SessionTrackerOptions) {}
+  constructor(
+    private readonly description: string,
+    options: SessionTrackerOptions,
+  ) {
+    this.logger = options.logger;
+    this.halfOpenTimeoutMs = options.halfOpenTimeoutMs;
+  }
 
   get size(): number {
     return this.live.size;
@@ -21,20 +28,20 @@ export class SessionTracker {
 
   open(socket: Socket, initial?: Uint8Array): SocketSession {
     const id = nextSessionId();
-    const label = `${this.options.description}#${id}`;
+    const label = `${this.description}#${id}`;
     const session = new SocketSession(socket, {
       id,
       label,
       initial,
-      ...(this.options.logger ? { logger: this.options.logger } : {}),
-      ...(this.options.halfOpenTimeoutMs !== undefined ? { halfOpenTimeoutMs: this.options.halfOpenTimeoutMs } : {}),
+      ...(this.logger ? { logger: this.logger } : {}),
+      ...(this.halfOpenTimeoutMs !== undefined ? { halfOpenTimeoutMs: this.halfOpenTimeoutMs } : {}),
     });
     this.live.add(session);
     socket.once('close', () => {
       this.live.delete(session);
-      this.options.logger?.log('debug', `${label}: disconnected`);
+      this.logger?.log('debug', `${label}: disconnected`);
     });
-    this.options.logger?.log('debug', `${label}: connected`);
+    this.logger?.log('debug', `${label}: connected`);
     return session;
   }
 

@@ -1,11 +1,11 @@
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
-import { Observable } from 'rxjs';
-import type { Logger, Transport, TransportSession } from '@qga/core';
+import type { Logger, Transport } from '@qga/core';
 import { isLoopbackHost } from './is-loopback-host.js';
 import { DEFAULT_MAX_CLIENTS, validateMaxClients } from './max-clients.js';
-import { SessionTracker } from './session-tracker.js';
 import { AUTH_FAILED_REPLY, MIN_SECRET_LENGTH, readAuthLine, secretDigest } from './shared-secret-auth.js';
+import { socketTransport } from './socket-transport.js';
+import { watchServer } from './watch-server.js';
 
 /** PEM data (not file names) for mutual TLS. */
 export interface TlsServerCredentials {
@@ -65,80 +65,63 @@ export function tcpListenTransport(options: TcpListenOptions): Transport {
   const description = `tcp-listen:${where}${options.tls ? '+tls' : ''}`;
   const logger = options.logger;
 
-  return {
-    description,
-    sessions: () =>
-      new Observable<TransportSession>((subscriber) => {
-        const tracker = new SessionTracker({
-          description,
-          ...(logger ? { logger } : {}),
-          ...(options.halfOpenTimeoutMs !== undefined ? { halfOpenTimeoutMs: options.halfOpenTimeoutMs } : {}),
-        });
-        let stopped = false;
-        const authenticating = new Set<Socket>();
-        const admit = (socket: Socket): void => {
-          if (expectedDigest === undefined) {
-            subscriber.next(tracker.open(socket));
-            return;
-          }
-          socket.on('error', () => undefined); // a reset during the handshake is not our problem
-          authenticating.add(socket);
-          void readAuthLine(socket, expectedDigest, authTimeoutMs).then((outcome) => {
-            authenticating.delete(socket);
-            if (stopped || socket.destroyed) {
-              socket.destroy();
-            } else if (outcome.ok) {
-              subscriber.next(tracker.open(socket, outcome.rest));
-            } else {
-              logger?.log('warning', `${description}: rejected ${socket.remoteAddress ?? '?'}: ${outcome.reason}`);
-              socket.end(AUTH_FAILED_REPLY);
-              setTimeout(() => socket.destroy(), 1_000).unref();
-            }
-          });
-        };
-
-        let server: Server;
-        if (options.tls) {
-          const tlsServer = createTlsServer({
-            cert: options.tls.cert,
-            key: options.tls.key,
-            ca: options.tls.ca,
-            requestCert: true,
-            rejectUnauthorized: true,
-            minVersion: 'TLSv1.2',
-            allowHalfOpen: true,
-          });
-          tlsServer.on('secureConnection', (socket) => {
-            socket.pause();
-            admit(socket);
-          });
-          tlsServer.on('tlsClientError', (err, socket) => {
-            logger?.log('warning', `${description}: TLS handshake with ${socket.remoteAddress ?? '?'} failed: ${err.message}`);
-          });
-          server = tlsServer;
+  return socketTransport(description, options, (tracker, subscriber) => {
+    let stopped = false;
+    const authenticating = new Set<Socket>();
+    const admit = (socket: Socket): void => {
+      if (expectedDigest === undefined) {
+        subscriber.next(tracker.open(socket));
+        return;
+      }
+      socket.on('error', () => undefined); // a reset during the handshake is not our problem
+      authenticating.add(socket);
+      void readAuthLine(socket, expectedDigest, authTimeoutMs).then((outcome) => {
+        authenticating.delete(socket);
+        if (stopped || socket.destroyed) {
+          socket.destroy();
+        } else if (outcome.ok) {
+          subscriber.next(tracker.open(socket, outcome.rest));
         } else {
-          server = createNetServer({ allowHalfOpen: true, pauseOnConnect: true }, admit);
+          logger?.log('warning', `${description}: rejected ${socket.remoteAddress ?? '?'}: ${outcome.reason}`);
+          socket.end(AUTH_FAILED_REPLY);
+          setTimeout(() => socket.destroy(), 1_000).unref();
         }
-        server.maxConnections = maxClients;
-        let listening = false;
-        server.on('drop', () => logger?.log('warning', `${description}: ${maxClients} clients connected, refusing another`));
-        server.on('error', (err) => {
-          if (listening) logger?.log('error', `${description}: ${err.message}`);
-          else subscriber.error(err);
-        });
-        server.listen({ host, port }, () => {
-          listening = true;
-          logger?.log('info', `${description}: listening`);
-          options.onListening?.(server.address() as AddressInfo);
-        });
-        return () => {
-          stopped = true;
-          for (const socket of authenticating) socket.destroy();
-          tracker.destroyAll();
-          server.close();
-        };
-      }),
-  };
+      });
+    };
+
+    let server: Server;
+    if (options.tls) {
+      const tlsServer = createTlsServer({
+        cert: options.tls.cert,
+        key: options.tls.key,
+        ca: options.tls.ca,
+        requestCert: true,
+        rejectUnauthorized: true,
+        minVersion: 'TLSv1.2',
+        allowHalfOpen: true,
+      });
+      tlsServer.on('secureConnection', (socket) => {
+        socket.pause();
+        admit(socket);
+      });
+      tlsServer.on('tlsClientError', (err, socket) => {
+        logger?.log('warning', `${description}: TLS handshake with ${socket.remoteAddress ?? '?'} failed: ${err.message}`);
+      });
+      server = tlsServer;
+    } else {
+      server = createNetServer({ allowHalfOpen: true, pauseOnConnect: true }, admit);
+    }
+    const nowListening = watchServer(server, { description, maxClients, logger, onFatal: (err) => subscriber.error(err) });
+    server.listen({ host, port }, () => {
+      nowListening();
+      options.onListening?.(server.address() as AddressInfo);
+    });
+    return () => {
+      stopped = true;
+      for (const socket of authenticating) socket.destroy();
+      server.close();
+    };
+  });
 }
 
 function toBytes(secret: string | Uint8Array): Buffer {

@@ -1,10 +1,10 @@
 import { chmodSync, lstatSync, mkdtempSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { basename, dirname, join } from 'node:path';
-import { Observable } from 'rxjs';
-import type { Logger, Transport, TransportSession } from '@qga/core';
+import type { Logger, Transport } from '@qga/core';
 import { DEFAULT_MAX_CLIENTS, validateMaxClients } from './max-clients.js';
-import { SessionTracker } from './session-tracker.js';
+import { socketTransport } from './socket-transport.js';
+import { watchServer } from './watch-server.js';
 
 export interface UnixListenOptions {
   readonly path: string;
@@ -36,76 +36,63 @@ export function unixListenTransport(options: UnixListenOptions): Transport {
   const maxClients = validateMaxClients(options.maxClients ?? DEFAULT_MAX_CLIENTS, 'unix-listen');
   const description = `unix-listen:${path}`;
   const logger = options.logger;
-  return {
-    description,
-    sessions: () =>
-      new Observable<TransportSession>((subscriber) => {
-        const tracker = new SessionTracker({
-          description,
-          ...(logger ? { logger } : {}),
-          ...(options.halfOpenTimeoutMs !== undefined ? { halfOpenTimeoutMs: options.halfOpenTimeoutMs } : {}),
-        });
-        // pauseOnConnect: nothing is read until the agent subscribes to the session's input.
-        const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
-        server.maxConnections = maxClients;
-        let listening = false;
-        let ours: number | undefined; // inode of the socket we put at `path`
-        let stagingDir: string | undefined;
-        const cleanStaging = (): void => {
-          if (stagingDir) rmSync(stagingDir, { recursive: true, force: true });
-          stagingDir = undefined;
-        };
-        server.on('drop', () => logger?.log('warning', `${description}: ${maxClients} clients connected, refusing another`));
-        server.on('connection', (socket: Socket) => subscriber.next(tracker.open(socket)));
-        server.on('error', (err) => {
-          // Before listening (EACCES, ENOENT) the transport cannot work; afterwards (EMFILE on accept) it can.
-          if (listening) logger?.log('error', `${description}: ${err.message}`);
-          else {
-            cleanStaging();
-            subscriber.error(err);
-          }
-        });
+  return socketTransport(description, options, (tracker, subscriber) => {
+    // pauseOnConnect: nothing is read until the agent subscribes to the session's input.
+    const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    let ours: number | undefined; // inode of the socket we put at `path`
+    let stagingDir: string | undefined;
+    const cleanStaging = (): void => {
+      if (stagingDir) rmSync(stagingDir, { recursive: true, force: true });
+      stagingDir = undefined;
+    };
+    server.on('connection', (socket: Socket) => subscriber.next(tracker.open(socket)));
+    const nowListening = watchServer(server, {
+      description,
+      maxClients,
+      logger,
+      onFatal: (err) => {
+        cleanStaging();
+        subscriber.error(err);
+      },
+    });
+    try {
+      assertReplaceable(path);
+      stagingDir = mkdtempSync(join(dirname(path), `.${basename(path).slice(0, 8)}-`));
+    } catch (err) {
+      subscriber.error(err);
+      return undefined;
+    }
+    const staged = join(stagingDir, 's');
+    server.listen(staged, () => {
+      try {
+        chmodSync(staged, mode);
+        assertReplaceable(path);
+        renameSync(staged, path);
+        ours = lstatSync(path).ino;
+      } catch (err) {
+        cleanStaging();
+        server.close();
+        subscriber.error(err);
+        return;
+      }
+      cleanStaging();
+      nowListening();
+      options.onListening?.();
+    });
+    return () => {
+      server.close();
+      cleanStaging();
+      // Remove our socket file, but never one another process has put there since.
+      if (ours !== undefined) {
         try {
-          assertReplaceable(path);
-          stagingDir = mkdtempSync(join(dirname(path), `.${basename(path).slice(0, 8)}-`));
-        } catch (err) {
-          subscriber.error(err);
-          return undefined;
+          const st = lstatSync(path);
+          if (st.isSocket() && st.ino === ours) unlinkSync(path);
+        } catch {
+          // already gone
         }
-        const staged = join(stagingDir, 's');
-        server.listen(staged, () => {
-          try {
-            chmodSync(staged, mode);
-            assertReplaceable(path);
-            renameSync(staged, path);
-            ours = lstatSync(path).ino;
-          } catch (err) {
-            cleanStaging();
-            server.close();
-            subscriber.error(err);
-            return;
-          }
-          cleanStaging();
-          listening = true;
-          logger?.log('info', `${description}: listening`);
-          options.onListening?.();
-        });
-        return () => {
-          tracker.destroyAll();
-          server.close();
-          cleanStaging();
-          // Remove our socket file, but never one another process has put there since.
-          if (ours !== undefined) {
-            try {
-              const st = lstatSync(path);
-              if (st.isSocket() && st.ino === ours) unlinkSync(path);
-            } catch {
-              // already gone
-            }
-          }
-        };
-      }),
-  };
+      }
+    };
+  });
 }
 
 /** qemu-ga unlinks whatever is at the path; we replace only a (stale) socket and refuse to clobber anything else. */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { getSystemErrorName } from 'node:util';
+import { errnoCode } from '@qga/core';
 
 export interface NativeListener {
   /** Stop accepting; established connections live on until their sockets close. */
@@ -60,20 +60,12 @@ export function loadVsockAddon(): VsockAddon {
 export function toSystemError(err: unknown, context: string): Error {
   const e = err as { errno?: unknown; syscall?: unknown; message?: unknown };
   if (typeof e?.errno !== 'number') return err instanceof Error ? err : new Error(String(err));
-  let code: string;
-  try {
-    code = getSystemErrorName(-e.errno);
-  } catch {
-    code = `E${e.errno}`;
-  }
+  const code = errnoName(e.errno);
   const syscall = typeof e.syscall === 'string' ? e.syscall : 'vsock';
   return Object.assign(new Error(`${context}: ${syscall} ${code} (${String(e.message)})`), { code, errno: e.errno, syscall });
 }
 
+/** The errno's name (`EADDRINUSE`), or `E<n>` for a number no table knows. */
 export function errnoName(errno: number): string {
-  try {
-    return getSystemErrorName(-errno);
-  } catch {
-    return `E${errno}`;
-  }
+  return errnoCode(errno) ?? `E${errno}`;
 }

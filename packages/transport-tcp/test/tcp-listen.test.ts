@@ -2,8 +2,8 @@ import { connect as netConnect, type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import t from 'tap';
+import { startEchoAgent } from '@qga/core/testing';
 import { tcpListenTransport, type TcpListenOptions } from '../src/index.js';
-import { startEchoAgent } from './fixtures/echo-agent.js';
 import { LineClient } from './fixtures/line-client.js';
 import { makePki, type Pki } from './fixtures/pki.js';
 import * as scenarios from './fixtures/scenarios.js';
@@ -102,7 +102,7 @@ t.test('shared secret', async (t) => {
   const silent = await plain(port);
   const t0 = Date.now();
   await silent.closedPromise;
-  t.ok(Date.now() - t0 < 3_000, 'a silent client is dropped after the auth timeout');
+  t.ok(Date.now() - t0 < 10_000, 'a silent client is dropped after the auth timeout');
 
   const flood = await plain(port);
   flood.send('A'.repeat(5000));

@@ -1,9 +1,8 @@
 import { close as closeFd, read, write } from 'node:fs';
 import type { Subscriber } from 'rxjs';
-import type { Logger, TransportSession } from '@qga/core';
+import { nextSessionId, type Logger, type TransportSession } from '@qga/core';
 import { INITIAL_STATE, step, type MachineAction, type MachineEvent, type MachinePolicy, type MachineState } from './device-machine.js';
 import { DeviceSession, type DeviceSessionOwner } from './device-session.js';
-import { nextSessionId } from './next-session-id.js';
 
 export interface CharDeviceChannelOptions {
   /** For logs, e.g. `virtio-serial:/dev/virtio-ports/org.qemu.guest_agent.0`. */

@@ -1,12 +1,11 @@
-import { Observable } from 'rxjs';
-import type { Logger, Transport, TransportSession } from '@qga/core';
-import { CharDeviceChannel } from './char-device-channel.js';
+import type { Transport } from '@qga/core';
+import { charDeviceTransport, type CharDeviceOptions } from './char-device-transport.js';
 import { openBlocking } from './open-device.js';
-import { resolveRetry, type RetryOption } from './retry-options.js';
+import type { RetryOption } from './retry-options.js';
 
 export const DEFAULT_VIRTIO_PATH = '/dev/virtio-ports/org.qemu.guest_agent.0';
 
-export interface VirtioSerialOptions {
+export interface VirtioSerialOptions extends CharDeviceOptions {
   readonly path?: string;
   /** Reopen after a missing device or an I/O error, with backoff (default true). */
   readonly retry?: RetryOption;
@@ -17,33 +16,14 @@ export interface VirtioSerialOptions {
    * open device, parser state carried across host reconnects as in qemu-ga.
    */
   readonly sessionPerConnection?: boolean;
-  readonly logger?: Logger;
-  readonly readSize?: number;
 }
 
 /** `-m virtio-serial`: the guest side of a virtio-serial port (a character device). */
 export function virtioSerialTransport(options: VirtioSerialOptions = {}): Transport {
-  const path = options.path ?? DEFAULT_VIRTIO_PATH;
-  if (path.length === 0) throw new Error('virtio-serial: a device path is required');
-  const { retry, backoff } = resolveRetry(options.retry);
-  const description = `virtio-serial:${path}`;
-  return {
-    description,
-    sessions: () =>
-      new Observable<TransportSession>((subscriber) => {
-        const channel = new CharDeviceChannel(
-          {
-            description,
-            path,
-            policy: { eof: 'wait', sessionPerConnection: options.sessionPerConnection ?? true, retry, backoff },
-            openDevice: openBlocking,
-            ...(options.logger ? { logger: options.logger } : {}),
-            ...(options.readSize !== undefined ? { readSize: options.readSize } : {}),
-          },
-          subscriber,
-        );
-        channel.start();
-        return () => channel.stop();
-      }),
-  };
+  return charDeviceTransport(options.path ?? DEFAULT_VIRTIO_PATH, options, {
+    mode: 'virtio-serial',
+    eof: 'wait',
+    sessionPerConnection: options.sessionPerConnection ?? true,
+    openDevice: openBlocking,
+  });
 }

@@ -32,6 +32,7 @@ const OPTIONS: readonly OptionDef[] = [
   { name: 'freeze-timeout', arg: 'required' },
   { name: 'max-clients', arg: 'required' },
   { name: 'exclude-interfaces', arg: 'required' },
+  { name: 'plugin', arg: 'required' },
 ];
 
 export type CliAction = 'run' | 'help' | 'version' | 'dump-config' | 'list-commands';
@@ -147,6 +148,11 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       }
       case 'exclude-interfaces':
         settings.excludeInterfaces = [...(settings.excludeInterfaces ?? []), ...splitNameList(value)];
+        break;
+      case 'plugin':
+        // One path per option (a path may contain ',' or ';'); repeat the option for more.
+        if (value === '') return { error: `${PROGRAM}: invalid --plugin '': expected the path of an ES module` };
+        settings.plugins = [...(settings.plugins ?? []), value];
         break;
     }
   }

@@ -41,6 +41,9 @@ Agent:
       --exclude-interfaces=LIST
                         interfaces (names or globs such as veth*) to leave out
                         of guest-network-get-interfaces
+      --plugin=PATH     load vendor commands from this ES module (its default
+                        export, or export 'plugin' or 'plugins', is an inversify
+                        ContainerModule binding TOKENS.Command); repeatable
 tcp-listen (loopback only unless --allow-remote with TLS or a shared secret):
       --tls-cert=FILE --tls-key=FILE --tls-ca=FILE
                         mutual TLS: serve this certificate and key (PEM) and
@@ -64,7 +67,8 @@ Service:
 Config file keys ([general]): daemon, method, path, logfile, pidfile,
 fsfreeze-hook, statedir, verbose, retry-path, block-rpcs, allow-rpcs, and
 ours: backend, freeze-timeout, max-clients, exclude-interfaces, tls-cert,
-tls-key, tls-ca, shared-secret-file, allow-remote. Lists take ',' or ';'.
+tls-key, tls-ca, shared-secret-file, allow-remote, plugins. Lists take ','
+or ';'.
 
 Environment: QGA_CONF (config file), QGA_OS_RELEASE (os-release override),
 LISTEN_PID/LISTEN_FDS (systemd socket activation with a unix socket; -m and

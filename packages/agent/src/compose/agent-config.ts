@@ -1,4 +1,5 @@
 import { NEVER } from 'rxjs';
+import type { ContainerModule } from 'inversify';
 import { createAgent, SERVICES, type AgentConfig, type Backend, type CommandRegistry } from '@qga/core';
 import type { AgentSettings } from '../config/agent-settings.js';
 
@@ -13,8 +14,8 @@ export function agentConfig(settings: AgentSettings): Partial<AgentConfig> {
   };
 }
 
-/** `-b help`: every command of an agent built with this backend, in registration order (nothing is started). */
-export function listCommands(backend: Backend): string[] {
-  const agent = createAgent({ transport: { description: 'none', sessions: () => NEVER }, backend });
+/** `-b help`: every command of an agent built with this backend and plugins, in registration order (nothing is started). */
+export function listCommands(backend: Backend, plugins: readonly ContainerModule[] = []): string[] {
+  const agent = createAgent({ transport: { description: 'none', sessions: () => NEVER }, backend, plugins });
   return agent.container.get<CommandRegistry>(SERVICES.CommandRegistry).list().map((entry) => entry.name);
 }

@@ -28,6 +28,8 @@ export interface SettingsLayer {
   sharedSecretFile?: string;
   /** tcp-listen on a non-loopback address (needs TLS or a shared secret). */
   allowRemote?: boolean;
+  /** ES modules exporting ContainerModules with vendor commands (config first, then --plugin). */
+  plugins?: string[];
 }
 
 export const METHODS = ['virtio-serial', 'isa-serial', 'unix-listen', 'vsock-listen', 'tcp-listen'] as const;
@@ -62,6 +64,7 @@ export interface AgentSettings {
   readonly tlsCa?: string;
   readonly sharedSecretFile?: string;
   readonly allowRemote: boolean;
+  readonly plugins: readonly string[];
 }
 
 /** POSIX defaults of qemu-ga built with localstatedir=/var, sysconfdir=/etc. */

@@ -33,5 +33,6 @@ export function dumpConfig(settings: AgentSettings): string {
   add('tls-ca', settings.tlsCa);
   add('shared-secret-file', settings.sharedSecretFile);
   if (settings.allowRemote) add('allow-remote', true);
+  if (settings.plugins.length > 0) add('plugins', settings.plugins.join(','));
   return formatKeyFile([['general', entries]]);
 }

@@ -60,6 +60,9 @@ const KEYS: Record<string, Reader> = {
   'tls-ca': str('tlsCa'),
   'shared-secret-file': str('sharedSecretFile'),
   'allow-remote': bool('allowRemote'),
+  plugins: (raw, key, into) => {
+    into.plugins = splitNameList(keyFileString(raw, key));
+  },
 };
 
 /**

@@ -93,5 +93,6 @@ export function resolveSettings(layer: SettingsLayer, platform: NodeJS.Platform 
     ...(layer.tlsCa !== undefined && { tlsCa: layer.tlsCa }),
     ...(layer.sharedSecretFile !== undefined && { sharedSecretFile: layer.sharedSecretFile }),
     allowRemote: layer.allowRemote ?? false,
+    plugins: layer.plugins ?? [],
   };
 }

@@ -8,6 +8,7 @@ import { selectTransport, type SelectedTransport } from '../compose/select-trans
 import { listenFdTransport } from '../compose/listen-fd-transport.js';
 import { ChannelSupervisor } from '../compose/channel-supervisor.js';
 import { agentConfig } from '../compose/agent-config.js';
+import { loadPlugins } from '../compose/load-plugins.js';
 import { acquirePidfile, type PidfileLock } from './pidfile.js';
 import { createLogSink, type LogSink } from './log-sink.js';
 import { ensureStateDir, markerSaysFrozen } from './state-dir.js';
@@ -56,8 +57,12 @@ export async function serve(given: AgentSettings, ctx: ServeContext): Promise<nu
   };
 
   let backend;
+  let plugins;
   try {
     backend = await selectBackend(settings);
+    // Before anything is written: a broken plugin must not leave a pidfile or socket behind.
+    // Relative paths are from the working directory (the -d daemon moves to / only once ready).
+    plugins = await loadPlugins(settings.plugins);
     ensureStateDir(settings.statedir);
   } catch (e) {
     return failStartup(errorText(e));
@@ -86,12 +91,18 @@ export async function serve(given: AgentSettings, ctx: ServeContext): Promise<nu
   } catch (e) {
     return failStartup(errorText(e));
   }
-  const agent = createAgent({
-    transport: supervisor.wrap(selected.transport, selected.hasReadySignal, !selected.retriesItself),
-    backend,
-    config: agentConfig(settings),
-    logger,
-  });
+  let agent;
+  try {
+    agent = createAgent({
+      transport: supervisor.wrap(selected.transport, selected.hasReadySignal, !selected.retriesItself),
+      backend,
+      plugins,
+      config: agentConfig(settings),
+      logger,
+    });
+  } catch (e) {
+    return failStartup(errorText(e)); // a plugin's ContainerModule failed while loading
+  }
   const freeze = agent.container.get<FreezeState>(SERVICES.FreezeState);
   sink.suspendWhile(() => freeze.frozen);
 

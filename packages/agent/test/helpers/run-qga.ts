@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,36 @@ import { fileURLToPath } from 'node:url';
 export const MAIN_JS = fileURLToPath(new URL('../../src/main.js', import.meta.url));
 /** The esbuild bundle (`node build.mjs`). */
 export const BUNDLE = fileURLToPath(new URL('../../qga.mjs', import.meta.url));
+/** The bundle builder (`node build.mjs`). */
+const BUILD = fileURLToPath(new URL('../../../build.mjs', import.meta.url));
+
+const bundleIsFresh = (): boolean => existsSync(BUNDLE) && statSync(BUNDLE).mtimeMs >= statSync(MAIN_JS).mtimeMs;
+
+/**
+ * Rebuild the bundle when the tsc output is newer (as `npm run build` does).
+ * Test files run in parallel: a lock directory keeps two of them from
+ * writing dist/qga.mjs at once (or one from running it half written).
+ */
+export function ensureBundle(): void {
+  if (bundleIsFresh()) return;
+  const lock = `${BUNDLE}.lock`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${lock} held for 2 minutes; remove it if no build is running`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100); // another file is building it
+    }
+  }
+  try {
+    if (!bundleIsFresh()) execFileSync(process.execPath, [BUILD], { stdio: 'ignore' });
+  } finally {
+    rmdirSync(lock);
+  }
+}
+
 /** Fixtures live in the package's test/fixtures (not compiled). */
 export const fixture = (name: string): string => fileURLToPath(new URL(`../../../test/fixtures/${name}`, import.meta.url));
 

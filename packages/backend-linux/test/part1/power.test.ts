@@ -109,7 +109,7 @@ t.test('a hanging shutdown program cannot hang the port', async (t) => {
   const msg = await rejectionMessage(power.shutdown('powerdown'));
   const took = Date.now() - t0;
   t.equal(msg, 'child process has failed to shutdown: timed out after 400 ms');
-  t.ok(took >= 800 && took < 3_000, `primary and systemctl both timed out: ${took} ms`);
+  t.ok(took >= 800 && took < 10_000, `primary and systemctl both timed out: ${took} ms`);
   t.same(d.calls(), ['poweroff', 'systemctl [poweroff]'], 'the fallback was still tried');
 });
 

@@ -64,7 +64,7 @@ t.test('a hung helper is killed with its whole process group at the timeout', as
   const t0 = Date.now();
   const r = await runCommand(['hang'], { env });
   const took = Date.now() - t0;
-  t.ok(took >= 450 && took < 3_000, `returned after ${took} ms`);
+  t.ok(took >= 450 && took < 10_000, `returned after ${took} ms`);
   t.equal(r.timedOut, true);
   t.equal(r.signal, 'SIGKILL');
   t.equal(r.output, 'waiting\n');
@@ -106,7 +106,7 @@ t.test('separateStderr: real processes, bounded', async (t) => {
   d.add(bin, 'forks', '/bin/sleep 30 &\n/bin/sleep 30');
   const t1 = Date.now();
   const grand = await runCommand(['forks'], opts(200));
-  t.ok(grand.timedOut && Date.now() - t1 < 5000, 'a grandchild holding stdout does not stretch the wait (group killed)');
+  t.ok(grand.timedOut && Date.now() - t1 < 15_000, 'a grandchild holding stdout does not stretch the wait (group killed)');
   const env = await runCommand(['sh', '-c', 'printf "%s" "$TZ"'], { ...opts(5000), extraEnv: { TZ: 'UTC' } });
   t.equal(env.stdout.toString(), 'UTC');
   const raw = await runCommand(['sh', '-c', "printf '\\377\\000\\200'"], opts(5000));

@@ -67,5 +67,5 @@ t.test('a hanging hwclock fails within the timeout', async (t) => {
   const { time } = setup(t, 'exit 0', 'exec /bin/sleep 60', 300);
   const t0 = Date.now();
   t.equal(await rejectionMessage(time.setTime()), 'child process has failed to set hardware clock to system time: timed out after 300 ms');
-  t.ok(Date.now() - t0 < 2_000);
+  t.ok(Date.now() - t0 < 10_000, 'bounded by the helper timeout, not hung');
 });

@@ -1,6 +1,5 @@
 import { ReplaySubject } from 'rxjs';
-import type { ExecPort, ExitStatus, SpawnRequest, SpawnedProcess } from '@qga/core';
-import { errnoError } from '../errno.js';
+import { errnoError, type ExecPort, type ExitStatus, type SpawnRequest, type SpawnedProcess } from '@qga/core';
 import type { FailureQueue } from '../failures.js';
 import type { MockFileSystem } from '../mock-fs.js';
 import { signalNumber, type MockPrograms, type ProgramResult, type ProgramRun } from '../mock-programs.js';

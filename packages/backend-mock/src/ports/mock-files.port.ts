@@ -1,5 +1,4 @@
-import type { FilesPort, FopenMode, RawFile, SeekWhence } from '@qga/core';
-import { errnoError } from '../errno.js';
+import { errnoError, type FilesPort, type FopenMode, type RawFile, type SeekWhence } from '@qga/core';
 import type { FailureQueue } from '../failures.js';
 import { MAX_FILE_SIZE, type MockFileSystem, type MockNode } from '../mock-fs.js';
 

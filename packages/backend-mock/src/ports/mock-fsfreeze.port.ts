@@ -1,5 +1,4 @@
-import { QgaError, type FsFreezePort, type FsTrimPort, type GuestFilesystemTrimResult } from '@qga/core';
-import { strerror } from '../errno.js';
+import { QgaError, strerror, type FsFreezePort, type FsTrimPort, type GuestFilesystemTrimResult } from '@qga/core';
 import type { FailureQueue } from '../failures.js';
 import type { MockGuest, MockMount } from '../mock-guest.js';
 

@@ -1,5 +1,4 @@
-import { QgaError, type GuestMemoryBlock, type GuestMemoryBlockInfo, type GuestMemoryBlockResponse, type MemoryPort } from '@qga/core';
-import { errnoNumber } from '../errno.js';
+import { errnoNumber, QgaError, type GuestMemoryBlock, type GuestMemoryBlockInfo, type GuestMemoryBlockResponse, type MemoryPort } from '@qga/core';
 import type { FailureQueue } from '../failures.js';
 import type { MockGuest } from '../mock-guest.js';
 
@@ -21,11 +20,11 @@ export class MockMemoryPort implements MemoryPort {
     this.failures.check('memory.setBlock');
     const physIndex = request.physIndex;
     const block = this.guest.memory.sysfs ? this.guest.memory.blocks.find((b) => b.physIndex === physIndex) : undefined;
-    if (block === undefined) return { 'phys-index': physIndex, response: 'not-found', 'error-code': errnoNumber('ENOENT') };
+    if (block === undefined) return { 'phys-index': physIndex, response: 'not-found', 'error-code': errnoNumber('ENOENT') ?? 0 };
     if (block.online === request.online) return { 'phys-index': physIndex, response: 'success' };
     if (!request.online && !block.removable) return { 'phys-index': physIndex, response: 'operation-not-supported' };
     if (block.failWith !== undefined) {
-      return { 'phys-index': physIndex, response: 'operation-failed', 'error-code': errnoNumber(block.failWith) };
+      return { 'phys-index': physIndex, response: 'operation-failed', 'error-code': errnoNumber(block.failWith) ?? 0 };
     }
     block.online = request.online;
     return { 'phys-index': physIndex, response: 'success' };

@@ -1,5 +1,4 @@
-import { QgaError, type GuestUser, type SshKeysPort, type UsersPort } from '@qga/core';
-import { errnoError } from '../errno.js';
+import { errnoError, QgaError, type GuestUser, type SshKeysPort, type UsersPort } from '@qga/core';
 import type { FailureQueue } from '../failures.js';
 import type { MockGuest } from '../mock-guest.js';
 

@@ -1,5 +1,6 @@
 import type { GuestFileRead, WireInt } from '../types/guest-types.js';
 import { QgaProtocolError } from '../errors/qga-protocol-error.js';
+import { closeGuestFile } from './close-guest-file.js';
 import type { CommandRunner } from './command-runner.js';
 import { resolveTransfer, type FileTransferOptions } from './file-transfer-options.js';
 
@@ -32,10 +33,7 @@ export async function* readGuestFile(runner: CommandRunner, path: string, option
     failed = true;
     throw err;
   } finally {
-    await Promise.allSettled(inflight);
-    const closing = runner.execute('guest-file-close', { handle });
-    if (failed) await closing.catch(() => {});
-    else await closing;
+    await closeGuestFile(runner, handle, inflight, failed);
   }
 }
 

@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { SERVICES } from '../tokens.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../protocol/json-value.js';
-import { QgaError } from '../protocol/qga-error.js';
+import { QgaError, isQgaError } from '../protocol/qga-error.js';
 import { qdictOrder } from '../protocol/qdict-order.js';
 import type { Inbound } from '../protocol/inbound.js';
 import { validateArgs } from './arg-validator.js';
@@ -77,7 +77,7 @@ export class Dispatcher {
 }
 
 function failure(e: unknown, id: JsonValue | undefined): Reply {
-  if (e instanceof QgaError) return errorReply(e.errorClass, e.desc, id);
+  if (isQgaError(e)) return errorReply(e.errorClass, e.message, id);
   // A bug in a command must not take the agent down: report it like qemu-ga reports failures.
   const desc = e instanceof Error ? e.message : String(e);
   return errorReply('GenericError', desc, id);

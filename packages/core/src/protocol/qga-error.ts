@@ -19,6 +19,17 @@ export class QgaError extends Error {
   }
 }
 
+/**
+ * Also recognises a QgaError from another copy of @qga/core (a plugin that
+ * bundled its own): same name, a valid class and a message.
+ */
 export function isQgaError(e: unknown): e is QgaError {
-  return e instanceof QgaError;
+  if (e instanceof QgaError) return true;
+  if (!(e instanceof Error)) return false;
+  const candidate = e as Error & { errorClass?: unknown };
+  return (
+    candidate.name === 'QgaError' &&
+    (candidate.errorClass === 'GenericError' || candidate.errorClass === 'CommandNotFound') &&
+    typeof candidate.message === 'string'
+  );
 }

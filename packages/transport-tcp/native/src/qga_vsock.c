@@ -436,6 +436,22 @@ static int is_function(napi_env env, napi_value v) {
   return napi_typeof(env, v, &t) == napi_ok && t == napi_function;
 }
 
+/* Bind and listen on the fresh socket `fd` (closed on failure), then hand it to make_listener. */
+static napi_value bind_and_listen(napi_env env, int fd, const struct sockaddr* addr, socklen_t len, uint32_t backlog,
+                                  napi_value cb) {
+  if (bind(fd, addr, len) < 0) {
+    int e = errno;
+    close(fd);
+    return throw_errno(env, "bind", e);
+  }
+  if (listen(fd, (int)(backlog > 4096 ? 4096 : backlog)) < 0) {
+    int e = errno;
+    close(fd);
+    return throw_errno(env, "listen", e);
+  }
+  return make_listener(env, fd, cb);
+}
+
 /* listenVsock(cid, port, backlog, onEvent) */
 static napi_value listen_vsock(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -454,17 +470,7 @@ static napi_value listen_vsock(napi_env env, napi_callback_info info) {
   addr.svm_family = AF_VSOCK;
   addr.svm_cid = cid;
   addr.svm_port = port;
-  if (bind(fd, (struct sockaddr*)&addr, sizeof addr) < 0) {
-    int e = errno;
-    close(fd);
-    return throw_errno(env, "bind", e);
-  }
-  if (listen(fd, (int)(backlog > 4096 ? 4096 : backlog)) < 0) {
-    int e = errno;
-    close(fd);
-    return throw_errno(env, "listen", e);
-  }
-  return make_listener(env, fd, argv[3]);
+  return bind_and_listen(env, fd, (struct sockaddr*)&addr, sizeof addr, backlog, argv[3]);
 }
 
 /* listenUnix(path, backlog, onEvent): the same machinery on a unix socket, for tests. */
@@ -484,17 +490,7 @@ static napi_value listen_unix(napi_env env, napi_callback_info info) {
   }
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return throw_errno(env, "socket", errno);
-  if (bind(fd, (struct sockaddr*)&addr, sizeof addr) < 0) {
-    int e = errno;
-    close(fd);
-    return throw_errno(env, "bind", e);
-  }
-  if (listen(fd, (int)(backlog > 4096 ? 4096 : backlog)) < 0) {
-    int e = errno;
-    close(fd);
-    return throw_errno(env, "listen", e);
-  }
-  return make_listener(env, fd, argv[2]);
+  return bind_and_listen(env, fd, (struct sockaddr*)&addr, sizeof addr, backlog, argv[2]);
 }
 
 /* Relay threads are detached and may outlive the environment that loaded us (a worker thread
