@@ -39,8 +39,7 @@ const result = await build({
   // node-pty is native and only for interactive guest-exec; the agent does not load it unless asked.
   external: ['node-pty'],
   define: { __QGA_PKG_VERSION__: JSON.stringify(version) },
-  minifyWhitespace: true,
-  minifySyntax: true,
+  minify: true,
   keepNames: true,
   legalComments: 'none',
   metafile: process.argv.includes('--metafile'),
