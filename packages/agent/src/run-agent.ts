@@ -61,8 +61,11 @@ export async function runAgent(argv: readonly string[], io: Partial<RunAgentIo> 
     // -m/-p are ignored with an inherited socket, as in qemu-ga.
     if (activation) activationLayer = { method: 'unix-listen', path: activation.where };
   }
-  const settings = resolveSettings(mergeSettings(file.settings, cli.settings, activationLayer), platform);
-  if ('error' in settings) return fail(`${PROGRAM}: ${settings.error}`);
+  const resolved = resolveSettings(mergeSettings(file.settings, cli.settings, activationLayer), platform);
+  if ('error' in resolved) return fail(`${PROGRAM}: ${resolved.error}`);
+  // A foreground instance writes a pidfile only when -f was given on the command line;
+  // the config file's pidfile= key, like qemu-ga's, matters only with daemon mode.
+  const settings = { ...resolved, pidfileExplicit: cli.settings.pidfile !== undefined };
 
   if (cli.action === 'dump-config') {
     stdout.write(dumpConfig(settings));

@@ -46,7 +46,7 @@ export interface AgentSettings {
   readonly path: string;
   readonly logfile?: string;
   readonly pidfile: string;
-  /** True when the pidfile was named (-f / config): then it is also written in the foreground. */
+  /** True when -f named the pidfile on the command line: then it is also written in the foreground. */
   readonly pidfileExplicit: boolean;
   readonly fsfreezeHook?: string;
   readonly statedir: string;
