@@ -30,6 +30,13 @@ export async function withAgent(
   await body(agent);
   const status = await agent.stop();
   stopped = true;
+  if (target.name === 'qemu-ga' && status.stuck) {
+    // qemu-ga 7.2 itself now and then deadlocks in a futex on SIGTERM (seen after the os-release
+    // cases); that is the reference agent's bug, not a conformance failure. Our agent stays strict.
+    t.comment(`qemu-ga did not exit on SIGTERM (${status.stuck}); killed`);
+    await agent.kill();
+    return;
+  }
   t.same(
     { code: status.code, signal: status.signal, graceful: status.graceful },
     { code: 0, signal: null, graceful: true },
