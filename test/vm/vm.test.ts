@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { prepareGuestKernel } from './vm-kernel.js';
 import { binaryWithLibraries, buildInitramfs, type GuestFiles } from './vm-initramfs.js';
 import { bootVm, pickAccelerator } from './vm-machine.js';
-import { VmChannel } from './vm-channel.js';
+import { RawClient } from '../support/raw-client.js';
+import { exchange, freshSyncId, request } from '../support/session.js';
 
 // A real QEMU VM whose guest runs the agent on a real virtio-serial port; the
 // host side talks through QEMU's chardev socket, as libvirt does.
@@ -67,11 +68,10 @@ t.test('real VM over a real virtio-serial port', { skip: missing.length ? `missi
         await runGuestChecks(t, vm.qgaSocket);
         await compareRawCases(t, target.name, vm.qgaSocket);
         // guest-shutdown has success-response false: the proof is the VM powering off.
-        const host = await VmChannel.open(vm.qgaSocket);
-        await host.sync(20000);
-        host.send('{"execute":"guest-shutdown"}');
+        const host = await connectAndSync(vm.qgaSocket, 20000);
+        await host.send('{"execute":"guest-shutdown"}');
         t.equal(await vm.waitExit(60000), 0, 'guest-shutdown powered the VM off');
-        host.close();
+        await host.close();
       } catch (e) {
         t.comment(vm.console().slice(-3000));
         throw e;
@@ -80,35 +80,49 @@ t.test('real VM over a real virtio-serial port', { skip: missing.length ? `missi
   }
 });
 
-async function connectWithRetry(path: string): Promise<VmChannel> {
-  for (let i = 0; ; i++) {
+/**
+ * Connects to QEMU's chardev socket and syncs while the guest boots. QEMU
+ * holds what we send until the guest opens its port, so every earlier
+ * attempt gets its reply late: keep reading delimited replies until the
+ * newest attempt's id comes back (spec §1.8), sending a new attempt whenever
+ * nothing arrives for a while.
+ */
+async function connectAndSync(path: string, deadlineMs: number): Promise<RawClient> {
+  const client = await RawClient.connect(path, { retries: 100, delayMs: 100 });
+  const end = Date.now() + deadlineMs;
+  let latest = 0;
+  while (Date.now() < end) {
+    latest = freshSyncId();
+    await client.send(Buffer.concat([Buffer.from([0xff]), Buffer.from(`{"execute":"guest-sync-delimited","arguments":{"id":${latest}}}`)]));
     try {
-      return await VmChannel.open(path);
-    } catch (e) {
-      if (i > 100) throw e;
-      await new Promise((r) => setTimeout(r, 100));
+      for (;;) {
+        await client.readUntilDelimiter(3000);
+        if ((await client.readLine(3000)) === `{"return": ${latest}}`) return client;
+      }
+    } catch {
+      // nothing for 3 s: the guest is still booting; try again with a new id
     }
   }
+  throw new Error('guest agent did not answer the sync handshake in time');
 }
 
 async function runGuestChecks(t: Test, socket: string): Promise<void> {
-  const host = await connectWithRetry(socket);
-  await host.sync(90000);
+  const host = await connectAndSync(socket, 90000);
   t.pass('guest-sync-delimited answered through virtio-serial');
 
-  const info = JSON.parse(await host.request('{"execute":"guest-info"}')) as {
+  const info = JSON.parse(await request(host, '{"execute":"guest-info"}')) as {
     return: { version: string; supported_commands: { name: string; enabled: boolean }[] };
   };
   t.type(info.return.version, 'string');
   t.ok(info.return.supported_commands.some((c) => c.name === 'guest-exec' && c.enabled), 'guest-info lists guest-exec enabled');
 
   const exec = JSON.parse(
-    await host.request('{"execute":"guest-exec","arguments":{"path":"/bin/echo","arg":["hello from the guest"],"capture-output":true}}'),
+    await request(host, '{"execute":"guest-exec","arguments":{"path":"/bin/echo","arg":["hello from the guest"],"capture-output":true}}'),
   ) as { return: { pid: number } };
   t.ok(exec.return.pid > 0, 'guest-exec started a process in the guest');
   let status: { exited: boolean; exitcode?: number; 'out-data'?: string } = { exited: false };
   for (let i = 0; i < 100 && !status.exited; i++) {
-    status = (JSON.parse(await host.request(`{"execute":"guest-exec-status","arguments":{"pid":${exec.return.pid}}}`)) as {
+    status = (JSON.parse(await request(host, `{"execute":"guest-exec-status","arguments":{"pid":${exec.return.pid}}}`)) as {
       return: typeof status;
     }).return;
     if (!status.exited) await new Promise((r) => setTimeout(r, 100));
@@ -117,28 +131,27 @@ async function runGuestChecks(t: Test, socket: string): Promise<void> {
   t.equal(Buffer.from(status['out-data'] ?? '', 'base64').toString(), 'hello from the guest\n');
 
   const payload = Buffer.from(Array.from({ length: 3000 }, (_, i) => i % 251));
-  const handle = (JSON.parse(await host.request('{"execute":"guest-file-open","arguments":{"path":"/tmp/vm-test","mode":"w+"}}')) as {
+  const handle = (JSON.parse(await request(host, '{"execute":"guest-file-open","arguments":{"path":"/tmp/vm-test","mode":"w+"}}')) as {
     return: number;
   }).return;
   t.match(
-    await host.request(`{"execute":"guest-file-write","arguments":{"handle":${handle},"buf-b64":"${payload.toString('base64')}"}}`),
+    await request(host, `{"execute":"guest-file-write","arguments":{"handle":${handle},"buf-b64":"${payload.toString('base64')}"}}`),
     /"count": 3000/,
   );
-  await host.request(`{"execute":"guest-file-seek","arguments":{"handle":${handle},"offset":0,"whence":"set"}}`);
-  const read = JSON.parse(await host.request(`{"execute":"guest-file-read","arguments":{"handle":${handle},"count":65536}}`)) as {
+  await request(host, `{"execute":"guest-file-seek","arguments":{"handle":${handle},"offset":0,"whence":"set"}}`);
+  const read = JSON.parse(await request(host, `{"execute":"guest-file-read","arguments":{"handle":${handle},"count":65536}}`)) as {
     return: { count: number; 'buf-b64': string };
   };
   t.equal(read.return.count, 3000);
   t.ok(Buffer.from(read.return['buf-b64'], 'base64').equals(payload), 'file round trip inside the guest');
-  t.equal(await host.request(`{"execute":"guest-file-close","arguments":{"handle":${handle}}}`), '{"return": {}}');
+  t.equal(await request(host, `{"execute":"guest-file-close","arguments":{"handle":${handle}}}`), '{"return": {}}');
 
   // The host side disconnects mid-request and comes back: the agent must still answer after a sync.
-  host.send('{"execute":"guest-ping"');
-  host.close();
-  const again = await connectWithRetry(socket);
-  await again.sync(30000);
-  t.equal(await again.request('{"execute":"guest-ping"}'), '{"return": {}}', 'answers after a host reconnect');
-  again.close();
+  await host.send('{"execute":"guest-ping"');
+  await host.close();
+  const again = await connectAndSync(socket, 30000);
+  t.equal(await request(again, '{"execute":"guest-ping"}'), '{"return": {}}', 'answers after a host reconnect');
+  await again.close();
 }
 
 /**
@@ -176,13 +189,12 @@ const RAW_CASES: readonly string[] = [
 const reference = new Map<string, string[]>();
 
 async function compareRawCases(t: Test, target: string, socket: string): Promise<void> {
-  const host = await connectWithRetry(socket);
-  await host.sync(30000);
+  const host = await connectAndSync(socket, 30000);
   for (const input of RAW_CASES) {
-    const lines = await host.exchange(input);
+    const { replies: lines } = await exchange(host, input, 20000);
     if (target !== 'ours') reference.set(input, lines);
     else if (reference.has(input)) t.same(lines, reference.get(input), `same reply bytes as qemu-ga: ${input}`);
     else t.ok(lines.length > 0, `answered: ${input}`);
   }
-  host.close();
+  await host.close();
 }
