@@ -26,6 +26,7 @@ export type { CommandEntry } from './dispatch/command-registry.js';
 export type { Reply } from './dispatch/reply.js';
 export type { BuiltinCommand } from './commands/builtin-commands.js';
 export type { Inbound } from './protocol/inbound.js';
+export type { KeyFile, KeyFileValue } from './util/key-file.js';
 export type { MemoryStateStoreOptions } from './services/memory-state-store.js';
 
 export { INT64_MIN, INT64_MAX, UINT64_MAX, isJsonObject, newJsonObject } from './protocol/json-value.js';
@@ -69,3 +70,4 @@ export {
   TOKEN_COUNT_LIMIT_DESC,
   NESTING_LIMIT_DESC,
 } from './protocol/json-limits.js';
+export { parseKeyFile, formatKeyFile, keyFileString, keyFileBoolean, escapeKeyFileString, KeyFileError } from './util/key-file.js';

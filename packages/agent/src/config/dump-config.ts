@@ -1,4 +1,4 @@
-import { formatKeyFile, type KeyFileValue } from './key-file.js';
+import { formatKeyFile, type KeyFileValue } from '@qga/core';
 import type { AgentSettings } from './agent-settings.js';
 
 /**

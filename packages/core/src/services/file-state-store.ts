@@ -65,7 +65,7 @@ export class FileStateStore implements StateStore {
       return;
     }
     try {
-      const raw = parseKeyFile(text).get('global')?.get('fd_counter');
+      const raw = parseKeyFile(text).groups.get('global')?.get('fd_counter');
       this.counter = raw === undefined ? DEFAULT_FD_COUNTER : parseInt64(raw) ?? DEFAULT_FD_COUNTER;
     } catch (e) {
       this.logger?.log('error', `unable to parse state file at path ${this.statePath}: ${errorText(e)}`);

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { escapeKeyFileString, formatKeyFile, keyFileBoolean, keyFileString, parseKeyFile, KeyFileError } from '../src/config/key-file.js';
+import { escapeKeyFileString, formatKeyFile, keyFileBoolean, keyFileString, parseKeyFile, KeyFileError } from '../../src/util/key-file.js';
 
 const group = (text: string, name = 'general'): Map<string, string> => new Map(parseKeyFile(text).groups.get(name));
 
