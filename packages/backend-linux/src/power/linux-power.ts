@@ -7,6 +7,7 @@ import { describeFailure, runCommand, type CommandResult } from '../exec/run-com
 import { POWER_OPTIONS, powerOptions, type PowerOptions } from './power-options.js';
 import { shutdownPlan, sysrqKeys } from './shutdown-plan.js';
 import { suspendNames } from './suspend-plan.js';
+import { TIMED_OUT, withTimeout } from '../proc/with-timeout.js';
 
 /**
  * guest-shutdown and guest-suspend-* on Linux.
@@ -48,9 +49,9 @@ export class LinuxPower implements PowerPort {
         await appendFile(trigger, key);
         await delay(this.opts.sysrqSettleMs);
       }
-      const last = appendFile(trigger, keys[keys.length - 1]!);
-      const outcome = await Promise.race([last.then(() => true), delay(this.opts.sysrqSettleMs).then(() => true)]);
-      return outcome;
+      // The final write may never return (the machine goes down): wait for it only so long.
+      await withTimeout(appendFile(trigger, keys[keys.length - 1]!), this.opts.sysrqSettleMs);
+      return true;
     } catch {
       return false;
     }
@@ -112,15 +113,15 @@ export class LinuxPower implements PowerPort {
         await fh.close();
       }
     })();
-    const settled = await Promise.race([
+    const settled = await withTimeout(
       attempt.then(
         () => undefined,
         (e: unknown) => `suspend: cannot write to '${path}': ${strerror(errorCode(e) ?? 'EIO')}`,
       ),
-      delay(this.opts.sysfsSuspendGraceMs).then(() => undefined),
-    ]);
+      this.opts.sysfsSuspendGraceMs,
+    );
     attempt.catch(() => {}); // a late failure (after resume) has nobody to report to
-    return settled;
+    return settled === TIMED_OUT ? undefined : settled;
   }
 }
 
