@@ -53,7 +53,7 @@ export { FileHandles } from './services/file-handles.js';
 export { StdioFile } from './services/stdio-file.js';
 export { ExecRecords, EXEC_MAX_OUTPUT } from './services/exec-records.js';
 export { FsFreezeController } from './services/fsfreeze-controller.js';
-export { runProgram } from './services/program-runner.js';
+export { runProgram, helperFailureMessage } from './services/program-runner.js';
 export { strerror, errnoNumber, errnoCode, errorCode, errorText, errnoError, errnoOf, isEnoent, errnoFromMessage } from './util/strerror.js';
 export { decodeBase64 } from './util/base64.js';
 export { nextSessionId } from './util/next-session-id.js';

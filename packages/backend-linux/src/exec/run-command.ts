@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { QgaError, strerror } from '@qga/core';
+import { QgaError, helperFailureMessage, strerror } from '@qga/core';
 import { TIMED_OUT, withTimeout } from '../proc/with-timeout.js';
 import { findProgram, FALLBACK_PATH } from './find-program.js';
 import { socketPair } from './socket-pair.js';
@@ -179,15 +179,7 @@ export function describeFailure(r: CommandResult, action: string, timeoutMs: num
   if (r.timedOut) {
     return `child process has failed to ${action}: timed out after ${timeoutMs} ms` + (r.output !== '' ? `: ${r.output}` : '');
   }
-  if (r.exitCode === null) {
-    return r.output !== '' ? `child process has terminated abnormally: ${r.output}` : 'child process has terminated abnormally';
-  }
-  if (r.exitCode !== 0) {
-    return r.output !== ''
-      ? `child process has failed to ${action}: ${r.output}`
-      : `child process has failed to ${action}: exit status ${r.exitCode}`;
-  }
-  return undefined;
+  return helperFailureMessage(action, r.exitCode, r.output);
 }
 
 function execFailure(program: string, e: unknown, separate: boolean): CommandResult | SeparatedResult {

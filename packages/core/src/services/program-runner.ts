@@ -28,14 +28,21 @@ export async function runProgram(exec: ExecPort, argv: readonly [string, ...stri
     status = { exitcode: 1 };
     output = `failed to exec '${path}': ${errorText(e)}\n`;
   }
-  if (status.exitcode === undefined) {
-    throw new QgaError(output ? `child process has terminated abnormally: ${output}` : 'child process has terminated abnormally');
+  const failure = helperFailureMessage(action, status.exitcode ?? null, output);
+  if (failure !== undefined) throw new QgaError(failure);
+}
+
+/**
+ * qemu-ga's messages for a helper program that did not succeed (`exitcode`
+ * null: killed by a signal); undefined when it exited 0. Shared with the
+ * backends' own helper runners so every helper failure reads alike.
+ */
+export function helperFailureMessage(action: string, exitcode: number | null, output: string): string | undefined {
+  if (exitcode === null) {
+    return output ? `child process has terminated abnormally: ${output}` : 'child process has terminated abnormally';
   }
-  if (status.exitcode !== 0) {
-    throw new QgaError(
-      output
-        ? `child process has failed to ${action}: ${output}`
-        : `child process has failed to ${action}: exit status ${status.exitcode}`,
-    );
+  if (exitcode !== 0) {
+    return output ? `child process has failed to ${action}: ${output}` : `child process has failed to ${action}: exit status ${exitcode}`;
   }
+  return undefined;
 }
