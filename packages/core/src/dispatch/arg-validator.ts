@@ -43,11 +43,12 @@ function visitStruct(members: MembersSpec, obj: JsonObject, prefix: string): Rec
     seen.add(name);
     out[name] = visitValue(type, obj[name]!, path, name);
   }
-  // qemu-ga reports the first leftover member in the order of its GHashTable of unvisited members.
-  for (const key of ghashIterationOrder(qdictOrder(Object.keys(obj)))) {
-    if (!seen.has(key)) throw new QgaError(`Parameter '${memberPath(prefix, key)}' is unexpected`);
-  }
-  return out;
+  const keys = Object.keys(obj);
+  if (keys.length === seen.size) return out;
+  // qemu-ga reports the first leftover member in the order of its GHashTable of all members;
+  // computed only when there is a leftover, off the common path.
+  const first = ghashIterationOrder(qdictOrder(keys)).find((key) => !seen.has(key))!;
+  throw new QgaError(`Parameter '${memberPath(prefix, first)}' is unexpected`);
 }
 
 /** `name` is the bare member name, which QEMU uses in enum errors (null for list items). */

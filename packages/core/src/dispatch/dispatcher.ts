@@ -48,15 +48,11 @@ export class Dispatcher {
   }
 
   private checkEnvelope(request: JsonObject): CommandEntry {
-    for (const key of qdictOrder(Object.keys(request))) {
-      const value = request[key];
-      if (key === 'execute') {
-        if (typeof value !== 'string') throw new QgaError("QMP input member 'execute' must be a string");
-      } else if (key === 'arguments') {
-        if (!isJsonObject(value)) throw new QgaError("QMP input member 'arguments' must be an object");
-      } else if (key !== 'id') {
-        throw new QgaError(`QMP input member '${key}' is unexpected`);
-      }
+    // The first bad member in QDict order wins; a well-formed request needs no ordering.
+    const keys = Object.keys(request);
+    if (keys.some((key) => !memberIsValid(key, request[key]!))) {
+      const first = qdictOrder(keys).find((key) => !memberIsValid(key, request[key]!))!;
+      throw new QgaError(memberError(first));
     }
     const name = request.execute;
     if (name === undefined) throw new QgaError("QMP input lacks member 'execute'");
@@ -74,6 +70,18 @@ export class Dispatcher {
     if (id !== undefined) body.id = id;
     return { body, delimited };
   }
+}
+
+function memberIsValid(key: string, value: JsonValue): boolean {
+  if (key === 'execute') return typeof value === 'string';
+  if (key === 'arguments') return isJsonObject(value);
+  return key === 'id';
+}
+
+function memberError(key: string): string {
+  if (key === 'execute') return "QMP input member 'execute' must be a string";
+  if (key === 'arguments') return "QMP input member 'arguments' must be an object";
+  return `QMP input member '${key}' is unexpected`;
 }
 
 function failure(e: unknown, id: JsonValue | undefined): Reply {
