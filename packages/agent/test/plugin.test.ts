@@ -197,3 +197,76 @@ t.test('plugins= in the config file: relative to the working directory, then --p
   const s = await serve(t, MAIN_JS, dir, '-c', conf);
   t.equal(await s.request('{"execute":"__org.test_extra"}'), '{"return": 42}');
 });
+
+/** A plugin file whose one command returns what `result` evaluates to. */
+const resultPlugin = (name: string, result: string): string =>
+  `import { ContainerModule } from 'inversify';\nimport { TOKENS } from '@qga/core';\n` +
+  `export default new ContainerModule(({ bind }) => { bind(TOKENS.Command).toConstantValue({ spec: { name: '${name}' }, run: () => (${result}) }); });\n`;
+
+t.test('a plugin result that cannot be encoded is an error reply to that request; the agent and its other clients go on', async (t) => {
+  const dir = tempDir(t);
+  const cases: Array<[string, string]> = [
+    ['__org.test_cycle', '(() => { const o = { a: 1 }; o.self = o; return o; })()'],
+    ['__org.test_symbol', '({ s: Symbol("x") })'],
+    ['__org.test_function', '({ f: () => 1 })'],
+    ['__org.test_deep', '(() => { let v = 1; for (let i = 0; i < 5000; i++) v = [v]; return v; })()'],
+    ['__org.test_thrower', '({ get boom() { throw Object.create(null); } })'],
+  ];
+  const args: string[] = [];
+  cases.forEach(([name, result], i) => {
+    writeFileSync(join(dir, `p${i}.mjs`), resultPlugin(name, result));
+    args.push('--plugin', `p${i}.mjs`);
+  });
+  const s = await serve(t, BUNDLE, dir, ...args);
+  const other = await RawQgaClient.connect(join(dir, 'sock'));
+  t.teardown(() => other.close());
+  for (const [name] of cases) {
+    const line = await s.request(`{"execute":"${name}","id":"${name}"}`);
+    const quoted = name.replace('.', '\\.');
+    t.match(line, new RegExp(`^\\{"id": "${quoted}", "error": \\{"class": "GenericError", "desc": "the result of ${quoted} cannot be encoded as JSON: [^"]+"\\}\\}$`), `${name}: a GenericError with its id`);
+    other.send('{"execute":"guest-ping"}');
+    t.equal(await other.readLine(), '{"return": {}}', `${name}: another client is still served`);
+  }
+  t.equal(await s.request('{"execute":"guest-ping"}'), '{"return": {}}', 'the same connection goes on');
+  t.equal(s.agent.child.exitCode, null, 'the agent is still running');
+});
+
+t.test('a plugin cannot change the policy or the core: rebinding config, the dispatcher, a port or a built-in name refuses to start', async (t) => {
+  const dir = tempDir(t);
+  const header = "import { ContainerModule } from 'inversify';\nimport { TOKENS, SERVICES } from '@qga/core';\n";
+  const cases: Array<[string, string, string]> = [
+    ['rebind-config.mjs', "export default new ContainerModule(({ rebind }) => { rebind(TOKENS.AgentConfig).toConstantValue({ version: 'x', blockRpcs: [], allowRpcs: [], freezeTimeoutMs: 0, execRecordTtlMs: 0 }); });", 'may not rebind qga.AgentConfig'],
+    ['unbind-config.mjs', 'export default new ContainerModule(({ unbind }) => { unbind(TOKENS.AgentConfig); });', 'may not unbind qga.AgentConfig'],
+    ['bind-config.mjs', "export default new ContainerModule(({ bind }) => { bind(TOKENS.AgentConfig).toConstantValue({}); });", 'may not bind qga.AgentConfig'],
+    ['rebind-dispatcher.mjs', 'export default new ContainerModule(({ rebind }) => { rebind(SERVICES.Dispatcher).toConstantValue({}); });', 'may not rebind qga.Dispatcher'],
+    ['hook-config.mjs', 'export default new ContainerModule(({ onActivation }) => { onActivation(TOKENS.AgentConfig, (c) => c); });', 'may not hook the activation of qga.AgentConfig'],
+    ['rebind-port.mjs', 'export default new ContainerModule(({ rebind }) => { rebind(TOKENS.FilesPort).toConstantValue({}); });', 'may not rebind qga.port.Files'],
+    ['drop-commands.mjs', 'export default new ContainerModule(({ unbind }) => { unbind(TOKENS.Command); });', 'may not unbind qga.Command'],
+    ['builtin-name.mjs', "export default new ContainerModule(({ bind }) => { bind(TOKENS.Command).toConstantValue({ spec: { name: 'guest-ping' }, run: () => 1 }); });", 'plugin command guest-ping reuses the name of a built-in command'],
+    ['absent-builtin.mjs', "export default new ContainerModule(({ bind }) => { bind(TOKENS.Command).toConstantValue({ spec: { name: 'guest-get-devices' }, run: () => [] }); });", 'plugin command guest-get-devices reuses the name of a built-in command'],
+  ];
+  await Promise.all(
+    cases.map(async ([file, body, message], i) => {
+      writeFileSync(join(dir, file), header + body + '\n');
+      const sock = join(dir, `sock${i}`);
+      const r = await run(['--backend', 'mock', '-m', 'unix-listen', '-p', sock, '-t', join(dir, 'state'), '-b', 'guest-ping', '--plugin', join(dir, file)], { program: BUNDLE });
+      t.equal(r.code, 1, `${file}: refuses to start`);
+      t.match(r.stderr, message, `${file}: says why`);
+      t.notOk(existsSync(sock), `${file}: no socket`);
+    }),
+  );
+});
+
+t.test('a plugin that only adds commands and services of its own loads; a name outside __RFQDN_name is warned about', async (t) => {
+  const dir = tempDir(t);
+  writeFileSync(
+    join(dir, 'own.mjs'),
+    "import { ContainerModule } from 'inversify';\nimport { TOKENS } from '@qga/core';\nconst MINE = Symbol('mine');\n" +
+      "export default new ContainerModule(({ bind, rebind, isBound }) => { bind(MINE).toConstantValue(1); rebind(MINE).toConstantValue(2); " +
+      "bind(TOKENS.Command).toConstantValue({ spec: { name: 'vendor-thing' }, run: () => ({ bound: isBound(TOKENS.Command) }) }); });\n",
+  );
+  const s = await serve(t, BUNDLE, dir, '-v', '-b', 'guest-ping', '--plugin', 'own.mjs');
+  t.equal(await s.request('{"execute":"vendor-thing"}'), '{"return": {"bound": true}}', 'served');
+  t.equal(await s.request('{"execute":"guest-ping"}'), '{"error": {"class": "CommandNotFound", "desc": "Command guest-ping has been disabled: the command is not allowed"}}', '-b still applies');
+  t.match(s.agent.output().stderr, /plugin command vendor-thing is not named __RFQDN_name/, "warned");
+});

@@ -26,6 +26,7 @@ export type { CommandEntry } from './dispatch/command-registry.js';
 export type { Reply } from './dispatch/reply.js';
 export type { BuiltinCommand } from './commands/builtin-commands.js';
 export type { Inbound } from './protocol/inbound.js';
+export type { EncodedReply } from './protocol/json-encoder.js';
 export type { KeyFile, KeyFileValue } from './util/key-file.js';
 export type { MemoryStateStoreOptions } from './services/memory-state-store.js';
 
@@ -39,6 +40,7 @@ export { FOPEN_MODES } from './ports/files.port.js';
 export { GUEST_DISK_BUS_TYPES } from './schema/guest-types.js';
 export { SCHEMA_COMMAND_ORDER, FREEZE_SAFE_COMMANDS } from './schema/command-order.js';
 export { createAgent } from './agent/create-agent.js';
+export { guardPlugin, PluginPolicyError } from './agent/plugin-guard.js';
 export { StreamLogger, silentLogger } from './agent/stream-logger.js';
 export { CommandRegistry } from './dispatch/command-registry.js';
 export { Dispatcher } from './dispatch/dispatcher.js';
@@ -61,7 +63,10 @@ export { checkSettableTime } from './commands/time-commands.js';
 export { FILE_READ_COUNT_DEFAULT, FILE_READ_COUNT_MAX } from './commands/file-commands.js';
 export { CAPTURE_OUTPUT_MODES } from './commands/exec-commands.js';
 export { JsonStreamDecoder, decodeJsonStream } from './protocol/json-stream-decoder.js';
-export { encodeJson, encodeReply } from './protocol/json-encoder.js';
+export { encodeJson, encodeReply, SlicedReply, REPLY_SLICE, MAX_ENCODE_DEPTH } from './protocol/json-encoder.js';
+export { Base64Bytes } from './protocol/base64-bytes.js';
+export { ReplyBacklog } from './agent/reply-backlog.js';
+export { REPLY_BACKLOG_LIMIT, REQUEST_BACKLOG_LIMIT } from './agent/session-pipeline.js';
 export {
   MAX_TOKEN_SIZE,
   MAX_TOKEN_COUNT,

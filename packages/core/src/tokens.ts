@@ -35,6 +35,8 @@ export const SERVICES = {
   Dispatcher: Symbol.for('qga.Dispatcher'),
   /** ReadonlySet<string> of command names the backend cannot serve. */
   UnsupportedCommands: Symbol.for('qga.UnsupportedCommands'),
+  /** Multi-bound: commands added by plugins (their TOKENS.Command bindings, rerouted by the plugin guard). */
+  PluginCommand: Symbol.for('qga.PluginCommand'),
   /** Multi-bound Lifecycle services. */
   Lifecycle: Symbol.for('qga.Lifecycle'),
 } as const;

@@ -33,6 +33,8 @@ export class SocketSession implements TransportSession {
   readonly input$: Observable<Uint8Array>;
 
   private reading = false;
+  /** The agent asked us to stop reading (too many requests waiting their turn). */
+  private held = false;
   private drain: Promise<void> | undefined;
   private pendingInitial: Uint8Array | undefined;
   private halfOpenTimer: NodeJS.Timeout | undefined;
@@ -65,7 +67,7 @@ export class SocketSession implements TransportSession {
       socket.once('end', onEnd);
       socket.once('close', onEnd);
       this.reading = true;
-      if (!this.drain) socket.resume();
+      this.resumeIfFree();
       return () => {
         this.reading = false;
         socket.off('data', onData);
@@ -83,6 +85,21 @@ export class SocketSession implements TransportSession {
     if (this.peerEnded) this.armHalfOpenTimer();
     if (socket.write(bytes)) return undefined;
     return this.waitForDrain();
+  }
+
+  pause(): void {
+    this.held = true;
+    if (!this.socket.destroyed) this.socket.pause();
+  }
+
+  resume(): void {
+    this.held = false;
+    this.resumeIfFree();
+  }
+
+  /** Read again unless the agent holds us or a write waits for the peer. */
+  private resumeIfFree(): void {
+    if (this.reading && !this.held && !this.drain && !this.socket.destroyed) this.socket.resume();
   }
 
   close(): void {
@@ -111,7 +128,7 @@ export class SocketSession implements TransportSession {
           socket.off('drain', done);
           socket.off('close', done);
           this.drain = undefined;
-          if (this.reading && !socket.destroyed) socket.resume();
+          this.resumeIfFree();
           resolve();
         };
         socket.on('drain', done);

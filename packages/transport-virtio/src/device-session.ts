@@ -19,6 +19,8 @@ export class DeviceSession implements TransportSession {
   private subscriber: Subscriber<Uint8Array> | undefined;
   private readonly early: Uint8Array[] = [];
   private endedFlag = false;
+  /** The agent asked for no more input for now (requests pile up). */
+  private held = false;
 
   constructor(
     readonly id: number,
@@ -47,9 +49,18 @@ export class DeviceSession implements TransportSession {
     return this.endedFlag;
   }
 
-  /** Ready for another chunk: subscribed, not ended, nothing held back. */
+  /** Ready for another chunk: subscribed, not ended, not paused, nothing held back. */
   get wantsInput(): boolean {
-    return this.subscriber !== undefined && !this.endedFlag && this.early.length === 0;
+    return this.subscriber !== undefined && !this.endedFlag && !this.held && this.early.length === 0;
+  }
+
+  pause(): void {
+    this.held = true;
+  }
+
+  resume(): void {
+    this.held = false;
+    this.owner.inputDemandChanged();
   }
 
   push(chunk: Uint8Array): void {

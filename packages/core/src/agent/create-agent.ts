@@ -7,6 +7,7 @@ import type { Lifecycle } from './lifecycle.js';
 import { serveSession } from './session-pipeline.js';
 import { silentLogger } from './stream-logger.js';
 import { bindBuiltinCommands } from './builtin-registration.js';
+import { guardPlugin } from './plugin-guard.js';
 import { FreezeState } from '../services/freeze-state.js';
 import { CommandRegistry } from '../dispatch/command-registry.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
@@ -18,7 +19,11 @@ export interface CreateAgentOptions {
   readonly transport: Transport;
   /** The OS backend implementing the ports (linux, windows, mock). */
   readonly backend: Backend;
-  /** Extra ContainerModules binding more TOKENS.Command (vendor commands). */
+  /**
+   * Extra ContainerModules binding more TOKENS.Command (vendor commands), each
+   * loaded behind a guard: a plugin adds commands and services of its own and
+   * cannot bind, rebind or unbind anything the agent owns (PluginPolicyError).
+   */
   readonly plugins?: readonly ContainerModule[];
   readonly config?: Partial<AgentConfig>;
   readonly logger?: Logger;
@@ -40,7 +45,8 @@ export interface Agent {
  * built-in one.
  */
 export function createAgent(options: CreateAgentOptions): Agent {
-  const config: AgentConfig = { ...DEFAULT_AGENT_CONFIG, ...options.config };
+  // Frozen: nothing that holds the config (a plugin's command included) can change the policy.
+  const config: AgentConfig = deepFreeze({ ...DEFAULT_AGENT_CONFIG, ...options.config });
   const logger = options.logger ?? silentLogger;
   const container = new Container({ defaultScope: 'Singleton' });
 
@@ -50,10 +56,13 @@ export function createAgent(options: CreateAgentOptions): Agent {
   container.load(options.backend.module);
   container.bind(SERVICES.UnsupportedCommands).toConstantValue(new Set(options.backend.unsupportedCommands ?? []));
   bindBuiltinCommands(container);
-  for (const plugin of options.plugins ?? []) container.load(plugin);
   container.bind(SERVICES.CommandRegistry).to(CommandRegistry);
   container.bind(SERVICES.CommandCatalog).toConstantValue(() => container.get<CommandRegistry>(SERVICES.CommandRegistry));
   container.bind(SERVICES.Dispatcher).to(Dispatcher);
+  // Plugins last, so the guard sees every binding they must not touch.
+  (options.plugins ?? []).forEach((plugin, i) => container.load(guardPlugin(plugin, `plugin #${i + 1}`)));
+  // Build the registry now: a plugin command that breaks the naming rules fails createAgent, not start().
+  container.get(SERVICES.CommandRegistry);
 
   let sessions: Subscription | undefined;
   const live = new Set<Subscription>();
@@ -84,4 +93,12 @@ export function createAgent(options: CreateAgentOptions): Agent {
       for (const service of lifecycles().reverse()) await service.stop?.();
     },
   };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }

@@ -3,6 +3,7 @@ import { qapi } from '../dispatch/arg-spec.js';
 import type { Command, CommandSpec } from '../dispatch/command.js';
 import { FOPEN_MODES, type FilesPort, type FopenMode, type SeekWhence } from '../ports/files.port.js';
 import { QgaError, isQgaError } from '../protocol/qga-error.js';
+import { Base64Bytes } from '../protocol/base64-bytes.js';
 import type { GuestFileRead, GuestFileSeek, GuestFileWrite } from '../schema/guest-types.js';
 import { FileHandles } from '../services/file-handles.js';
 import { StdioFile } from '../services/stdio-file.js';
@@ -77,7 +78,7 @@ export class GuestFileReadCommand implements Command<GuestFileReadArgs, GuestFil
     const count = args.count ?? BigInt(FILE_READ_COUNT_DEFAULT);
     if (count < 0n || count > BigInt(FILE_READ_COUNT_MAX)) throw invalidCount(count);
     const { data, eof } = await file.read(Number(count));
-    return { count: data.length, 'buf-b64': data.toString('base64'), eof };
+    return { count: data.length, 'buf-b64': new Base64Bytes(data), eof };
   }
 }
 

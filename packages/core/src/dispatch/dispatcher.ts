@@ -1,5 +1,8 @@
 import { inject, injectable } from 'inversify';
-import { SERVICES } from '../tokens.js';
+import { SERVICES, TOKENS } from '../tokens.js';
+import { encodeReply, type EncodedReply } from '../protocol/json-encoder.js';
+import type { Logger } from '../ports/logger.port.js';
+import { silentLogger } from '../agent/stream-logger.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../protocol/json-value.js';
 import { QgaError, isQgaError } from '../protocol/qga-error.js';
 import { qdictOrder } from '../protocol/qdict-order.js';
@@ -17,7 +20,36 @@ import { errorReply, type Reply } from './reply.js';
  */
 @injectable()
 export class Dispatcher {
-  constructor(@inject(SERVICES.CommandRegistry) private readonly registry: CommandRegistry) {}
+  constructor(
+    @inject(SERVICES.CommandRegistry) private readonly registry: CommandRegistry,
+    @inject(TOKENS.Logger) private readonly logger: Logger = silentLogger,
+  ) {}
+
+  /**
+   * dispatch() plus encoding, for the session pipeline: the reply's bytes, or
+   * null when nothing is sent. A result that cannot be encoded (a plugin that
+   * returns a cycle, a symbol, a function) becomes a GenericError reply to
+   * that request and a log line; the session and the agent go on.
+   */
+  respond(inbound: Inbound, sessionId: number): EncodedReply | null | Promise<EncodedReply | null> {
+    const reply = this.dispatch(inbound, sessionId);
+    return reply instanceof Promise ? reply.then((r) => this.encode(r, inbound)) : this.encode(reply, inbound);
+  }
+
+  private encode(reply: Reply | null, inbound: Inbound): EncodedReply | null {
+    if (reply === null) return null;
+    try {
+      return encodeReply(reply.body, reply.delimited);
+    } catch (e) {
+      const name = inbound.kind === 'request' && isJsonObject(inbound.value) ? String(inbound.value.execute) : '?';
+      const why = describe(e);
+      this.logger.log('error', `the result of ${name} cannot be sent: ${why}`);
+      const id = 'id' in reply.body ? reply.body.id : undefined;
+      const desc = `the result of ${name} cannot be encoded as JSON: ${why}`;
+      const fallback = errorReply('GenericError', desc, id);
+      return encodeReply(fallback.body, reply.delimited);
+    }
+  }
 
   dispatch(inbound: Inbound, sessionId: number): Reply | null | Promise<Reply | null> {
     if (inbound.kind === 'error') return errorReply('GenericError', inbound.desc);
@@ -87,6 +119,14 @@ function memberError(key: string): string {
 function failure(e: unknown, id: JsonValue | undefined): Reply {
   if (isQgaError(e)) return errorReply(e.errorClass, e.message, id);
   // A bug in a command must not take the agent down: report it like qemu-ga reports failures.
-  const desc = e instanceof Error ? e.message : String(e);
-  return errorReply('GenericError', desc, id);
+  return errorReply('GenericError', describe(e), id);
+}
+
+/** A thrown value as text, whatever it is (even an object whose toString throws). */
+function describe(e: unknown): string {
+  try {
+    return e instanceof Error ? String(e.message) : String(e);
+  } catch {
+    return 'the command failed with a value that cannot be described';
+  }
 }

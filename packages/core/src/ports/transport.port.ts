@@ -12,6 +12,13 @@ export interface TransportSession {
   write(bytes: Uint8Array): void | Promise<void>;
   /** Drop the connection (no-op for devices that cannot be closed). */
   close(): void;
+  /**
+   * Stop delivering input until resume(): the agent calls it while requests
+   * it has not started yet pile up, so a host that floods requests is held
+   * back by its own buffers. Transports without it are read as fast as bytes come.
+   */
+  pause?(): void;
+  resume?(): void;
 }
 
 /** How hosts reach the agent: subscribing starts listening, unsubscribing stops. */

@@ -1,4 +1,4 @@
-import { findUnprintableByte } from './byte-scan.js';
+import { Base64Bytes } from './base64-bytes.js';
 import { formatG17 } from './format-g17.js';
 import { qdictOrder } from './qdict-order.js';
 
@@ -11,58 +11,142 @@ import { qdictOrder } from './qdict-order.js';
  *   "/" unescaped; what qemu-ga cannot hold (lone surrogates, non-characters)
  *   becomes \uFFFD, as invalid UTF-8 does there;
  * - bigint in decimal; number as C's %.17g (so integers below 1e17 print plainly);
- * - object members in QDict hash order; members whose value is undefined are left out.
+ * - object members in QDict hash order; members whose value is undefined are left out;
+ * - Base64Bytes as the base64 string of its bytes.
  *
- * Accepts JsonValue as well as plain result objects built by commands.
+ * Accepts JsonValue as well as plain result objects built by commands. Throws
+ * a TypeError for what JSON cannot carry (functions, symbols, nesting deeper
+ * than MAX_ENCODE_DEPTH, which is how a cycle shows).
  */
 export function encodeJson(value: unknown): string {
   const w = new JsonWriter(Infinity);
-  w.value(value);
+  w.value(value, 0);
   return w.text();
 }
 
-/** One reply on the wire: an optional 0xFF (after guest-sync-delimited), the JSON, "\n". */
-export function encodeReply(value: unknown, delimited: boolean): Buffer {
-  // Large strings (a guest-file-read of up to 48 MiB) stay out of the JSON text:
-  // they are checked after being written into the output, not before.
+/**
+ * One reply on the wire: an optional 0xFF (after guest-sync-delimited), the
+ * JSON, "\n". Small replies come back as one Buffer; a reply carrying a large
+ * string or Base64Bytes comes back as a SlicedReply whose bytes are produced
+ * slice by slice as the writer asks for them.
+ */
+export function encodeReply(value: unknown, delimited: boolean): EncodedReply {
   const w = new JsonWriter(LARGE_STRING);
-  w.value(value);
-  const head = delimited ? 1 : 0;
-  const out = w.toBuffer(head, 1);
-  if (out === null) return encodeReplySlow(value, delimited);
-  if (delimited) out[0] = 0xff;
-  out[out.length - 1] = 0x0a;
-  return out;
+  w.value(value, 0);
+  const parts = w.parts();
+  if (parts.length === 1) {
+    const json = parts[0] as string;
+    const head = delimited ? 1 : 0;
+    const out = Buffer.allocUnsafe(head + json.length + 1);
+    if (delimited) out[0] = 0xff;
+    out.write(json, head, 'latin1'); // pure ASCII: latin1 writes it byte for byte
+    out[head + json.length] = 0x0a;
+    return out;
+  }
+  return new SlicedReply(parts, delimited);
 }
 
-/** The fallback when a large string turned out to need escaping. */
-function encodeReplySlow(value: unknown, delimited: boolean): Buffer {
-  const json = encodeJson(value);
-  const head = delimited ? 1 : 0;
-  const out = Buffer.allocUnsafe(head + json.length + 1);
-  if (delimited) out[0] = 0xff;
-  out.write(json, head, 'latin1'); // pure ASCII: latin1 writes it byte for byte
-  out[head + json.length] = 0x0a;
-  return out;
-}
+/** The encoded form of one reply: its bytes, or a producer of them. */
+export type EncodedReply = Buffer | SlicedReply;
 
-/** Strings at least this long are written by encodeReply without a RegExp pre-check. */
-const LARGE_STRING = 64 * 1024;
+/** Replies at least this large are kept as slices (a 1 MiB slice holds 768 KiB of base64 data). */
+export const REPLY_SLICE = 1024 * 1024;
+/** Raw bytes per base64 slice: a multiple of 3, so slices concatenate to the whole text. */
+const BASE64_SLICE_BYTES = (REPLY_SLICE / 4) * 3;
+/** UTF-16 units of a large string escaped at a time. */
+const STRING_SLICE = 256 * 1024;
 
 /**
- * Builds the JSON text as segments: runs of encoded text, and (for encodeReply)
- * large strings kept apart, unquoted and unchecked, so nothing copies them
- * until they are written into the output buffer.
+ * A reply too large to build in one buffer. `size` is its length on the wire
+ * (for a large string that needs escaping, a lower bound); `slices()` yields
+ * buffers of REPLY_SLICE bytes (the last one shorter), built only when asked.
+ */
+export class SlicedReply {
+  readonly size: number;
+
+  constructor(
+    private readonly parts: readonly Part[],
+    private readonly delimited: boolean,
+  ) {
+    let size = (delimited ? 1 : 0) + 1;
+    for (const p of parts) size += typeof p === 'string' ? p.length : p instanceof Base64Bytes ? p.encodedLength : p.text.length;
+    this.size = size;
+  }
+
+  *slices(): Generator<Buffer, void, undefined> {
+    let out = Buffer.allocUnsafe(Math.min(this.size, REPLY_SLICE));
+    let off = 0;
+    for (let piece of this.pieces()) {
+      while (piece.length > 0) {
+        const n = out.write(piece, off, 'latin1');
+        off += n;
+        piece = n < piece.length ? piece.slice(n) : '';
+        if (off === out.length) {
+          yield out;
+          out = Buffer.allocUnsafe(REPLY_SLICE);
+          off = 0;
+        }
+      }
+    }
+    if (off > 0) yield out.subarray(0, off);
+  }
+
+  /** The reply's text in pieces of bounded size, all ASCII (0xFF aside). */
+  private *pieces(): Generator<string, void, undefined> {
+    if (this.delimited) yield '\xff';
+    for (const p of this.parts) {
+      if (typeof p === 'string') {
+        yield p;
+      } else if (p instanceof Base64Bytes) {
+        const bytes = p.bytes;
+        for (let i = 0; i < bytes.length; i += BASE64_SLICE_BYTES) {
+          yield bytes.toString('base64', i, Math.min(bytes.length, i + BASE64_SLICE_BYTES));
+        }
+      } else {
+        const s = p.text;
+        for (let i = 0; i < s.length; ) {
+          let end = Math.min(s.length, i + STRING_SLICE);
+          // Never split a surrogate pair: it is escaped as one character.
+          if (end < s.length && isHighSurrogate(s.charCodeAt(end - 1))) end++;
+          yield escapeBody(s.slice(i, end));
+          i = end;
+        }
+      }
+    }
+    yield '\n';
+  }
+}
+
+/** Strings at least this long are kept out of the JSON text by encodeReply. */
+const LARGE_STRING = 64 * 1024;
+/** Base64Bytes of at least this many bytes are kept out of the JSON text by encodeReply. */
+const LARGE_BYTES = (LARGE_STRING / 4) * 3;
+
+/**
+ * Deeper results than this are refused. qemu-ga's own results nest a few
+ * levels; the limit turns a cyclic object (a plugin's bug) into an error
+ * instead of a stack overflow.
+ */
+export const MAX_ENCODE_DEPTH = 1024;
+
+/** A large string kept apart, escaped slice by slice when written (the quotes are in the text parts). */
+interface LargeString {
+  readonly text: string;
+}
+type Part = string | Base64Bytes | LargeString;
+
+/**
+ * Builds the JSON text, keeping (for encodeReply) large strings and large
+ * Base64Bytes apart as parts of their own, so nothing copies them until they
+ * are written out.
  */
 class JsonWriter {
   private cur = '';
-  private readonly segments: string[] = [];
-  /** Whether segments[i] is a large raw string (odd positions when present). */
-  private readonly large: boolean[] = [];
+  private readonly out: Part[] = [];
 
   constructor(private readonly largeString: number) {}
 
-  value(v: unknown): void {
+  value(v: unknown, depth: number): void {
     switch (typeof v) {
       case 'string':
         this.string(v);
@@ -79,26 +163,28 @@ class JsonWriter {
         return;
       case 'object':
         if (v === null) this.cur += 'null';
-        else if (Array.isArray(v)) this.array(v);
-        else this.object(v as Record<string, unknown>);
+        else if (depth >= MAX_ENCODE_DEPTH) throw new TypeError(`encodeJson: nesting deeper than ${MAX_ENCODE_DEPTH} (a cycle?)`);
+        else if (Array.isArray(v)) this.array(v, depth + 1);
+        else if (v instanceof Base64Bytes) this.bytes(v);
+        else this.object(v as Record<string, unknown>, depth + 1);
         return;
       default:
         throw new TypeError(`encodeJson: cannot encode a value of type ${typeof v}`);
     }
   }
 
-  private array(list: readonly unknown[]): void {
+  private array(list: readonly unknown[], depth: number): void {
     this.cur += '[';
     for (let i = 0; i < list.length; i++) {
       if (i > 0) this.cur += ', ';
       const item = list[i];
       if (item === undefined) this.cur += 'null';
-      else this.value(item);
+      else this.value(item, depth);
     }
     this.cur += ']';
   }
 
-  private object(obj: Record<string, unknown>): void {
+  private object(obj: Record<string, unknown>, depth: number): void {
     const keys = Object.keys(obj).filter((k) => obj[k] !== undefined);
     this.cur += '{';
     let first = true;
@@ -107,7 +193,7 @@ class JsonWriter {
       first = false;
       this.cur += quoteString(k);
       this.cur += ': ';
-      this.value(obj[k]);
+      this.value(obj[k], depth);
     }
     this.cur += '}';
   }
@@ -118,44 +204,29 @@ class JsonWriter {
       return;
     }
     this.cur += '"';
-    this.segments.push(this.cur);
-    this.large.push(false);
-    this.segments.push(s);
-    this.large.push(true);
+    this.out.push(this.cur, { text: s });
+    this.cur = '"';
+  }
+
+  private bytes(b: Base64Bytes): void {
+    if (b.bytes.length < LARGE_BYTES || this.largeString === Infinity) {
+      this.cur += `"${b.toString()}"`;
+      return;
+    }
+    this.cur += '"';
+    this.out.push(this.cur, b);
     this.cur = '"';
   }
 
   text(): string {
-    return this.segments.join('') + this.cur;
+    return this.out.join('') + this.cur;
   }
 
-  /**
-   * The JSON written into a new buffer with `head` bytes free before and `tail`
-   * after it; null if a large string needs escaping after all.
-   */
-  toBuffer(head: number, tail: number): Buffer | null {
-    this.segments.push(this.cur);
-    this.large.push(false);
-    let size = head + tail;
-    for (const s of this.segments) size += s.length;
-    const out = Buffer.allocUnsafe(size);
-    let off = head;
-    for (let i = 0; i < this.segments.length; i++) {
-      const s = this.segments[i]!;
-      // Encoded text is ASCII; a large string is written as ASCII only if it is ASCII.
-      if (this.large[i] && Buffer.byteLength(s, 'utf8') !== s.length) return null;
-      out.write(s, off, 'latin1');
-      if (this.large[i] && !isPlainAscii(out, off, off + s.length)) return null;
-      off += s.length;
-    }
-    return out;
+  /** The text runs and large parts, in order (one string when nothing was large). */
+  parts(): Part[] {
+    this.out.push(this.cur);
+    return this.out;
   }
-}
-
-/** Bytes that are printable ASCII other than `"` and `\`. */
-function isPlainAscii(buf: Buffer, from: number, to: number): boolean {
-  const region = buf.subarray(from, to);
-  return region.indexOf(0x22) < 0 && region.indexOf(0x5c) < 0 && findUnprintableByte(buf, from, to) === to;
 }
 
 /** Printable ASCII other than " and \: such strings go out as they are. */
@@ -172,9 +243,14 @@ const SHORT_ESCAPES: Readonly<Record<number, string>> = {
 };
 
 function quoteString(s: string): string {
+  return `"${escapeBody(s)}"`;
+}
+
+/** The inside of a JSON string literal for `s`. */
+function escapeBody(s: string): string {
   // The common case (names, paths, base64) needs no per-character work.
-  if (PLAIN.test(s)) return `"${s}"`;
-  let out = '"';
+  if (PLAIN.test(s)) return s;
+  let out = '';
   let run = 0; // start of the pending run of characters that need no escaping
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -183,7 +259,7 @@ function quoteString(s: string): string {
     const short = SHORT_ESCAPES[c];
     if (short !== undefined) {
       out += short;
-    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && isLowSurrogate(s.charCodeAt(i + 1))) {
+    } else if (isHighSurrogate(c) && i + 1 < s.length && isLowSurrogate(s.charCodeAt(i + 1))) {
       const cp = s.codePointAt(i)!;
       out += isNonCharacter(cp) ? '\\uFFFD' : `${hex4(c)}${hex4(s.charCodeAt(i + 1))}`;
       i++;
@@ -195,7 +271,11 @@ function quoteString(s: string): string {
     run = i + 1;
   }
   if (run < s.length) out += s.slice(run);
-  return `${out}"`;
+  return out;
+}
+
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
 }
 
 function isLowSurrogate(c: number): boolean {

@@ -17,9 +17,9 @@ export class JsonStreamDecoder {
   constructor() {
     const streamer = new JsonStreamer(
       {
-        message: (tokens) => {
+        message: (tokens, size) => {
           const r = parseJsonTokens(tokens);
-          this.emit(r.ok ? { kind: 'request', value: r.value } : { kind: 'error', desc: r.desc });
+          this.emit(r.ok ? { kind: 'request', value: r.value, size } : { kind: 'error', desc: r.desc });
         },
         error: (desc) => this.emit({ kind: 'error', desc }),
       },

@@ -12,8 +12,8 @@ import { decodeCStringLossy } from './mod-utf8.js';
 
 /** Where the streamer delivers what it cuts out of the token stream. */
 export interface StreamerSink {
-  /** A complete message: the tokens of one top-level value (or of a broken one). */
-  message(tokens: JsonToken[]): void;
+  /** A complete message: the tokens of one top-level value (or of a broken one) and their total length. */
+  message(tokens: JsonToken[], size: number): void;
   /** A lexical or limit error, with its final desc. */
   error(desc: string): void;
 }
@@ -78,8 +78,9 @@ export class JsonStreamer implements LexerSink {
     this.size += token.length;
     if (!this.messageEnded()) return;
     const tokens = this.tokens;
+    const size = this.size;
     this.reset();
-    this.out.message(tokens);
+    this.out.message(tokens, size);
   }
 
   error(text: Buffer | null, byte: number): void {

@@ -1,3 +1,5 @@
+import type { Base64Bytes } from '../protocol/base64-bytes.js';
+
 /**
  * Result shapes of the agent's commands, exactly as they go on the wire
  * (spec §3.3): kebab-case keys, optional members omitted rather than null.
@@ -19,7 +21,8 @@ export interface GuestAgentInfo {
 
 export interface GuestFileRead {
   count: number;
-  'buf-b64': string;
+  /** Base64 on the wire; commands hand over the bytes (see Base64Bytes). */
+  'buf-b64': string | Base64Bytes;
   eof: boolean;
 }
 
@@ -198,8 +201,8 @@ export interface GuestExecStatus {
   exited: boolean;
   exitcode?: number;
   signal?: number;
-  'out-data'?: string;
-  'err-data'?: string;
+  'out-data'?: string | Base64Bytes;
+  'err-data'?: string | Base64Bytes;
   'out-truncated'?: boolean;
   'err-truncated'?: boolean;
 }

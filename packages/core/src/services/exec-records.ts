@@ -3,6 +3,7 @@ import type { Subscription } from 'rxjs';
 import type { AgentConfig } from '../agent/agent-config.js';
 import type { ExecPort, ExitStatus, SpawnRequest } from '../ports/exec.port.js';
 import type { Logger } from '../ports/logger.port.js';
+import { Base64Bytes } from '../protocol/base64-bytes.js';
 import { QgaError, isQgaError } from '../protocol/qga-error.js';
 import type { GuestExecStatus } from '../schema/guest-types.js';
 import { TOKENS } from '../tokens.js';
@@ -138,11 +139,11 @@ export class ExecRecords {
     if (record.exit?.exitcode !== undefined) status.exitcode = record.exit.exitcode;
     else if (record.exit?.signal !== undefined) status.signal = record.exit.signal;
     if (record.out !== undefined && record.out.length > 0) {
-      status['out-data'] = record.out.data().toString('base64');
+      status['out-data'] = new Base64Bytes(record.out.data());
       status['out-truncated'] = record.out.truncated;
     }
     if (record.err !== undefined && record.err.length > 0) {
-      status['err-data'] = record.err.data().toString('base64');
+      status['err-data'] = new Base64Bytes(record.err.data());
       status['err-truncated'] = record.err.truncated;
     }
     return status;

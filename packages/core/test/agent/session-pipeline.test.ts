@@ -10,6 +10,7 @@ import { DEFAULT_AGENT_CONFIG } from '../../src/agent/agent-config.js';
 import { silentLogger } from '../../src/agent/stream-logger.js';
 import type { Command } from '../../src/dispatch/command.js';
 import type { TransportSession } from '../../src/ports/transport.port.js';
+import { Base64Bytes } from '../../src/protocol/base64-bytes.js';
 
 t.test('sequentially: order kept across sync and async steps, no deep recursion', async (t) => {
   const n = 200_000;
@@ -76,4 +77,77 @@ t.test('a burst of 100,000 pipelined requests behind a slow command is answered 
   t.ok(lines.slice(1, n + 1).every((l, i) => l === `{"return": ${i}}`), 'replies in request order');
   t.ok(rec.writes() < n / 10, `replies of a burst share writes (${rec.writes()} writes for ${n + 1} replies)`);
   t.ok(rec.closed(), 'the session is closed once the host half-closed and every reply was written');
+});
+
+/** A session whose host reads nothing until release() is called; records the bytes it got. */
+function stalledSession(input$: Subject<Uint8Array>) {
+  let released = false;
+  let waiters: Array<() => void> = [];
+  let bytes = 0;
+  let text = '';
+  const calls: string[] = [];
+  const session: TransportSession = {
+    id: 2,
+    input$,
+    write: (chunk) => {
+      bytes += chunk.length;
+      text += Buffer.from(chunk.buffer, chunk.byteOffset, Math.min(chunk.length, 64)).toString('latin1').split('\n')[0]!.slice(0, 40) + '|';
+      if (released) return undefined;
+      return new Promise<void>((r) => waiters.push(r));
+    },
+    close: () => calls.push('close'),
+    pause: () => calls.push('pause'),
+    resume: () => calls.push('resume'),
+  };
+  return {
+    session,
+    calls,
+    bytes: () => bytes,
+    text: () => text,
+    release: () => {
+      released = true;
+      const w = waiters;
+      waiters = [];
+      for (const r of w) r();
+    },
+  };
+}
+
+const settle = (ms = 20): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+t.test('flow control: no new request starts while 4 MiB of replies wait for a host that does not read', async (t) => {
+  let runs = 0;
+  const big: Command = { spec: { name: 'guest-big' }, run: () => (runs++, { data: new Base64Bytes(Buffer.alloc(4 * 1024 * 1024, runs)) }) };
+  const input$ = new Subject<Uint8Array>();
+  const host = stalledSession(input$);
+  serveSession(host.session, dispatcherWith([big]), silentLogger);
+  input$.next(Buffer.from('{"execute":"guest-big"}'.repeat(200)));
+  await settle(50);
+  t.ok(runs <= 2, `at most the reply in hand and one more were produced (${runs} of 200)`);
+  t.ok(host.bytes() <= 2 * 1024 * 1024, `nothing more than a slice or two handed to the transport (${host.bytes()} bytes)`);
+  host.release();
+  while (runs < 200) await settle(5);
+  await settle(50);
+  t.equal(runs, 200, 'every request ran once the host read');
+  const expected = 200 * (Math.ceil((4 * 1024 * 1024) / 3) * 4 + '{"return": {"data": ""}}\n'.length);
+  t.equal(host.bytes(), expected, 'every reply arrived whole');
+});
+
+t.test('flow control: the transport is paused while requests pile up behind a slow one, resumed as they drain', async (t) => {
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((r) => (release = r));
+  const slow: Command = { spec: { name: 'guest-slow' }, run: () => gate.then(() => ({})) };
+  const echo: Command = { spec: { name: 'guest-sync', args: { id: 'int' } }, run: (a: { id: bigint }) => a.id };
+  const input$ = new Subject<Uint8Array>();
+  const host = stalledSession(input$);
+  host.release();
+  serveSession(host.session, dispatcherWith([slow, echo]), silentLogger);
+  input$.next(Buffer.from('{"execute":"guest-slow"}'));
+  const pad = 'x'.repeat(64 * 1024);
+  const one = Buffer.from(`{"execute":"guest-sync","arguments":{"id":1},"id":"${pad}"}`);
+  for (let i = 0; i < 300 && !host.calls.includes('pause'); i++) input$.next(one);
+  t.same(host.calls, ['pause'], 'paused once 8 MiB of requests wait');
+  release();
+  await settle(100);
+  t.same(host.calls, ['pause', 'resume'], 'resumed once the queue drained');
 });

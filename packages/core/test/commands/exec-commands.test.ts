@@ -3,7 +3,7 @@ import { DEFAULT_AGENT_CONFIG } from '../../src/agent/agent-config.js';
 import { GuestExecCommand, GuestExecStatusCommand } from '../../src/commands/exec-commands.js';
 import { QgaError } from '../../src/protocol/qga-error.js';
 import { ExecRecords } from '../../src/services/exec-records.js';
-import { ListLogger, ScriptedExecPort } from '../services/fixtures/fakes.js';
+import { ListLogger, ScriptedExecPort, wireShape } from '../services/fixtures/fakes.js';
 
 function rig() {
   const port = new ScriptedExecPort();
@@ -62,7 +62,7 @@ t.test('status through the command: running, then the result, then gone', async 
   p.out('" test_str "');
   p.finish({ exitcode: 0 });
   await new Promise((res) => setImmediate(res));
-  t.same(r.status.run({ pid: BigInt(pid) }), { exited: true, exitcode: 0, 'out-data': Buffer.from('" test_str "').toString('base64'), 'out-truncated': false });
+  t.same(wireShape(r.status.run({ pid: BigInt(pid) })), { exited: true, exitcode: 0, 'out-data': Buffer.from('" test_str "').toString('base64'), 'out-truncated': false });
   t.throws(() => r.status.run({ pid: BigInt(pid) }), new QgaError(`PID ${pid} does not exist`));
   t.throws(() => r.status.run({ pid: 2n ** 62n }), new QgaError(`PID ${2n ** 62n} does not exist`));
 });

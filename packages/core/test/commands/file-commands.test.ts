@@ -17,7 +17,7 @@ import { FileStateStore } from '../../src/services/file-state-store.js';
 import { MemoryStateStore } from '../../src/services/memory-state-store.js';
 import type { StateStore } from '../../src/services/state-store.js';
 import { errnoError } from '../../src/util/strerror.js';
-import { NodeFilesPort } from '../services/fixtures/fakes.js';
+import { NodeFilesPort, wireShape } from '../services/fixtures/fakes.js';
 
 const ctx = { sessionId: 1, delimitReply: () => undefined };
 const HELLO = Buffer.from('Hello World!\n\0');
@@ -34,8 +34,8 @@ async function commands(t: { teardown(fn: () => unknown): void }, store: StateSt
     files,
     handles,
     open: (path: string, mode?: string) => new GuestFileOpenCommand(files, handles).run({ path, ...(mode !== undefined ? { mode } : {}) }),
-    read: (handle: bigint, count?: bigint) =>
-      new GuestFileReadCommand(handles).run({ handle, ...(count !== undefined ? { count } : {}) }),
+    read: async (handle: bigint, count?: bigint) =>
+      wireShape(await new GuestFileReadCommand(handles).run({ handle, ...(count !== undefined ? { count } : {}) })),
     write: (handle: bigint, b64: string, count?: bigint) =>
       new GuestFileWriteCommand(handles).run({ handle, 'buf-b64': b64, ...(count !== undefined ? { count } : {}) }),
     seek: (handle: bigint, offset: bigint, whence: bigint | 'set' | 'cur' | 'end') =>

@@ -1,5 +1,11 @@
 import t from 'tap';
-import { encodeJson, encodeReply } from '../../src/protocol/json-encoder.js';
+import { encodeJson, encodeReply, REPLY_SLICE, SlicedReply, type EncodedReply } from '../../src/protocol/json-encoder.js';
+import { Base64Bytes } from '../../src/protocol/base64-bytes.js';
+
+/** All of a reply's bytes, slices joined. */
+function bytesOf(reply: EncodedReply): Buffer {
+  return Buffer.isBuffer(reply) ? reply : Buffer.concat([...reply.slices()]);
+}
 import { formatG17 } from '../../src/protocol/format-g17.js';
 import { newJsonObject, type JsonObject, type JsonValue } from '../../src/protocol/json-value.js';
 
@@ -152,10 +158,53 @@ t.test('large strings: fast path and fallbacks give the same bytes as encodeJson
     const value = { return: { count: 1n, 'buf-b64': s, eof: false }, id: 'x' };
     for (const delimited of [false, true]) {
       const expected = (delimited ? '\xff' : '') + encodeJson(value) + '\n';
-      const got = encodeReply(value, delimited);
+      const got = bytesOf(encodeReply(value, delimited));
       t.ok(got.equals(Buffer.from(expected, 'latin1')), `${JSON.stringify(s.slice(-2))} delimited=${delimited}`);
     }
   }
   t.equal(encodeJson([plain, plain]).length, 2 * plain.length + 8);
-  t.equal(encodeReply([plain, 'x', plain], false).toString('latin1'), `["${plain}", "x", "${plain}"]\n`);
+  t.equal(bytesOf(encodeReply([plain, 'x', plain], false)).toString('latin1'), `["${plain}", "x", "${plain}"]\n`);
+});
+
+t.test('Base64Bytes: small ones inline, large ones sliced; same bytes as the base64 string', async (t) => {
+  for (const n of [0, 1, 2, 3, 100, 49_151, 49_152, 786_431, 786_432, 786_433, 3 * REPLY_SLICE + 7]) {
+    const bytes = Buffer.alloc(n);
+    for (let i = 0; i < n; i++) bytes[i] = (i * 131 + 7) & 0xff;
+    const value = { return: { count: n, 'buf-b64': new Base64Bytes(bytes), eof: false }, id: 7n };
+    const expected = `\xff{"return": {"count": ${n}, "buf-b64": "${bytes.toString('base64')}", "eof": false}, "id": 7}\n`;
+    const reply = encodeReply(value, true);
+    t.ok(bytesOf(reply).equals(Buffer.from(expected, 'latin1')), `${n} bytes`);
+    t.equal(encodeJson(value), expected.slice(1, -1), `${n} bytes as text`);
+    if (reply instanceof SlicedReply) {
+      t.equal(reply.size, expected.length, 'size is exact for base64');
+      const slices = [...reply.slices()];
+      t.ok(slices.every((s, i) => s.length === REPLY_SLICE || i === slices.length - 1), 'full slices but the last');
+    } else {
+      t.ok(n < 49_152, 'only small data is inlined');
+    }
+  }
+});
+
+t.test('a large string needing escapes is escaped slice by slice, surrogate pairs kept whole', async (t) => {
+  const unit = 'a\u{1f600}"\n\u00e9';
+  let s = '';
+  while (s.length < 700_000) s += unit;
+  for (const str of [s, `x${s}`, `xy${s}`]) {
+    const value = { return: str };
+    t.ok(bytesOf(encodeReply(value, false)).equals(Buffer.from(`${encodeJson(value)}\n`, 'latin1')), `offset ${str.length % 7}`);
+  }
+});
+
+t.test('what JSON cannot carry throws a TypeError (cycles included), never overflows the stack', async (t) => {
+  const cyclic: Record<string, unknown> = { a: 1 };
+  cyclic.self = cyclic;
+  const list: unknown[] = [];
+  list.push(list);
+  for (const bad of [cyclic, list, { s: Symbol('x') }, { f: () => 1 }, [1, Symbol.iterator]]) {
+    t.throws(() => encodeReply({ return: bad }, false), TypeError);
+  }
+  let deep: unknown = 1;
+  for (let i = 0; i < 1023; i++) deep = [deep];
+  t.equal(bytesOf(encodeReply(deep, false)).length, 1023 * 2 + 2, '1023 levels are fine');
+  t.throws(() => encodeReply([[deep]], false), /nesting deeper than 1024/);
 });

@@ -3,7 +3,7 @@ import { DEFAULT_AGENT_CONFIG, type AgentConfig } from '../../src/agent/agent-co
 import { QgaError } from '../../src/protocol/qga-error.js';
 import { EXEC_MAX_OUTPUT, ExecRecords } from '../../src/services/exec-records.js';
 import { errnoError } from '../../src/util/strerror.js';
-import { ChildProcessExecPort, ListLogger, ScriptedExecPort, delay } from './fixtures/fakes.js';
+import { ChildProcessExecPort, ListLogger, ScriptedExecPort, delay, wireShape } from './fixtures/fakes.js';
 
 const config = (over: Partial<AgentConfig> = {}): AgentConfig => ({ ...DEFAULT_AGENT_CONFIG, ...over });
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
@@ -14,20 +14,20 @@ t.test('exited only once reaped AND every captured stream ended; the first exite
   const records = new ExecRecords(config(), port);
   const pid = await records.spawn({ path: 'x', args: [], capture: 'separated' });
   const p = port.spawned[0]!;
-  t.same(records.status(BigInt(pid)), { exited: false });
+  t.same(wireShape(records.status(BigInt(pid))), { exited: false });
   p.out('out1 ');
   p.err('err1');
   p.reap({ exitcode: 3 });
   await tick();
-  t.same(records.status(BigInt(pid)), { exited: false }, 'reaped, but pipes still open (a grandchild holds them)');
+  t.same(wireShape(records.status(BigInt(pid))), { exited: false }, 'reaped, but pipes still open (a grandchild holds them)');
   p.out('out2');
   p.stdoutSubject.complete();
   await tick();
-  t.same(records.status(BigInt(pid)), { exited: false }, 'stderr still open');
+  t.same(wireShape(records.status(BigInt(pid))), { exited: false }, 'stderr still open');
   p.stderrSubject.complete();
   await tick();
-  t.same(records.status(BigInt(pid)), { exited: true, exitcode: 3, 'out-data': b64('out1 out2'), 'err-data': b64('err1'), 'out-truncated': false, 'err-truncated': false });
-  t.throws(() => records.status(BigInt(pid)), new QgaError(`PID ${pid} does not exist`), 'collected once');
+  t.same(wireShape(records.status(BigInt(pid))), { exited: true, exitcode: 3, 'out-data': b64('out1 out2'), 'err-data': b64('err1'), 'out-truncated': false, 'err-truncated': false });
+  t.throws(() => wireShape(records.status(BigInt(pid))), new QgaError(`PID ${pid} does not exist`), 'collected once');
   t.equal(records.size, 0);
 });
 
@@ -37,13 +37,13 @@ t.test('status fields: signal instead of exitcode, empty streams omitted, trunca
   const pid = await records.spawn({ path: 'x', args: [], capture: 'separated' });
   port.spawned[0]!.finish({ signal: 9 });
   await tick();
-  t.same(records.status(BigInt(pid)), { exited: true, signal: 9 });
+  t.same(wireShape(records.status(BigInt(pid))), { exited: true, signal: 9 });
 
   const pid2 = await records.spawn({ path: 'x', args: [], capture: 'none' });
   t.equal(port.spawned[1]!.stdout, undefined);
   port.spawned[1]!.reap({ exitcode: 0 });
   await tick();
-  t.same(records.status(BigInt(pid2)), { exited: true, exitcode: 0 }, 'no capture: exited as soon as reaped');
+  t.same(wireShape(records.status(BigInt(pid2))), { exited: true, exitcode: 0 }, 'no capture: exited as soon as reaped');
 });
 
 t.test('16 MiB per stream: exactly 16 MiB is not truncated, one byte more is', async (t) => {
@@ -58,7 +58,7 @@ t.test('16 MiB per stream: exactly 16 MiB is not truncated, one byte more is', a
   for (let i = 0; i < 3; i++) p.err(chunk); // drained and discarded
   p.finish();
   await tick();
-  const s = records.status(BigInt(pid));
+  const s = wireShape(records.status(BigInt(pid)));
   t.equal(Buffer.from(s['out-data']!, 'base64').length, EXEC_MAX_OUTPUT);
   t.equal(s['out-truncated'], false, 'exactly at the limit: not truncated (the flag comes with the data, as in qemu-ga 7.2)');
   const err = Buffer.from(s['err-data']!, 'base64');
@@ -74,10 +74,10 @@ t.test('merged capture: one stream, no err-data', async (t) => {
     args: ['-c', 'for i in 1 2 3 4; do if [ $((i % 2)) = 1 ]; then echo stdout; else echo stderr 1>&2; fi; done'],
     capture: 'merged',
   });
-  let s = records.status(BigInt(pid));
+  let s = wireShape(records.status(BigInt(pid)));
   for (let i = 0; i < 100 && !s.exited; i++) {
     await delay(20);
-    s = records.status(BigInt(pid));
+    s = wireShape(records.status(BigInt(pid)));
   }
   t.same(s, { exited: true, exitcode: 0, 'out-data': b64('stdout\nstderr\nstdout\nstderr\n'), 'out-truncated': false });
 });
@@ -86,7 +86,7 @@ t.test('real process: echo with stdin-less capture and input-data through cat', 
   const records = new ExecRecords(config(), new ChildProcessExecPort());
   const poll = async (pid: number) => {
     for (let i = 0; i < 200; i++) {
-      const s = records.status(BigInt(pid));
+      const s = wireShape(records.status(BigInt(pid)));
       if (s.exited) return s;
       await delay(10);
     }
@@ -113,8 +113,8 @@ t.test('spawn failure reads like GLib, curly quotes included', async (t) => {
     real.spawn({ path: '/etc/passwd', args: [], capture: 'none' }),
     new QgaError('Failed to execute child process \u201C/etc/passwd\u201D (Permission denied)'),
   );
-  t.throws(() => records.status(0n), new QgaError('PID 0 does not exist'), 'the message qemu-ga meant to print');
-  t.throws(() => records.status(-5n), new QgaError('PID -5 does not exist'));
+  t.throws(() => wireShape(records.status(0n)), new QgaError('PID 0 does not exist'), 'the message qemu-ga meant to print');
+  t.throws(() => wireShape(records.status(-5n)), new QgaError('PID -5 does not exist'));
 });
 
 t.test('records nobody polls expire execRecordTtlMs after the process finished', async (t) => {
@@ -128,12 +128,12 @@ t.test('records nobody polls expire execRecordTtlMs after the process finished',
   t.equal(records.size, 2, 'kept until the TTL');
   await delay(60);
   t.equal(records.size, 1, 'finished record dropped');
-  t.throws(() => records.status(BigInt(done)), new QgaError(`PID ${done} does not exist`));
-  t.same(records.status(BigInt(running)), { exited: false }, 'a running process is never expired');
+  t.throws(() => wireShape(records.status(BigInt(done))), new QgaError(`PID ${done} does not exist`));
+  t.same(wireShape(records.status(BigInt(running))), { exited: false }, 'a running process is never expired');
   t.match(logger.lines.at(-1)?.message, /never collected/);
   port.spawned[1]!.finish();
   await tick();
-  t.same(records.status(BigInt(running)), { exited: true, exitcode: 0 });
+  t.same(wireShape(records.status(BigInt(running))), { exited: true, exitcode: 0 });
   records.dispose();
 });
 
@@ -146,7 +146,7 @@ t.test('a reused pid replaces the stale record; killAll signals running processe
   await tick();
   port.nextPid = 7;
   await records.spawn({ path: 'b', args: [], capture: 'none' });
-  t.same(records.status(7n), { exited: false }, 'the new process, not the old one');
+  t.same(wireShape(records.status(7n)), { exited: false }, 'the new process, not the old one');
   await records.spawn({ path: 'c', args: [], capture: 'none' });
   records.killAll();
   t.same(port.spawned[1]!.killed, ['SIGTERM']);
