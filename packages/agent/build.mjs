@@ -36,8 +36,8 @@ const result = await build({
   target: 'node20',
   // CJS dependencies call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __qgaCreateRequire } from 'node:module';\nconst require = __qgaCreateRequire(import.meta.url);" },
-  // node-pty is native and only for interactive guest-exec; the agent does not load it unless asked.
-  external: ['node-pty'],
+  // Native modules stay outside: node-pty (loaded only when asked) and koffi (the FFI with its prebuilt binary).
+  external: ['node-pty', 'koffi'],
   define: { __QGA_PKG_VERSION__: JSON.stringify(version) },
   minify: true,
   keepNames: true,

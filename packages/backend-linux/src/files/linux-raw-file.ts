@@ -1,6 +1,11 @@
 import type { FileHandle } from 'node:fs/promises';
 import { errnoError, type RawFile, type SeekWhence } from '@qga/core';
 import { blockDeviceSize } from './block-device-size.js';
+import { nativeFileIo } from './native-file-io.js';
+
+const INT64_MAX = 2n ** 63n - 1n;
+/** Largest position Node's fs addresses exactly; beyond it I/O goes through native-file-io.ts. */
+const NODE_MAX_POSITION = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Reads from pipes and devices go in pieces of this size. */
 const STREAM_CHUNK = 1024 * 1024;
@@ -48,8 +53,7 @@ export class LinuxRawFile implements RawFile {
     }
     while (got < count) {
       const buf = Buffer.allocUnsafe(want);
-      // Offsets stay far below 2^53 (no Linux filesystem allows files that large).
-      const { bytesRead } = await this.fh.read(buf, 0, want, Number(this.pos));
+      const bytesRead = await this.readAt(buf, want, this.pos);
       if (bytesRead === 0) {
         eof = true;
         break;
@@ -92,10 +96,10 @@ export class LinuxRawFile implements RawFile {
   async write(data: Buffer): Promise<number> {
     let done = 0;
     while (done < data.length) {
-      const position = this.kind === 'stream' || this.append ? null : Number(this.pos);
+      const position = this.kind === 'stream' || this.append ? null : this.pos;
       let n: number;
       try {
-        n = (await this.fh.write(data, done, data.length - done, position)).bytesWritten;
+        n = await this.writeAt(data, done, data.length - done, position);
       } catch (e) {
         // A full pipe: report the partial write rather than lose its count.
         if ((e as NodeJS.ErrnoException).code === 'EAGAIN' && done > 0) break;
@@ -112,8 +116,27 @@ export class LinuxRawFile implements RawFile {
     return done;
   }
 
+  /**
+   * lseek semantics, exactly: the new position must be a valid int64 and one
+   * the file system accepts (ext4 refuses positions past 16 TiB with EINVAL),
+   * which only the kernel knows, so the position is checked by lseek(2) itself.
+   */
   async seek(offset: bigint, whence: SeekWhence): Promise<bigint> {
     if (this.kind === 'stream') throw errnoError('ESPIPE', 'lseek');
+    const native = nativeFileIo();
+    if (native) {
+      if (whence === 2) return (this.pos = native.lseek(this.fh.fd, offset, 2));
+      const target = whence === 1 ? this.pos + offset : offset;
+      if (whence !== 0 && whence !== 1) throw errnoError('EINVAL', 'lseek');
+      // The kernel sees SEEK_CUR as a signed 64-bit sum: past INT64_MAX it is negative, EINVAL.
+      if (target < 0n || target > INT64_MAX) throw errnoError('EINVAL', 'lseek');
+      return (this.pos = native.lseek(this.fh.fd, target, 0));
+    }
+    return this.seekWithoutNative(offset, whence);
+  }
+
+  /** Without the native layer: int64 rules only, and no position Node's fs cannot reach. */
+  private async seekWithoutNative(offset: bigint, whence: SeekWhence): Promise<bigint> {
     let base: bigint;
     switch (whence) {
       case 0:
@@ -129,9 +152,23 @@ export class LinuxRawFile implements RawFile {
         throw errnoError('EINVAL', 'lseek');
     }
     const next = base + offset;
-    if (next < 0n) throw errnoError('EINVAL', 'lseek');
+    if (next < 0n || next > NODE_MAX_POSITION) throw errnoError('EINVAL', 'lseek');
     this.pos = next;
     return next;
+  }
+
+  /** pread at an exact 64-bit position. */
+  private async readAt(buf: Buffer, length: number, position: bigint): Promise<number> {
+    if (position + BigInt(length) <= NODE_MAX_POSITION) return (await this.fh.read(buf, 0, length, Number(position))).bytesRead;
+    return requireNative('pread').pread(this.fh.fd, buf, length, position);
+  }
+
+  /** pwrite at an exact 64-bit position, or write at the kernel's offset (null: streams, O_APPEND). */
+  private async writeAt(data: Buffer, offset: number, length: number, position: bigint | null): Promise<number> {
+    if (position === null || position + BigInt(length) <= NODE_MAX_POSITION) {
+      return (await this.fh.write(data, offset, length, position === null ? null : Number(position))).bytesWritten;
+    }
+    return requireNative('pwrite').pwrite(this.fh.fd, data, offset, length, position);
   }
 
   /** Nothing is buffered in user space: every write already reached the kernel. */
@@ -140,6 +177,13 @@ export class LinuxRawFile implements RawFile {
   async close(): Promise<void> {
     await this.fh.close();
   }
+}
+
+function requireNative(call: string) {
+  const native = nativeFileIo();
+  // Unreachable in practice: without the native layer, seek never goes past Node's range.
+  if (!native) throw errnoError('EINVAL', call);
+  return native;
 }
 
 function join(chunks: Buffer[], total: number): Buffer {
