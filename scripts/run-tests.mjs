@@ -29,8 +29,18 @@ const targets = (args.length > 0 ? args : testDirs).flatMap((p) => (p.endsWith('
 const tap = spawn(
   process.execPath,
   [join(root, 'node_modules', 'tap', 'dist', 'esm', 'run.mjs'), '--reporter=tap', '-j', process.env.QGA_TEST_JOBS ?? '2', ...targets],
-  { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  // Its own process group: whatever a test started and failed to stop (an agent left behind by a
+  // crashed or timed-out test) is killed with the group when the run ends.
+  { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], detached: true },
 );
+const killGroup = () => {
+  try {
+    process.kill(-tap.pid, 'SIGKILL');
+  } catch {
+    /* nothing left */
+  }
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => { killGroup(); process.exit(1); });
 
 let passed = 0, failed = 0, skipped = 0, fileFailures = 0, buffered = '';
 const failures = [];
@@ -57,6 +67,7 @@ tap.stdout.on('data', (chunk) => {
   lines.forEach(onLine);
 });
 tap.on('close', (code) => {
+  killGroup();
   if (buffered) onLine(buffered);
   if (failures.length) console.log(`\nfailed: ${failures.join('\n        ')}`);
   console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);

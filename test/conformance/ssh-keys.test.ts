@@ -7,6 +7,7 @@ import path from 'node:path';
 import t from 'tap';
 import { AgentProcess, selectedTargets } from '../support/agents.js';
 import { request, syncDelimited } from '../support/session.js';
+import { expectDeviation } from '../support/expect.js';
 
 const user = `qgack${process.pid % 100000}`;
 const isRoot = process.getuid?.() === 0;
@@ -86,5 +87,55 @@ t.test('authorized_keys: our agent and qemu-ga 7.2 give the same replies and fil
     ours.forEach((line, i) => t.equal(line, reference[i], `step ${i >> 1}: ${i % 2 === 0 ? 'reply' : 'file'} as qemu-ga`));
   } else {
     t.comment(`only ${[...transcripts.keys()].join(', ')} ran`);
+  }
+});
+
+t.test('authorized_keys as a directory, an empty file, and a list of nothing but empty keys', { skip: !canAddUsers && 'needs root and useradd' }, async (t) => {
+  const probe = `${user}d`;
+  execFileSync('useradd', ['-m', '-s', '/bin/sh', probe]);
+  t.teardown(() => {
+    execFileSync('userdel', ['-r', probe], { stdio: 'ignore' });
+  });
+  const home = execFileSync('getent', ['passwd', probe], { encoding: 'utf8' }).split(':')[5]!;
+  const keysFile = path.join(home, '.ssh', 'authorized_keys');
+  const on = (keys: string[], reset?: boolean): object => ({
+    execute: 'guest-ssh-add-authorized-keys',
+    arguments: { username: probe, keys, ...(reset === undefined ? {} : { reset }) },
+  });
+  // Each agent names its own temporary file; everything else must match.
+  const normal = (line: string): string => line.replace(/authorized_keys[.\w-]*?\.(?:qga-[0-9a-f]{12}|[A-Za-z0-9]{6})\\u201D/g, 'authorized_keys.TMP\\u201D').replace(/\/\.authorized_keys\.TMP/g, '/authorized_keys.TMP');
+  for (const target of selectedTargets().filter((x) => !x.skip)) {
+    const agent = await AgentProcess.start(target, {});
+    try {
+      const c = await agent.connect();
+      await syncDelimited(c);
+      fs.rmSync(path.join(home, '.ssh'), { recursive: true, force: true });
+      fs.mkdirSync(keysFile, { recursive: true });
+      const dirGet = await request(c, { execute: 'guest-ssh-get-authorized-keys', arguments: { username: probe } });
+      t.equal(dirGet, `{"error": {"class": "GenericError", "desc": "failed to read '${keysFile}': Error reading file \\u201C${keysFile}\\u201D: Is a directory"}}`, `${target.name}: get`);
+      const dirAdd = normal(await request(c, on([KEY(0)])));
+      t.equal(dirAdd, `{"error": {"class": "GenericError", "desc": "failed to write to '${keysFile}': Failed to rename file \\u201C${keysFile}.TMP\\u201D to \\u201C${keysFile}\\u201D: g_rename() failed: Is a directory"}}`, `${target.name}: add`);
+      t.equal(await request(c, { execute: 'guest-ssh-remove-authorized-keys', arguments: { username: probe, keys: [KEY(0)] } }), dirGet, `${target.name}: remove reads first`);
+      t.ok(fs.statSync(keysFile).isDirectory(), `${target.name}: the directory is left alone`);
+      t.same(fs.readdirSync(path.join(home, '.ssh')), ['authorized_keys'], `${target.name}: no temporary file left behind`);
+
+      fs.rmSync(path.join(home, '.ssh'), { recursive: true, force: true });
+      fs.mkdirSync(path.join(home, '.ssh'));
+      fs.writeFileSync(keysFile, '');
+      t.equal(await request(c, on([KEY(1), ''])), '{"return": {}}', `${target.name}: add to an empty file`);
+      t.equal(fs.readFileSync(keysFile, 'latin1'), `${KEY(1)}\n`, `${target.name}: an empty file holds no line (no blank line before the key)`);
+      const onlyEmpty = await request(c, on(['']));
+      t.equal(
+        onlyEmpty,
+        expectDeviation(target, {
+          qemuGa: '{"return": {}}',
+          ours: `{"error": {"class": "GenericError", "desc": "invalid OpenSSH public key: ''"}}`,
+          why: 'a list of nothing but empty keys is refused as upstream 10.x refuses an empty key (docs/deviations.md); an empty key beside real ones stays accepted for libvirt',
+        }),
+        `${target.name}: keys [""]`,
+      );
+    } finally {
+      await agent.stop();
+    }
   }
 });

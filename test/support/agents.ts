@@ -114,6 +114,8 @@ export interface StartOptions {
   /** Our agent's OS backend; qemu-ga ignores it (it always is the real OS). */
   readonly backend?: 'linux' | 'mock';
   readonly verbose?: boolean;
+  /** Start the agent with this descriptor open (not close-on-exec), as a careless parent would. */
+  readonly inheritFd?: number;
   /** Runs after the tmp dir exists and before the agent starts (e.g. to plant qga.state.isfrozen). */
   readonly prepare?: (dir: string) => void;
 }
@@ -144,6 +146,18 @@ export function defaultOursBackend(): 'linux' | 'mock' {
 export function commandLine(target: Target, qgaArgs: readonly string[], backend: 'linux' | 'mock' = defaultOursBackend()): string[] {
   const backendArgs = target.name === 'ours' ? ['--backend', backend] : [];
   return [...target.command, ...backendArgs, ...qgaArgs];
+}
+
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => fs.existsSync(p));
+
+/** The agent gets SIGKILL when the test process dies, even by SIGKILL: a failed test leaks no agent. */
+function diesWithTest(argv: string[]): string[] {
+  return SETPRIV ? [SETPRIV, '--pdeathsig', 'KILL', '--', ...argv] : argv;
+}
+
+/** argv run with descriptor `fd` open on /dev/null (bash opens it without close-on-exec). */
+function withInheritedFd(argv: string[], fd: number | undefined): string[] {
+  return fd === undefined ? argv : ['bash', '-c', `exec ${fd}</dev/null; exec "$@"`, 'bash', ...argv];
 }
 
 /** One running agent on a unix socket in its own tmp dir (also its cwd and statedir). */
@@ -181,7 +195,7 @@ export class AgentProcess {
     const socketPath = path.join(dir, 'sock');
     options.prepare?.(dir);
     const args = ['-m', 'unix-listen', '-p', socketPath, '-t', dir, ...(options.verbose ? ['-v'] : []), ...(options.args ?? [])];
-    const argv = commandLine(target, args, options.backend);
+    const argv = diesWithTest(withInheritedFd(commandLine(target, args, options.backend), options.inheritFd));
     const child = spawn(argv[0] as string, argv.slice(1), {
       cwd: dir,
       env: { ...process.env, ...options.env },

@@ -18,7 +18,7 @@ export type { StoragePort } from './ports/storage.port.js';
 export type { CpuPort } from './ports/cpu.port.js';
 export type { MemoryPort } from './ports/memory.port.js';
 export type { SystemInfoPort, DevicesPort } from './ports/system-info.port.js';
-export type { TransportSession, Transport } from './ports/transport.port.js';
+export type { TransportSession, Transport, TransportEvents } from './ports/transport.port.js';
 export type { LogLevel, Logger } from './ports/logger.port.js';
 export type { CreateAgentOptions, Agent } from './agent/create-agent.js';
 export type { Lifecycle } from './agent/lifecycle.js';

@@ -20,7 +20,7 @@ export interface NativeRelayTransportOptions {
  */
 export function nativeRelayTransport(options: NativeRelayTransportOptions): Transport {
   const { description, logger, maxClients } = options;
-  return socketTransport(description, options, (tracker, subscriber) => {
+  return socketTransport(description, options, (tracker, subscriber, listening) => {
     let listener: NativeListener;
     try {
       listener = options.listen((fd, peer) => {
@@ -43,6 +43,7 @@ export function nativeRelayTransport(options: NativeRelayTransportOptions): Tran
       return undefined;
     }
     logger?.log('info', `${description}: listening`);
+    listening();
     options.onListening?.();
     return () => listener.close();
   });

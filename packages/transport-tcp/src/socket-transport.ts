@@ -2,8 +2,11 @@ import { Observable, type Subscriber } from 'rxjs';
 import type { Transport, TransportSession } from '@qga/core';
 import { SessionTracker, type SessionTrackerOptions } from './session-tracker.js';
 
-/** Starts listening for one subscription; returns what stops it (undefined if it failed to start). */
-export type ServeSessions = (tracker: SessionTracker, subscriber: Subscriber<TransportSession>) => (() => void) | undefined;
+/**
+ * Starts listening for one subscription and calls `listening` once bound;
+ * returns what stops it (undefined if it failed to start).
+ */
+export type ServeSessions = (tracker: SessionTracker, subscriber: Subscriber<TransportSession>, listening: () => void) => (() => void) | undefined;
 
 /**
  * The shape every socket transport here shares: each subscription listens
@@ -13,10 +16,11 @@ export type ServeSessions = (tracker: SessionTracker, subscriber: Subscriber<Tra
 export function socketTransport(description: string, options: SessionTrackerOptions, serve: ServeSessions): Transport {
   return {
     description,
-    sessions: () =>
+    announcesListening: true,
+    sessions: (events) =>
       new Observable<TransportSession>((subscriber) => {
         const tracker = new SessionTracker(description, options);
-        const stop = serve(tracker, subscriber);
+        const stop = serve(tracker, subscriber, () => events?.listening?.());
         return () => {
           stop?.();
           tracker.destroyAll();

@@ -65,7 +65,7 @@ export function tcpListenTransport(options: TcpListenOptions): Transport {
   const description = `tcp-listen:${where}${options.tls ? '+tls' : ''}`;
   const logger = options.logger;
 
-  return socketTransport(description, options, (tracker, subscriber) => {
+  return socketTransport(description, options, (tracker, subscriber, listening) => {
     let stopped = false;
     const authenticating = new Set<Socket>();
     const admit = (socket: Socket): void => {
@@ -114,6 +114,7 @@ export function tcpListenTransport(options: TcpListenOptions): Transport {
     const nowListening = watchServer(server, { description, maxClients, logger, onFatal: (err) => subscriber.error(err) });
     server.listen({ host, port }, () => {
       nowListening();
+      listening();
       options.onListening?.(server.address() as AddressInfo);
     });
     return () => {

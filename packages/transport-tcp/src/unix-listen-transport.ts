@@ -36,7 +36,7 @@ export function unixListenTransport(options: UnixListenOptions): Transport {
   const maxClients = validateMaxClients(options.maxClients ?? DEFAULT_MAX_CLIENTS, 'unix-listen');
   const description = `unix-listen:${path}`;
   const logger = options.logger;
-  return socketTransport(description, options, (tracker, subscriber) => {
+  return socketTransport(description, options, (tracker, subscriber, listening) => {
     // pauseOnConnect: nothing is read until the agent subscribes to the session's input.
     const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
     let ours: number | undefined; // inode of the socket we put at `path`
@@ -77,6 +77,7 @@ export function unixListenTransport(options: UnixListenOptions): Transport {
       }
       cleanStaging();
       nowListening();
+      listening();
       options.onListening?.();
     });
     return () => {

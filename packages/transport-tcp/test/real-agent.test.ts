@@ -78,3 +78,25 @@ t.test('tcp-listen with a shared secret: the real agent sees plain QGA after AUT
   const info = await client.request({ execute: 'guest-info' });
   t.ok(Array.isArray((info.return as { supported_commands: unknown[] }).supported_commands));
 });
+
+t.test('start() waits for the transport: it rejects when the socket cannot be created, and resolves listening', async (t) => {
+  const bad = createAgent({ transport: unixListenTransport({ path: '/nonexistent-qga-dir/qga.sock' }), backend: mockBackend() });
+  await t.rejects(bad.start(), { code: 'ENOENT' }, 'no such directory: start() fails');
+  await bad.stop();
+  const dir = tmpDir(t);
+  const busy = createAgent({ transport: tcpListenTransport({ host: '127.0.0.1', port: 0, onListening: (a) => (taken = a.port) }), backend: mockBackend() });
+  let taken = 0;
+  await busy.start();
+  t.teardown(() => busy.stop());
+  t.ok(taken > 0, 'listening once start() resolved');
+  const clash = createAgent({ transport: tcpListenTransport({ host: '127.0.0.1', port: taken }), backend: mockBackend() });
+  await t.rejects(clash.start(), { code: 'EADDRINUSE' }, 'a port in use: start() fails');
+  const path = join(dir, 'ok.sock');
+  const good = createAgent({ transport: unixListenTransport({ path }), backend: mockBackend() });
+  await good.start();
+  t.teardown(() => good.stop());
+  const c = await unixClient(path);
+  t.teardown(() => c.socket.destroy());
+  c.send('{"execute":"guest-ping"}\n');
+  t.equal((await c.waitLines(1))[0]!.toString(), '{"return": {}}', 'connectable as soon as start() resolved');
+});

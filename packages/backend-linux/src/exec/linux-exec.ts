@@ -5,6 +5,7 @@ import { injectable } from 'inversify';
 import { exitStatusOf } from './exit-status.js';
 import { envListToObject, findProgram, pathFromEnvList } from './find-program.js';
 import { socketPair } from './socket-pair.js';
+import { closeInheritedFdsOnExec } from './close-inherited-fds.js';
 import { streamObservable } from './stream-observable.js';
 
 /**
@@ -19,6 +20,7 @@ import { streamObservable } from './stream-observable.js';
  *   socketpair we hand to both slots), so interleaving is kernel write order —
  *   the equivalent of upstream's dup2(stdout, stderr). No wrapper process, so
  *   spawn errors and the environment stay exact.
+ * - Descriptors the agent inherited are not passed on (close-inherited-fds.ts).
  * - libuv resets every signal disposition to default in the child, so the
  *   child's SIGPIPE is SIG_DFL although Node ignores it in the agent.
  */
@@ -53,6 +55,7 @@ export class LinuxExec implements ExecPort {
     }
 
     let child: ChildProcess;
+    closeInheritedFdsOnExec();
     try {
       child = spawn(file, [...req.args], {
         argv0: req.path,

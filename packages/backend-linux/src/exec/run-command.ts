@@ -4,6 +4,7 @@ import { QgaError, helperFailureMessage, strerror } from '@qga/core';
 import { TIMED_OUT, withTimeout } from '../proc/with-timeout.js';
 import { findProgram, FALLBACK_PATH } from './find-program.js';
 import { socketPair } from './socket-pair.js';
+import { closeInheritedFdsOnExec } from './close-inherited-fds.js';
 
 /** Options shared by every helper program the backend runs (hwclock, chpasswd, shutdown, ...). */
 export interface HelperEnv {
@@ -83,6 +84,7 @@ export async function runCommand(argv: readonly [string, ...string[]], opts: Run
   }
   // stdout and stderr share one socket, so their interleaving survives (upstream's one pipe; Node has no pipe(2)).
   const pair = separate ? undefined : await socketPair();
+  closeInheritedFdsOnExec();
   const child = spawn(file, args, {
     argv0: program,
     detached: true, // setsid(), like upstream; also lets us kill the whole group

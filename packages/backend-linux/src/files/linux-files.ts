@@ -3,6 +3,7 @@ import type { FilesPort, FopenMode, RawFile } from '@qga/core';
 import { injectable } from 'inversify';
 import { fopenFlags, NEW_FILE_MODE } from './fopen-flags.js';
 import { LinuxRawFile, type FileKind } from './linux-raw-file.js';
+import { osPath } from './os-path.js';
 
 /**
  * guest-file-open on Linux: one open(2) with the fopen mode's flags plus
@@ -13,7 +14,7 @@ import { LinuxRawFile, type FileKind } from './linux-raw-file.js';
 export class LinuxFiles implements FilesPort {
   async open(path: string, mode: FopenMode): Promise<RawFile> {
     const flags = fopenFlags(mode);
-    const fh = await open(path, flags, NEW_FILE_MODE);
+    const fh = await open(osPath(path), flags, NEW_FILE_MODE);
     try {
       const st = await fh.stat();
       const kind: FileKind = st.isFile() || st.isDirectory() ? 'regular' : st.isBlockDevice() ? 'block' : 'stream';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants as c } from 'node:fs';
 import { lstat, mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errnoError, errorCode, type SshKeysPort } from '@qga/core';
+import { errnoError, errorCode, strerror, type SshKeysPort } from '@qga/core';
 import { inject, injectable, optional } from 'inversify';
 import { O_CLOEXEC } from '../files/fopen-flags.js';
 import { lookupUser } from './lookup-user.js';
@@ -65,6 +65,8 @@ export class LinuxSshKeys implements SshKeysPort {
         try {
           const st = await f.stat();
           const path = join(pw.home, '.ssh', KEYS);
+          // A directory opens fine and fails on read, as with g_file_get_contents; anything else is refused.
+          if (st.isDirectory()) throw errnoError('EISDIR', 'read', path);
           if (!st.isFile()) throw errnoError('EINVAL', 'open', path);
           if (st.size > this.opts.maxFileBytes) throw errnoError('EFBIG', 'read', path);
           return await f.readFile('utf8');
@@ -85,7 +87,7 @@ export class LinuxSshKeys implements SshKeysPort {
     try {
       const ssh = await openSshDir(home, pw);
       try {
-        await replaceFile(ssh, KEYS, text, pw);
+        await replaceFile(ssh, KEYS, text, pw, join(pw.home, '.ssh'));
       } finally {
         await ssh.close();
       }
@@ -146,7 +148,7 @@ async function openSshDir(home: FileHandle, pw: PasswdEntry): Promise<FileHandle
 }
 
 /** Atomically replace `dir/name` with `text`, owned by the user, mode 0600. */
-async function replaceFile(dir: FileHandle, name: string, text: string, pw: PasswdEntry): Promise<void> {
+async function replaceFile(dir: FileHandle, name: string, text: string, pw: PasswdEntry, dirPath: string): Promise<void> {
   let tmpName = '';
   let f: FileHandle | undefined;
   for (let attempt = 0; f === undefined; attempt++) {
@@ -166,7 +168,14 @@ async function replaceFile(dir: FileHandle, name: string, text: string, pw: Pass
     } finally {
       await f.close();
     }
-    await rename(at(dir, tmpName), at(dir, name));
+    try {
+      await rename(at(dir, tmpName), at(dir, name));
+    } catch (e) {
+      // GLib's wording (g_file_set_contents), so the host reads the same text as from qemu-ga.
+      const code = errorCode(e);
+      const failure = new Error(`Failed to rename file \u201C${join(dirPath, tmpName)}\u201D to \u201C${join(dirPath, name)}\u201D: g_rename() failed: ${code ? strerror(code) : String(e)}`);
+      throw failure;
+    }
   } catch (e) {
     await unlink(at(dir, tmpName)).catch(() => {});
     throw e;

@@ -32,7 +32,10 @@ export interface CreateAgentOptions {
 export interface Agent {
   readonly container: Container;
   readonly config: AgentConfig;
-  /** Load state, run lifecycle start hooks, then accept sessions. */
+  /**
+   * Load state, run lifecycle start hooks, then accept sessions. Resolves once
+   * the transport listens; rejects (after undoing the start hooks) if it cannot.
+   */
   start(): Promise<void>;
   /** Stop accepting, end sessions, run lifecycle stop hooks (thaw if frozen, ...). */
   stop(): Promise<void>;
@@ -76,15 +79,36 @@ export function createAgent(options: CreateAgentOptions): Agent {
       if (sessions) throw new Error('agent already started');
       for (const service of lifecycles()) await service.start?.();
       const dispatcher = container.get<Dispatcher>(SERVICES.Dispatcher);
-      logger.log('info', `listening on ${options.transport.description}`);
-      sessions = options.transport.sessions().subscribe({
-        next: (session) => {
-          const sub = serveSession(session, dispatcher, logger);
-          live.add(sub);
-          sub.add(() => live.delete(sub));
-        },
-        error: (e: unknown) => logger.log('error', `transport failed: ${e instanceof Error ? e.message : String(e)}`),
-      });
+      const transport = options.transport;
+      try {
+        // Resolves once the transport listens (or at once, for one that does not say); rejects if it cannot.
+        await new Promise<void>((resolve, reject) => {
+          let settled = false;
+          const settle = (error?: unknown): void => {
+            if (settled) return;
+            settled = true;
+            if (error === undefined) resolve();
+            else reject(error instanceof Error ? error : new Error(String(error)));
+          };
+          sessions = transport.sessions({ listening: () => settle() }).subscribe({
+            next: (session) => {
+              const sub = serveSession(session, dispatcher, logger);
+              live.add(sub);
+              sub.add(() => live.delete(sub));
+            },
+            error: (e: unknown) => {
+              logger.log('error', `transport failed: ${e instanceof Error ? e.message : String(e)}`);
+              settle(e);
+            },
+          });
+          if (!transport.announcesListening) settle();
+        });
+      } catch (e) {
+        sessions = undefined;
+        for (const service of lifecycles().reverse()) await service.stop?.();
+        throw e;
+      }
+      logger.log('info', `listening on ${transport.description}`);
     },
     async stop() {
       sessions?.unsubscribe();

@@ -5,7 +5,7 @@ import type { SshKeysPort } from '../ports/users.port.js';
 import { QgaError, isQgaError } from '../protocol/qga-error.js';
 import type { GuestAuthorizedKeys } from '../schema/guest-types.js';
 import { TOKENS } from '../tokens.js';
-import { errorText } from '../util/strerror.js';
+import { errnoError, errorCode, errorText } from '../util/strerror.js';
 
 /*
  * authorized_keys is handled as qemu-ga does it, as a list of lines: the
@@ -15,16 +15,24 @@ import { errorText } from '../util/strerror.js';
  * "key\n" (whose split already holds "") it is a duplicate and skipped.
  */
 
-/** qemu-ga's sanity check: no leading `#`, no newline (an empty key is accepted). */
+/**
+ * qemu-ga's sanity check: no leading `#`, no newline, not empty. One
+ * exception, for libvirt: `virsh set-user-sshkeys` splits its key file on
+ * newlines and sends the trailing "" along with the real keys, which qemu-ga
+ * 7.2 accepts; so empty keys pass beside a real one, and a list of nothing
+ * but empty keys is refused as upstream refuses an empty key.
+ */
 function checkKeys(keys: readonly string[]): void {
+  const allEmpty = keys.length > 0 && keys.every((key) => key === '');
   for (const key of keys) {
-    if (key.startsWith('#') || key.includes('\n')) throw new QgaError(`invalid OpenSSH public key: '${key}'`);
+    if (key.startsWith('#') || key.includes('\n') || (allEmpty && key === '')) throw new QgaError(`invalid OpenSSH public key: '${key}'`);
   }
 }
 
-/** GLib's g_file_get_contents wording, wrapped as qemu-ga wraps it. */
-function readError(path: string, cause: string): QgaError {
-  return new QgaError(`failed to read '${path}': Failed to open file \u201C${path}\u201D: ${cause}`);
+/** GLib's g_file_get_contents wording (open, or read for a directory), wrapped as qemu-ga wraps it. */
+function readError(path: string, e: unknown): QgaError {
+  const step = errorCode(e) === 'EISDIR' ? 'Error reading file' : 'Failed to open file';
+  return new QgaError(`failed to read '${path}': ${step} \u201C${path}\u201D: ${errorText(e)}`);
 }
 
 async function readLines(port: SshKeysPort, user: string, path: string): Promise<string[] | null> {
@@ -33,9 +41,10 @@ async function readLines(port: SshKeysPort, user: string, path: string): Promise
     text = await port.read(user);
   } catch (e) {
     if (isQgaError(e)) throw e;
-    throw readError(path, errorText(e));
+    throw readError(path, e);
   }
-  return text === null ? null : text.split('\n');
+  // g_strsplit of an empty file is no line at all (not one empty line).
+  return text === null ? null : text === '' ? [] : text.split('\n');
 }
 
 async function writeLines(port: SshKeysPort, user: string, path: string, lines: readonly string[]): Promise<void> {
@@ -61,7 +70,7 @@ export class GuestSshGetAuthorizedKeysCommand implements Command<GuestSshGetAuth
   async run(args: GuestSshGetAuthorizedKeysArgs): Promise<GuestAuthorizedKeys> {
     const path = await this.ssh.keysFile(args.username);
     const lines = await readLines(this.ssh, args.username, path);
-    if (lines === null) throw readError(path, 'No such file or directory');
+    if (lines === null) throw readError(path, errnoError('ENOENT'));
     const keys: string[] = [];
     for (const line of lines) {
       // g_strstrip: ASCII whitespace only.

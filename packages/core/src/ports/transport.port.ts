@@ -21,9 +21,21 @@ export interface TransportSession {
   resume?(): void;
 }
 
+/** What a transport tells the agent besides sessions. */
+export interface TransportEvents {
+  /** Listening now (the socket is bound): hosts can connect. */
+  listening?(): void;
+}
+
 /** How hosts reach the agent: subscribing starts listening, unsubscribing stops. */
 export interface Transport {
   /** For logs, e.g. `unix-listen:/run/qga.sock`. */
   readonly description: string;
-  sessions(): Observable<TransportSession>;
+  /**
+   * True when sessions() calls `events.listening` once it listens (or errors
+   * if it cannot), so Agent.start() can wait for it; otherwise the transport
+   * counts as started as soon as it is subscribed.
+   */
+  readonly announcesListening?: boolean;
+  sessions(events?: TransportEvents): Observable<TransportSession>;
 }

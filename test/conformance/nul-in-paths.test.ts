@@ -1,0 +1,31 @@
+/**
+ * U+0000 in a path: qemu-ga keeps strings in modified UTF-8, where U+0000 is
+ * the bytes C0 80, so the path names a file with those bytes — never a
+ * shorter path cut at the NUL, never an internal error text.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import t from 'tap';
+import { forEachTarget, withAgent } from '../support/per-target.js';
+import { request } from '../support/session.js';
+import { errorLine } from '../support/wire.js';
+
+forEachTarget(t, async (t, target) => {
+  await withAgent(t, target, {}, async (agent) => {
+    const c = await agent.connect();
+    const plain = path.join(agent.dir, 'x');
+    fs.writeFileSync(plain, 'cut here?');
+    const missing = `${plain}\u0000y`;
+    t.equal(
+      await request(c, { execute: 'guest-file-open', arguments: { path: missing } }),
+      errorLine(`failed to open file '${missing}' (mode: 'r'): No such file or directory`),
+      'no such file: the path is not cut at the NUL',
+    );
+    fs.writeFileSync(Buffer.concat([Buffer.from(plain), Buffer.of(0xc0, 0x80), Buffer.from('y')]), 'found');
+    const opened = JSON.parse(await request(c, { execute: 'guest-file-open', arguments: { path: missing } }));
+    t.type(opened.return, 'number', 'the file whose name holds C0 80 opens');
+    const read = JSON.parse(await request(c, { execute: 'guest-file-read', arguments: { handle: opened.return } }));
+    t.equal(Buffer.from(read.return['buf-b64'], 'base64').toString(), 'found', 'and it is that file');
+    await request(c, { execute: 'guest-file-close', arguments: { handle: opened.return } });
+  });
+});
