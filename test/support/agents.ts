@@ -150,9 +150,15 @@ export function commandLine(target: Target, qgaArgs: readonly string[], backend:
 
 const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => fs.existsSync(p));
 
-/** The agent gets SIGKILL when the test process dies, even by SIGKILL: a failed test leaks no agent. */
+/**
+ * The agent gets SIGKILL when the test process dies, even by SIGKILL: a failed
+ * test leaks no agent. And it runs without tap's NODE_OPTIONS loader, which
+ * tap adds to every child it sees spawned (it is not what a user runs and
+ * costs ~25 MB of RSS).
+ */
 function diesWithTest(argv: string[]): string[] {
-  return SETPRIV ? [SETPRIV, '--pdeathsig', 'KILL', '--', ...argv] : argv;
+  const clean = ['env', '-u', 'NODE_OPTIONS', ...argv];
+  return SETPRIV ? [SETPRIV, '--pdeathsig', 'KILL', '--', ...clean] : clean;
 }
 
 /** argv run with descriptor `fd` open on /dev/null (bash opens it without close-on-exec). */

@@ -9,6 +9,7 @@ import { listenFdTransport } from '../compose/listen-fd-transport.js';
 import { ChannelSupervisor } from '../compose/channel-supervisor.js';
 import { agentConfig } from '../compose/agent-config.js';
 import { loadPlugins } from '../compose/load-plugins.js';
+import { releaseMemoryWhenIdle } from './idle-memory.js';
 import { acquirePidfile, type PidfileLock } from './pidfile.js';
 import { createLogSink, type LogSink } from './log-sink.js';
 import { ensureStateDir, markerSaysFrozen } from './state-dir.js';
@@ -117,7 +118,9 @@ export async function serve(given: AgentSettings, ctx: ServeContext): Promise<nu
     }
     void shutdown(0, `received ${signal}, stopping`);
   };
+  let stopReleasingMemory: (() => void) | undefined;
   const finish = (code: number): void => {
+    stopReleasingMemory?.();
     for (const signal of SIGNALS) process.off(signal, onSignal);
     deferredPidfile?.unsubscribe();
     cleanup();
@@ -158,6 +161,8 @@ export async function serve(given: AgentSettings, ctx: ServeContext): Promise<nu
     const cause = e instanceof Error && e.cause instanceof Error ? ` (${e.cause.message})` : '';
     return failStartup(`${phase}: ${errorText(e)}${cause}`);
   }
+
+  stopReleasingMemory = releaseMemoryWhenIdle({ logger });
 
   if (wantPidfile && !pidLock) {
     // Started frozen: take the pidfile at the thaw, as qemu-ga.
