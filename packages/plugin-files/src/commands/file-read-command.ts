@@ -31,7 +31,7 @@ export class FileReadCommand implements Command<ReadArgs, FileReadReply> {
 
   async run(args: ReadArgs): Promise<FileReadReply> {
     const offset = intArg('offset', args.offset, 0, Number.MAX_SAFE_INTEGER, 0);
-    const count = intArg('count', args.count, 0, this.options.maxChunkBytes, Math.min(8 * 1024 * 1024, this.options.maxChunkBytes));
+    const count = intArg('count', args.count, 0, this.options.maxChunkBytes, Math.min(4 * 1024 * 1024, this.options.maxChunkBytes));
     const { handle, size } = await openRegularForRead(args.path);
     try {
       const want = Math.max(0, Math.min(count, size - offset));
