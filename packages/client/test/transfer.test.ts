@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
+import * as pty from 'node-pty';
 import { CLIENT_MAIN, startOurAgent } from './helpers/our-agent.js';
 import { cuttingProxy } from './helpers/cutting-proxy.js';
 
@@ -83,6 +84,17 @@ t.test('push and pull through @qga/plugin-files', async (t) => {
     t.equal(sha256(remote), digest, 'the guest file is byte for byte the host file');
     t.equal(statSync(remote).mode & 0o777, 0o640, "the replaced file's mode is kept");
     t.same(readdirSync(agent.dir).filter((n) => n.endsWith('.qga-part')), [], 'no temp file left');
+  });
+
+  t.test('on a terminal: a progress bar with throughput and ETA', async (t) => {
+    const remote = join(agent.dir, 'on-a-tty.bin');
+    const term = pty.spawn(process.execPath, [CLIENT_MAIN, ...a, 'push', host, remote], { rows: 24, cols: 160, name: 'xterm' });
+    let screen = '';
+    term.onData((d) => (screen += d));
+    const code = await new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
+    t.equal(code, 0, screen);
+    const mib = (SIZE / 1048576).toFixed(1).replace('.', '\\.');
+    t.match(screen, new RegExp(`push \\S+host\\.bin \\[#+\\] 100% ${mib} MiB/${mib} MiB [\\d.]+ MiB/s ETA 0:00 verified \\(SHA-256\\)`));
   });
 
   t.test('small transfers: mode, symlinks, progress only on a terminal', async (t) => {

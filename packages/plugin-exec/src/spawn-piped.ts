@@ -15,7 +15,8 @@ export function spawnPiped(request: StartRequest, events: ChildEvents, graceMs: 
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
     });
-    child.once('error', (e: NodeJS.ErrnoException) => {
+    // 'error' also reports failed kills later on: keep listening, or one would crash the agent.
+    child.on('error', (e: NodeJS.ErrnoException) => {
       if (child.pid === undefined) reject(new QgaError(`cannot start ${request.path}: ${e.message}`));
     });
     child.once('spawn', () => {
@@ -33,6 +34,8 @@ export function spawnPiped(request: StartRequest, events: ChildEvents, graceMs: 
       child.stdout.once('close', () => ended('out'));
       child.stderr.once('close', () => ended('err'));
       child.stdin.on('error', () => {}); // EPIPE when the program quit reading; the write reports it
+      child.stdout.on('error', () => {});
+      child.stderr.on('error', () => {});
       // Background children may keep the pipes open long after the program
       // exited: once it is gone and the pipes stay quiet, stop collecting.
       let paused = false;

@@ -8,7 +8,7 @@ export interface TransferProgress {
 
 /** Tuning shared by pushFile and pullFile. */
 export interface VerifiedTransferOptions {
-  /** Bytes per request (default 4 MiB; at most 32 MiB, the plugin's limit). */
+  /** Bytes per request (default 2 MiB; at most 32 MiB, the plugin's limit). */
   readonly chunkSize?: number;
   /** Requests in flight at once (default 4). */
   readonly pipelineDepth?: number;
@@ -17,7 +17,7 @@ export interface VerifiedTransferOptions {
   readonly onProgress?: (progress: TransferProgress) => void;
 }
 
-export const VERIFIED_CHUNK_DEFAULT = 4 * 1024 * 1024;
+export const VERIFIED_CHUNK_DEFAULT = 2 * 1024 * 1024;
 export const VERIFIED_CHUNK_MAX = 32 * 1024 * 1024;
 export const VERIFIED_DEPTH_DEFAULT = 4;
 
