@@ -79,7 +79,8 @@ t.test('push and pull through @qga/plugin-files', async (t) => {
     const second = await cli([...a, '--json', 'push', host, remote]);
     t.equal(second.code, 0, second.stderr);
     const summary = JSON.parse(second.stdout) as { bytes: number; sha256: string; 'resumed-from': number };
-    t.equal(summary['resumed-from'], tempSize, 'the second run resumed at the temp file size');
+    // The agent may still have been writing chunks it had received when the client died: at least as far.
+    t.ok(summary['resumed-from'] >= tempSize && summary['resumed-from'] <= SIZE / 2, `the second run resumed where the guest's temp file ended (${summary['resumed-from']})`);
     t.equal(summary.sha256, digest);
     t.equal(sha256(remote), digest, 'the guest file is byte for byte the host file');
     t.equal(statSync(remote).mode & 0o777, 0o640, "the replaced file's mode is kept");

@@ -120,9 +120,10 @@ t.test('signals, timeout and expiry reach the whole process group', async (t) =>
 
   const sig = await start(client, { path: '/bin/sh', arg: ['-c', 'sleep 60 & echo $!; wait'] });
   const sigChild = await childPid(sig.id);
-  t.same(await client.execute('__org.qga_exec-signal', { id: sig.id, signal: 'INT' }), { delivered: true });
+  // (Not SIGINT: a non-interactive shell starts background jobs with SIGINT ignored.)
+  t.same(await client.execute('__org.qga_exec-signal', { id: sig.id, signal: 'TERM' }), { delivered: true });
   const sigEnd = await drain(client, sig.id);
-  t.equal(sigEnd.last.signal, 2, 'the program died of SIGINT');
+  t.equal(sigEnd.last.signal, 15, 'the program died of SIGTERM');
   t.ok(await until(() => !alive(sigChild)), 'its background child got the signal too');
 
   const timed = await start(client, { path: '/bin/sh', arg: ['-c', 'sleep 60 & echo $!; wait'], 'timeout-ms': 300 });
@@ -161,9 +162,10 @@ t.test('a PTY: size, resize, raw bytes both ways', async (t) => {
   t.ok(screen.includes('50 160'), 'and the new size after a resize');
   t.ok(screen.includes(Buffer.from([1, 0xff])), 'bytes that are not UTF-8 arrive as they are');
   t.equal(r.exitcode, 0);
-  const noPty = await start(client, { path: '/bin/true' });
+  const noPty = await start(client, { path: '/bin/cat' }); // waits on its stdin: still running when asked
   const bad = await client.execute('__org.qga_exec-resize', { id: noPty.id, rows: 1, cols: 1 }).catch((e: unknown) => e);
   t.match((bad as QgaClientError).desc, /no terminal to resize/);
+  await client.execute('__org.qga_exec-release', { id: noPty.id });
 });
 
 t.test('bad requests get clear errors', async (t) => {
