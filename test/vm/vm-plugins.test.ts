@@ -109,8 +109,11 @@ t.test('plugins in a real VM over virtio-serial', { skip: missing.length ? `miss
   writeFileSync(initrd, buildInitramfs({ agentCommand: command, files, modules: kernel.modules }));
   const vm = bootVm({ dir, kernel: kernel.vmlinux, initrd, memoryMb: 1024 });
   t.teardown(async () => {
-    await vm.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      await vm.destroy();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   const a = ['-a', `unix:${vm.qgaSocket}`, '-t', '60'];
   try {
@@ -191,6 +194,11 @@ t.test('plugins in a real VM over virtio-serial', { skip: missing.length ? `miss
       t.match(pulled.stderr, /resumed .* at byte \d+/);
       t.equal(sha(readFileSync(local)), digest, 'the pulled file is the host file, byte for byte');
     });
+
+    // A clean power-off (guest-shutdown has no reply: the proof is QEMU exiting).
+    const off = await cli([...a, 'shutdown']);
+    t.equal(off.code, 0, off.stderr);
+    t.equal(await vm.waitExit(60_000), 0, 'the guest powered off');
   } catch (e) {
     t.comment(vm.console().slice(-3000));
     throw e;
