@@ -348,6 +348,21 @@ async function main(): Promise<void> {
     if (f.status === 0) transfer = JSON.parse(f.stdout) as TransferFigure[];
     else failures.push(`transfer bench failed (exit ${f.status})`);
   }
+  // The same over a real virtio-serial port (TCG guests, several minutes): only when asked for by name.
+  if (only.has('vm-transfer')) {
+    log('file transfer over virtio-serial (VM)');
+    const f = spawnSync(
+      process.execPath,
+      [new URL('transfer-bench.mjs', here).pathname, '--repo', repo, '--vm', '--no-socket', '--vm-mib', opt('vm-mib', '32'), '--vm-kib-mib', opt('vm-kib-mib', '1')],
+      { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      if (f.status !== 0) throw new Error(`exit ${f.status}`);
+      transfer.push(...(JSON.parse(f.stdout) as TransferFigure[]));
+    } catch (e) {
+      failures.push(`VM transfer bench failed: ${(e as Error).message}`);
+    }
+  }
 
   rmSync(base, { recursive: true, force: true });
 

@@ -20,7 +20,8 @@ if (args.includes('--help') || args.includes('-h')) {
   console.log(`usage: npm run bench [-- options]
   --rounds N       rounds per figure (default 5; --quick: 1)
   --quick          one round, fewer pings: a smoke run
-  --only LIST      some of: ping,pipelined,write,read1m,read16m,exec,cold,framer,transfer
+  --only LIST      some of: ping,pipelined,write,read1m,read16m,exec,cold,framer,transfer,
+                   vm-transfer (only when named: real VMs over virtio-serial; --vm-mib N, --vm-kib-mib N)
   --backend NAME   our agent's backend (default linux)
   --update-doc     rewrite the figures block of BENCHMARKS.md
   --candidate DIR  also run our agent as built in checkout DIR, side by side
