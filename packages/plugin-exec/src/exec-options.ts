@@ -10,7 +10,7 @@ export interface ExecPluginOptions {
   readonly maxReadBytes?: number;
   /** Longest `wait-ms` of one read (default 60 s). */
   readonly maxWaitMs?: number;
-  /** After the program exits, how long its pipes may stay open (background children) before they are closed (default 250 ms). */
+  /** After the program exits, how long its pipes may stay open (background children) before they are closed (default 1 s). */
   readonly pipeGraceMs?: number;
 }
 
@@ -23,6 +23,6 @@ export function resolveExecOptions(options: ExecPluginOptions = {}): ResolvedExe
     defaultExpireMs: options.defaultExpireMs ?? 300_000,
     maxReadBytes: options.maxReadBytes ?? 16 * 1024 * 1024,
     maxWaitMs: options.maxWaitMs ?? 60_000,
-    pipeGraceMs: options.pipeGraceMs ?? 250,
+    pipeGraceMs: options.pipeGraceMs ?? 1000,
   };
 }

@@ -141,6 +141,24 @@ t.test('signals, timeout and expiry reach the whole process group', async (t) =>
   t.ok(dir);
 });
 
+t.test('a background child holding the pipes does not keep the record open', async (t) => {
+  const { client } = await servePlugin(t, createExecPlugin({ pipeGraceMs: 300 }));
+  const { id } = await start(client, { path: '/bin/sh', arg: ['-c', 'sleep 30 & echo $!'] });
+  const started = Date.now();
+  const { out, last } = await drain(client, id);
+  const sleeper = Number(out.toString().trim());
+  t.teardown(() => {
+    try {
+      process.kill(sleeper, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  });
+  t.equal(last.exitcode, 0, 'the program exited and its output is complete');
+  t.ok(Date.now() - started < 20_000, 'long before the background child ends');
+  t.ok(alive(sleeper), 'the background child itself is left alone');
+});
+
 t.test('a PTY: size, resize, raw bytes both ways', async (t) => {
   const { client } = await servePlugin(t, createExecPlugin());
   const { id } = await start(client, { path: '/bin/sh', arg: ['-c', 'stty size; read x; stty size; printf "\\001\\377"'], pty: true, rows: 33, cols: 101 });
