@@ -29,6 +29,7 @@ import { execTrue } from './figures/exec.js';
 import { coldStartOnce, nodeBareCpu, nodeBareOnce } from './figures/cold-start.js';
 import { renderReport, type Report, type Row } from './lib/report.js';
 import type { FramerFigure } from './framer-bench.js';
+import type { TransferFigure } from './transfer-bench.js';
 
 // ---- options -------------------------------------------------------------------
 const argv = process.argv.slice(2);
@@ -49,6 +50,9 @@ const BURST = Number(opt('burst', '50000'));
 const FILE_MIB = Number(opt('file-mib', '64'));
 const EXEC_RUNS = Number(opt('exec-runs', quick ? '50' : '200'));
 const COLD_RUNS = Number(opt('cold-runs', quick ? '5' : '21'));
+const TRANSFER_MIB = Number(opt('transfer-mib', quick ? '64' : '256'));
+const KIB_MIB = Number(opt('kib-mib', quick ? '8' : String(TRANSFER_MIB)));
+const TRANSFER_ROUNDS = Number(opt('transfer-rounds', '1'));
 const here = new URL('.', import.meta.url);
 
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
@@ -332,6 +336,34 @@ async function main(): Promise<void> {
     else failures.push(`framer bench failed: ${f.stderr.trim().slice(0, 500)}`);
   }
 
+  // Pull/push of a big file: the plugin against qemu-ga-client's way and the plain path, in its own process.
+  let transfer: TransferFigure[] = [];
+  if (want('transfer')) {
+    log(`file transfer, ${TRANSFER_MIB} MiB`);
+    const f = spawnSync(
+      process.execPath,
+      [new URL('transfer-bench.mjs', here).pathname, '--repo', repo, '--mib', String(TRANSFER_MIB), '--kib-mib', String(KIB_MIB), '--rounds', String(TRANSFER_ROUNDS)],
+      { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    if (f.status === 0) transfer = JSON.parse(f.stdout) as TransferFigure[];
+    else failures.push(`transfer bench failed (exit ${f.status})`);
+  }
+  // The same over a real virtio-serial port (TCG guests, several minutes): only when asked for by name.
+  if (only.has('vm-transfer')) {
+    log('file transfer over virtio-serial (VM)');
+    const f = spawnSync(
+      process.execPath,
+      [new URL('transfer-bench.mjs', here).pathname, '--repo', repo, '--vm', '--no-socket', '--vm-mib', opt('vm-mib', '32'), '--vm-kib-mib', opt('vm-kib-mib', '1')],
+      { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      if (f.status !== 0) throw new Error(`exit ${f.status}`);
+      transfer.push(...(JSON.parse(f.stdout) as TransferFigure[]));
+    } catch (e) {
+      failures.push(`VM transfer bench failed: ${(e as Error).message}`);
+    }
+  }
+
   rmSync(base, { recursive: true, force: true });
 
   // ---- report ------------------------------------------------------------------------
@@ -445,6 +477,22 @@ async function main(): Promise<void> {
       rounds: { ours: f.rates },
       target: f.key === 'lex' ? { kind: 'abs-min', value: 1000, text: '≥ 1 GB/s' } : { kind: 'none' },
       digits: 0,
+    });
+  }
+
+  for (const f of transfer) {
+    rows.push({
+      key: `transfer_${f.key}`,
+      label: f.label,
+      unit: 'MiB/s',
+      better: 'higher',
+      qemuGa: median(f.rates['qemu-ga'] ?? []),
+      ours: median(f.rates['ours'] ?? []),
+      candidate: Number.NaN,
+      echo: Number.NaN,
+      rounds: f.rates,
+      target: { kind: 'none' },
+      digits: 1,
     });
   }
 

@@ -7,6 +7,10 @@ export type { CallOptions, CommandRunner } from './ops/command-runner.js';
 export type { ExecOptions, ExecResult } from './ops/run-guest-exec.js';
 export type { FileTransferOptions } from './ops/file-transfer-options.js';
 export type { FileData } from './ops/write-guest-file.js';
+export type { GuestProcessOptions, GuestProcessExit, PumpOptions } from './ops/guest-process.js';
+export type { TransferProgress, VerifiedTransferOptions } from './ops/transfer-progress.js';
+export type { PullResult } from './ops/pull-file.js';
+export type { PushOptions, PushResult } from './ops/push-file.js';
 export type {
   WireInt,
   GuestAgentCommandInfo,
@@ -43,4 +47,8 @@ export { ReplyFramer } from './protocol/reply-framer.js';
 export { runGuestExec } from './ops/run-guest-exec.js';
 export { readGuestFile, readGuestFileToBuffer } from './ops/read-guest-file.js';
 export { writeGuestFile } from './ops/write-guest-file.js';
+export { GuestProcess, isMissingCommand } from './ops/guest-process.js';
+export { pullFile, partPathOf } from './ops/pull-file.js';
+export { pushFile } from './ops/push-file.js';
+export { VERIFIED_CHUNK_DEFAULT, VERIFIED_CHUNK_MAX, VERIFIED_DEPTH_DEFAULT } from './ops/transfer-progress.js';
 export { DEFAULT_CHUNK_SIZE, DEFAULT_PIPELINE_DEPTH, MAX_CHUNK_SIZE } from './ops/file-transfer-options.js';

@@ -92,7 +92,7 @@ if (haveQemuGa()) {
     t.test('ping, info, hostname, fsfreeze status, ifconfig, osinfo', async (t) => {
       const ping = await cli([...a, 'ping']);
       t.equal(ping.code, 0);
-      t.equal(ping.stdout.length, 0);
+      t.match(ping.stdout.toString(), /^the agent at unix:.* answered in \d+\.\d ms\n$/, 'ping says so on success');
       const info = await cli([...a, 'info']);
       t.match(info.stdout.toString(), /^version: 7\.2\.\d+\ncommands: \d+ \(\d+ enabled\)\n/);
       t.match(info.stdout.toString(), /\n {2}guest-shutdown +enabled {2}no-success-response\n/);
@@ -141,7 +141,27 @@ if (haveQemuGa()) {
         fromStdin.stdout.toString(),
         '{"return": {}}\n{"error": {"class": "CommandNotFound", "desc": "The command nope has not been found"}}\n',
       );
-      t.equal(fromStdin.code, 0);
+      t.equal(fromStdin.code, 2, 'an error reply among them: exit 2');
+      const ok = await cli([...a, 'raw', '{"execute":"guest-ping"}']);
+      t.equal(ok.code, 0);
+      const started = Date.now();
+      const incomplete = await cli([...a, '-t', '30', 'raw', '{"execute":"guest-ping", "arguments": {"x": "a}']);
+      t.equal(incomplete.code, 1);
+      t.match(incomplete.stderr, /the request is incomplete: a string is not closed/);
+      t.ok(Date.now() - started < 20_000, 'fails at once instead of waiting for the 30 s timeout');
+    });
+
+    t.test('--json prints errors as JSON; --version', async (t) => {
+      const unknown = await cli([...a, '--json', 'call', 'guest-nonexistent']);
+      t.equal(unknown.code, 2);
+      t.same(JSON.parse(unknown.stdout.toString()), {
+        error: { kind: 'agent', class: 'CommandNotFound', desc: 'The command guest-nonexistent has not been found', 'exit-status': 2 },
+      });
+      const usage = await cli([...a, '--json', 'frobnicate']);
+      t.same(JSON.parse(usage.stdout.toString()), { error: { kind: 'usage', desc: "unknown command 'frobnicate'", 'exit-status': 1 } });
+      const version = await cli(['--version']);
+      t.equal(version.code, 0);
+      t.match(version.stdout.toString(), /^qga-client \d+\.\d+\.\d+\n$/);
     });
 
     t.test('agent errors exit 2 with the class', async (t) => {

@@ -43,7 +43,9 @@ Agent:
                         of guest-network-get-interfaces
       --plugin=PATH     load vendor commands from this ES module (its default
                         export, or export 'plugin' or 'plugins', is an inversify
-                        ContainerModule binding TOKENS.Command); repeatable
+                        ContainerModule binding TOKENS.Command), or a package
+                        name: @qga/plugin-exec and @qga/plugin-files are built
+                        in; repeatable
 tcp-listen (loopback only unless --allow-remote with TLS or a shared secret):
       --tls-cert=FILE --tls-key=FILE --tls-ca=FILE
                         mutual TLS: serve this certificate and key (PEM) and

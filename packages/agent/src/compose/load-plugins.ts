@@ -1,7 +1,10 @@
-import { resolve as resolvePath } from 'node:path';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ContainerModule, type ContainerModuleLoadOptions } from 'inversify';
 import { lendModulesToPlugins } from './plugin-host.js';
+import { FIRST_PARTY_PLUGINS } from './first-party-plugins.js';
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -71,13 +74,23 @@ export async function loadPlugins(paths: readonly string[], cwd: string = proces
     const where = `plugin ${path}`;
     let exports: Record<string, unknown>;
     try {
-      exports = (await import(pathToFileURL(resolvePath(cwd, path)).href)) as Record<string, unknown>;
+      const firstParty = FIRST_PARTY_PLUGINS[path];
+      exports = firstParty ? await firstParty() : ((await import(pluginUrl(path, cwd))) as Record<string, unknown>);
     } catch (e) {
       throw new PluginError(`${where}: cannot load: ${importFailure(e)}`);
     }
     for (const module of modulesOf(exports, where)) modules.push(adopt(module, where));
   }
   return modules;
+}
+
+const PACKAGE_NAME = /^(?:@[\w.~-]+\/)?[\w.~-]+(?:\/[\w.~-]+)*$/;
+
+/** A path (absolute, or from cwd), or else a package name resolved from cwd's node_modules. */
+function pluginUrl(path: string, cwd: string): string {
+  const file = resolvePath(cwd, path);
+  if (existsSync(file) || !PACKAGE_NAME.test(path) || path.startsWith('.')) return pathToFileURL(file).href;
+  return pathToFileURL(createRequire(join(cwd, 'noop.js')).resolve(path)).href;
 }
 
 /** Node's import error without "imported from <qga itself>"; SyntaxError, TypeError… keep their name. */

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { QgaClientOptions } from '../client/qga-client.js';
 import type { QgaTlsOptions } from '../transport/tls-options.js';
 import type { GlobalOptions } from './parse-command-line.js';
@@ -25,6 +25,7 @@ export function loadClientOptions(global: GlobalOptions, io: CliIo): ClientSetup
   };
   let sharedSecret: string | undefined;
   if (global.sharedSecretFile !== undefined) {
+    checkSecretFileMode(global.sharedSecretFile, io);
     sharedSecret = read('shared secret file', global.sharedSecretFile).toString('utf8').replace(/\r?\n$/, '');
     if (sharedSecret.length === 0 || /[\r\n]/.test(sharedSecret)) throw new UsageError('the shared secret must be one non-empty line');
   }
@@ -52,4 +53,17 @@ export function loadClientOptions(global: GlobalOptions, io: CliIo): ClientSetup
       ...(trace !== undefined ? { trace } : {}),
     },
   };
+}
+
+/** A secret every local user can read is no secret: refused; readable by the group: a warning. */
+function checkSecretFileMode(file: string, io: CliIo): void {
+  let mode: number;
+  try {
+    mode = statSync(file).mode & 0o777;
+  } catch {
+    return; // reading it reports the problem
+  }
+  const octal = mode.toString(8).padStart(3, '0');
+  if ((mode & 0o004) !== 0) throw new UsageError(`refusing the shared secret file ${file}: every user can read it (mode ${octal}); chmod 600 ${file}`);
+  if ((mode & 0o040) !== 0) io.stderr.write(`qga-client: warning: the shared secret file ${file} is readable by its group (mode ${octal})\n`);
 }

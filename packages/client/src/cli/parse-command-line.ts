@@ -13,6 +13,7 @@ export interface GlobalOptions {
   json: boolean;
   trace: boolean;
   help: boolean;
+  version: boolean;
 }
 
 export interface CommandLine {
@@ -37,12 +38,14 @@ const VALUE_OPTIONS: Record<string, keyof GlobalOptions> = {
   '--tls-servername': 'tlsServername',
 };
 
-const FLAG_OPTIONS: Record<string, 'tls' | 'json' | 'trace' | 'help'> = {
+const FLAG_OPTIONS: Record<string, 'tls' | 'json' | 'trace' | 'help' | 'version'> = {
   '--tls': 'tls',
   '--json': 'json',
   '--trace': 'trace',
   '-h': 'help',
   '--help': 'help',
+  '-V': 'version',
+  '--version': 'version',
 };
 
 /** After these subcommands every token is theirs: a guest program's own options must pass untouched. */
@@ -53,7 +56,7 @@ const VERBATIM_COMMANDS = new Set(['exec', 'raw']);
  * nor anywhere after `exec`/`raw`); everything else goes to the subcommand.
  */
 export function parseCommandLine(argv: readonly string[]): CommandLine {
-  const global: GlobalOptions = { tls: false, json: false, trace: false, help: false };
+  const global: GlobalOptions = { tls: false, json: false, trace: false, help: false, version: false };
   let command: string | undefined;
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {

@@ -7,7 +7,8 @@ host-side chardev socket, or TCP.
 options:
   -a, --address ADDR        unix:PATH | tcp:HOST:PORT | tls:HOST:PORT | PATH
                             (default: $QGA_ADDRESS, else unix:./run/qga.sock)
-  -t, --timeout S           reply timeout in seconds (default 10)
+  -t, --timeout S           timeout of each reply, in seconds (default 10); exec waits
+                            for the program however long it runs (see --max-time)
   -w, --wait S              keep retrying until the agent answers, up to S seconds
       --shared-secret-file F  send "AUTH <secret>" first (TCP transport)
       --tls                 use TLS on a tcp: address
@@ -15,12 +16,23 @@ options:
       --json                machine-readable output
       --trace               dump the bytes exchanged to stderr
   -h, --help                this text
+  -V, --version             print the version
 
 commands:
-  ping                                  check that the agent answers
+  ping                                  check that the agent answers (prints the round trip)
   info                                  agent version and commands
-  exec [--no-capture] [--capture MODE] [--env K=V]... [--input-file F] -- PROG [ARGS...]
-                                        run a program; prints its output, exits with its status
+  exec [--no-capture] [--capture MODE] [--env K=V]... [--input-file F] [--no-stdin]
+       [--max-time S] -- PROG [ARGS...]
+                                        run a program; with @qga/plugin-exec its output
+                                        streams as it comes, stdin (when not a terminal)
+                                        is forwarded and Ctrl-C interrupts it in the guest;
+                                        exits with its status
+  shell [--term NAME] [--env K=V]... [-- PROG [ARGS...]]
+                                        interactive terminal in the guest (@qga/plugin-exec)
+  push [--no-resume] [--preserve] [--mode OCTAL] [--chunk-mib N] LOCAL REMOTE
+  pull [--no-resume] [--chunk-mib N] REMOTE [LOCAL]
+                                        verified (SHA-256), resumable transfers
+                                        (@qga/plugin-files); progress on a terminal
   cat PATH                              print a guest file
   put LOCAL|- REMOTE                    write a guest file
   fsfreeze status|freeze|thaw [MOUNTPOINT...]
@@ -33,4 +45,5 @@ commands:
   call COMMAND ['<json arguments>']     run any command, print its return value as JSON
 
 exit status: 0 ok, 1 usage, 2 agent error, 3 connection failure, 4 timeout
+(with --json, errors are one JSON line on stdout: {"error": {"kind": ..., ...}})
 `;

@@ -193,9 +193,9 @@ export class QgaClient implements CommandRunner {
     return this.execute<GuestAgentInfo>('guest-info', undefined, options);
   }
 
-  /** Runs a program in the guest and waits for it (guest-exec + guest-exec-status polling). */
+  /** Runs a program in the guest and waits for it, however long it runs (guest-exec + guest-exec-status polling). */
   exec(path: string, args: readonly string[] = [], options: ExecOptions = {}): Promise<ExecResult> {
-    return runGuestExec(this, path, args, options, this.timeoutMs);
+    return runGuestExec(this, path, args, options);
   }
 
   /** Reads a whole guest file. */

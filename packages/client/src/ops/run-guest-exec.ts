@@ -11,7 +11,7 @@ export interface ExecOptions {
   readonly env?: Readonly<Record<string, string>> | readonly string[];
   /** Capture stdout/stderr (default true). A mode string needs an agent from QEMU 8.0 on. */
   readonly capture?: GuestExecCapture;
-  /** Give up waiting for the program after so long (it keeps running in the guest). */
+  /** Give up waiting for the program after so long (it keeps running in the guest). Default: wait as long as it runs. */
   readonly waitTimeoutMs?: number;
   /** Longest pause between two guest-exec-status polls (polling starts fast and backs off). */
   readonly maxPollIntervalMs?: number;
@@ -35,7 +35,8 @@ export async function runGuestExec(
   path: string,
   args: readonly string[],
   options: ExecOptions,
-  defaultWaitMs: number,
+  /** Used when options.waitTimeoutMs is not set (default: no limit). */
+  defaultWaitMs = Infinity,
 ): Promise<ExecResult> {
   const request: JsonObject = { path, arg: [...args], 'capture-output': options.capture ?? true };
   if (options.env !== undefined) {
@@ -45,6 +46,7 @@ export async function runGuestExec(
   }
   if (options.input !== undefined) request['input-data'] = Buffer.from(options.input).toString('base64');
   const { pid } = await runner.execute<GuestExec>('guest-exec', request);
+  // Each poll has its own reply timeout; the program itself may take as long as it takes.
   const waitMs = options.waitTimeoutMs ?? defaultWaitMs;
   const deadline = Date.now() + waitMs;
   const maxPoll = options.maxPollIntervalMs ?? 100;

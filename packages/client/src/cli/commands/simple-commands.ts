@@ -1,3 +1,4 @@
+import { formatAddress } from '../../address/parse-address.js';
 import type { JsonValue } from '../../json/json-value.js';
 import { formatInfo } from '../format/format-info.js';
 import { formatInterfaces } from '../format/format-interfaces.js';
@@ -19,8 +20,10 @@ async function print(ctx: SubcommandContext, value: JsonValue, human: () => stri
 export const ping: Subcommand = (args, ctx) => {
   noOperands('ping', args);
   return async (client) => {
+    const started = process.hrtime.bigint();
     await client.ping();
-    return ctx.json ? print(ctx, {}, () => '') : 0;
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    return print(ctx, { 'round-trip-ms': Math.round(ms * 1000) / 1000 }, () => `the agent at ${formatAddress(client.address)} answered in ${ms.toFixed(1)} ms\n`);
   };
 };
 
