@@ -26,6 +26,7 @@ import { pipelinedPings } from './figures/pipelined.js';
 import { fileWrite, MiB } from './figures/file-write.js';
 import { checkFileRead, fileRead } from './figures/file-read.js';
 import { execTrue } from './figures/exec.js';
+import { soak } from './figures/soak.js';
 import { coldStartOnce, nodeBareCpu, nodeBareOnce } from './figures/cold-start.js';
 import { renderReport, type Report, type Row } from './lib/report.js';
 import type { FramerFigure } from './framer-bench.js';
@@ -50,6 +51,7 @@ const BURST = Number(opt('burst', '50000'));
 const FILE_MIB = Number(opt('file-mib', '64'));
 const EXEC_RUNS = Number(opt('exec-runs', quick ? '50' : '200'));
 const COLD_RUNS = Number(opt('cold-runs', quick ? '5' : '21'));
+const SOAK = Number(opt('soak', quick ? '20000' : only.has('soak') ? '1000000' : '200000'));
 const TRANSFER_MIB = Number(opt('transfer-mib', quick ? '64' : '256'));
 const KIB_MIB = Number(opt('kib-mib', quick ? '8' : String(TRANSFER_MIB)));
 const TRANSFER_ROUNDS = Number(opt('transfer-rounds', '1'));
@@ -274,6 +276,23 @@ async function main(): Promise<void> {
         record('exec_polls', t.name, median(r.polls));
       });
     }
+    if (want('soak')) {
+      // Long: once per agent, not in rounds (both agents run the same sequence).
+      log(`soak: ${SOAK} mixed commands, then 20 s idle`);
+      for (const t of agents) {
+        try {
+          const r = await soak(t, SOAK);
+          record('soak_rps', t.name, r.rps);
+          record('soak_warm_mb', t.name, r.warmMb);
+          record('soak_end_mb', t.name, r.endMb);
+          record('soak_idle_mb', t.name, r.idleMb);
+          record('soak_growth_mb', t.name, r.idleMb - r.warmMb);
+          if (r.errors > 0) failures.push(`soak / ${t.name}: ${r.errors} error replies`);
+        } catch (e) {
+          failures.push(`soak / ${t.name}: ${(e as Error).message}`);
+        }
+      }
+    }
     for (const r of running) {
       try {
         memory[r.target.name]!.hwmKb = memoryStatus(r.target.pid!).hwmKb;
@@ -399,6 +418,11 @@ async function main(): Promise<void> {
   pair('exec_ms', '`guest-exec /bin/true` + status polls until exited', 'ms', 'lower', { kind: 'ratio-max', value: 1.0 }, 2);
   pair('exec_cpu_ms', '`guest-exec`: agent CPU time per exec, children excluded (information)', 'ms', 'lower', { kind: 'none' }, 2);
   pair('exec_polls', '`guest-exec-status` polls per exec (information)', 'polls', 'lower', { kind: 'none' }, 1);
+  pair('soak_rps', `soak: ${SOAK} mixed commands (ping, info, inventory, file ops, exec), pipelined by 100`, 'req/s', 'higher', { kind: 'ratio-min', value: 1 });
+  pair('soak_warm_mb', 'soak: RSS after a 2,000-command warm-up (information)', 'MB', 'lower', { kind: 'none' }, 1);
+  pair('soak_end_mb', 'soak: RSS right after the soak (information)', 'MB', 'lower', { kind: 'none' }, 1);
+  pair('soak_idle_mb', 'soak: RSS after 20 s idle (information)', 'MB', 'lower', { kind: 'none' }, 1);
+  pair('soak_growth_mb', 'soak: RSS growth, idle after minus warm-up', 'MB', 'lower', { kind: 'none' }, 1);
   if (results.has('cold_ms')) {
     const nodeBare = med('cold_ms', 'node -e 0');
     rows.push({
