@@ -6,7 +6,7 @@ export type { AcceptHandler, StreamListener } from './stream-listener.js';
 export type { SyslogSocket } from './syslog.js';
 
 export { NativeUnavailableError, NATIVE_DISABLE_ENV, nativeAvailable } from './libc.js';
-export { setSystemTime } from './set-time.js';
+export { setSystemTime, timevalOf } from './set-time.js';
 export { freezeFilesystem, thawFilesystem, trimFilesystem } from './fs-ioctl.js';
 export { interfaceAddresses } from './interface-addresses.js';
 export { lookupPasswd } from './passwd.js';

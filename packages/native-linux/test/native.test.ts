@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { interfaceAddresses, listenUnixNative, listenVsock, lookupPasswd, openSyslog, tryLockExclusive, VSOCK_CID_ANY } from '../src/index.js';
+import { interfaceAddresses, listenUnixNative, listenVsock, lookupPasswd, openSyslog, timevalOf, tryLockExclusive, VSOCK_CID_ANY } from '../src/index.js';
 
 const entry = fileURLToPath(new URL('../src/index.js', import.meta.url));
 
@@ -120,4 +120,11 @@ t.test('accepted sockets: echo, and a client that does not read gets backpressur
   t.ok(cpu.user + cpu.system < 250_000, `idle while the client does not read (${cpu.user + cpu.system} µs CPU in 300 ms)`);
   slow.resume();
   await new Promise((r) => slow.on('close', r));
+});
+
+t.test('struct timeval: microsecond resolution, floored below the epoch', async (t) => {
+  t.same(timevalOf(1_700_000_000_123_456_789n), { sec: 1_700_000_000n, usec: 123_456n });
+  t.same(timevalOf(0n), { sec: 0n, usec: 0n });
+  t.same(timevalOf(999n), { sec: 0n, usec: 0n });
+  t.same(timevalOf(-1n), { sec: -1n, usec: 999_999n });
 });
