@@ -36,7 +36,10 @@ export function interfaceAddresses(): IfAddrEntry[] {
       const name = koffi.decode(u64(ifa, 8), 'char', -1) as string;
       const addr = u64(ifa, 24);
       const mask = u64(ifa, 32);
-      if (addr !== 0n) {
+      if (addr === 0n) {
+        // A link without a device address (tun, wireguard): listed all the same, as qemu-ga lists it.
+        out.push({ kind: 'link', name, ifindex: -1, hwaddr: new Uint8Array(0) });
+      } else {
         const family = u16(bytes(addr, 2), 0);
         if (family === AF_PACKET) {
           const ll = bytes(addr, 20); // sockaddr_ll: family, protocol, ifindex, hatype, pkttype, halen, addr[8]

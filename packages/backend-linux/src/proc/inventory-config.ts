@@ -1,3 +1,4 @@
+import { interfaceAddresses, type IfAddrEntry } from '@qga/native-linux';
 import { DEFAULT_HELPER_ENV, type HelperEnv } from '../exec/run-command.js';
 
 /**
@@ -29,11 +30,12 @@ export interface LinuxInventoryConfig {
   readonly statfsTimeoutMs: number;
   /** At most this many statfs() calls may be stuck at once (each holds a libuv pool thread); further mounts skip sizes. */
   readonly maxStuckStatfs: number;
-  /** Helper programs (ip, loginctl, nvme, getconf) are killed after this long. */
+  /** getifaddrs() (default: the native layer's); throwing selects the sysfs/procfs fallback. */
+  readonly interfaceAddresses: () => IfAddrEntry[];
+  /** Helper programs (loginctl, nvme, getconf) are killed after this long. */
   readonly commandTimeoutMs: number;
   /** Helper program names or paths. */
   readonly programs: {
-    readonly ip: string;
     readonly loginctl: string;
     readonly nvme: string;
     readonly getconf: string;
@@ -61,7 +63,8 @@ export const DEFAULT_LINUX_INVENTORY_CONFIG: LinuxInventoryConfig = {
   statfsTimeoutMs: 2000,
   maxStuckStatfs: 2,
   commandTimeoutMs: 5000,
-  programs: { ip: 'ip', loginctl: 'loginctl', nvme: 'nvme', getconf: 'getconf' },
+  interfaceAddresses,
+  programs: { loginctl: 'loginctl', nvme: 'nvme', getconf: 'getconf' },
 };
 
 export function resolveInventoryConfig(partial?: LinuxInventoryOptions): LinuxInventoryConfig {

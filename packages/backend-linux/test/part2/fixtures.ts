@@ -29,7 +29,7 @@ export function fixtureConfig(system: string, over: LinuxInventoryOptions = {}):
     osReleasePaths: [fixture(system, 'etc/os-release')],
     env: {},
     ...over,
-    programs: { ip: '/nonexistent/ip', loginctl: '/nonexistent/loginctl', nvme: '/nonexistent/nvme', getconf: 'getconf', ...over.programs },
+    programs: { loginctl: '/nonexistent/loginctl', nvme: '/nonexistent/nvme', getconf: 'getconf', ...over.programs },
   };
 }
 
