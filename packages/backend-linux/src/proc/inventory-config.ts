@@ -16,6 +16,8 @@ export interface LinuxInventoryConfig {
   readonly udevDataDir: string;
   /** The utmp file (glibc's _PATH_UTMP). */
   readonly utmpPath: string;
+  /** systemd's runtime directory: `system` (systemd is PID 1), `seats` (logind runs), `sessions` (logind's session state). */
+  readonly systemdRunDir: string;
   /** os-release candidates when QGA_OS_RELEASE is unset (first readable one wins). */
   readonly osReleasePaths: readonly string[];
   /** The local zone when TZ is unset. */
@@ -32,11 +34,10 @@ export interface LinuxInventoryConfig {
   readonly maxStuckStatfs: number;
   /** getifaddrs() (default: the native layer's); throwing selects the sysfs/procfs fallback. */
   readonly interfaceAddresses: () => IfAddrEntry[];
-  /** Helper programs (loginctl, nvme, getconf) are killed after this long. */
+  /** Helper programs (nvme, getconf) are killed after this long. */
   readonly commandTimeoutMs: number;
   /** Helper program names or paths. */
   readonly programs: {
-    readonly loginctl: string;
     readonly nvme: string;
     readonly getconf: string;
   };
@@ -55,6 +56,7 @@ export const DEFAULT_LINUX_INVENTORY_CONFIG: LinuxInventoryConfig = {
   procRoot: '/proc',
   udevDataDir: '/run/udev/data',
   utmpPath: '/var/run/utmp',
+  systemdRunDir: '/run/systemd',
   osReleasePaths: ['/etc/os-release', '/usr/lib/os-release'],
   localtimePath: '/etc/localtime',
   zoneinfoDir: '/usr/share/zoneinfo',
@@ -64,7 +66,7 @@ export const DEFAULT_LINUX_INVENTORY_CONFIG: LinuxInventoryConfig = {
   maxStuckStatfs: 2,
   commandTimeoutMs: 5000,
   interfaceAddresses,
-  programs: { loginctl: 'loginctl', nvme: 'nvme', getconf: 'getconf' },
+  programs: { nvme: 'nvme', getconf: 'getconf' },
 };
 
 export function resolveInventoryConfig(partial?: LinuxInventoryOptions): LinuxInventoryConfig {

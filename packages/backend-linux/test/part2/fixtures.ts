@@ -26,10 +26,11 @@ export function fixtureConfig(system: string, over: LinuxInventoryOptions = {}):
     procRoot: fixture(system, 'proc'),
     udevDataDir: fixture(system, 'run/udev/data'),
     utmpPath: fixture(system, 'utmp'),
+    systemdRunDir: fixture(system, 'run/systemd'),
     osReleasePaths: [fixture(system, 'etc/os-release')],
     env: {},
     ...over,
-    programs: { loginctl: '/nonexistent/loginctl', nvme: '/nonexistent/nvme', getconf: 'getconf', ...over.programs },
+    programs: { nvme: '/nonexistent/nvme', getconf: 'getconf', ...over.programs },
   };
 }
 
