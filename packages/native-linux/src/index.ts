@@ -14,3 +14,4 @@ export { tryLockExclusive } from './flock.js';
 export { openSyslog } from './syslog.js';
 export { makeRawTty } from './raw-tty.js';
 export { listenVsock, listenUnixNative, vsockPeer, VSOCK_CID_ANY } from './stream-listener.js';
+export { clockTicksPerSecond } from './sysconf.js';

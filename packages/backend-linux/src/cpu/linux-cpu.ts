@@ -1,12 +1,12 @@
 import { constants } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inject, injectable, optional } from 'inversify';
 import { errorText, isEnoent, QgaError, type CpuPort, type GuestCpuStats, type GuestLogicalProcessor } from '@qga/core';
-import { runCommand } from '../exec/run-command.js';
 import { IO_CONCURRENCY, mapLimit } from '../proc/map-limit.js';
 import { listDir, readText } from '../proc/fs-read.js';
-import { helperRunOptions, LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
+import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
 import { parseProcStat } from './proc-stat-parser.js';
 import { vcpuFromOnlineFile, vcpuIdsFromEntries } from './vcpu-online.js';
 
@@ -44,7 +44,7 @@ export class LinuxCpu implements CpuPort {
   private async readVcpu(id: number): Promise<GuestLogicalProcessor> {
     const dir = this.cpuPath(id);
     try {
-      await stat(dir);
+      statSync(dir);
     } catch (e) {
       throw new QgaError(`open("${dir}"): ${errorText(e)}`);
     }
@@ -62,7 +62,7 @@ export class LinuxCpu implements CpuPort {
   async setOnline(logicalId: number, online: boolean): Promise<void> {
     const dir = this.cpuPath(logicalId);
     try {
-      await stat(dir);
+      statSync(dir);
     } catch (e) {
       throw new QgaError(`open("${dir}"): ${errorText(e)}`);
     }
@@ -107,12 +107,17 @@ export class LinuxCpu implements CpuPort {
     return parseProcStat(text, tck);
   }
 
-  /** sysconf(_SC_CLK_TCK) via `getconf CLK_TCK`, asked once; 100 (the Linux USER_HZ everywhere) if that fails. */
+  /** sysconf(_SC_CLK_TCK), asked once (it cannot change); 100 (the Linux USER_HZ everywhere) without the native layer. */
   clockTicks(): Promise<number> {
-    this.clkTck ??= runCommand([this.cfg.programs.getconf, 'CLK_TCK'], helperRunOptions(this.cfg)).then((r) => {
-      const n = Number(r.output.trim());
-      return r.exitCode === 0 && Number.isInteger(n) && n > 0 ? n : 100;
-    });
+    if (this.clkTck === undefined) {
+      let n: number;
+      try {
+        n = Number(this.cfg.clockTicks());
+      } catch {
+        n = 100;
+      }
+      this.clkTck = Promise.resolve(Number.isInteger(n) && n > 0 ? n : 100);
+    }
     return this.clkTck;
   }
 }

@@ -48,7 +48,7 @@ export interface RunOptions {
   readonly env: HelperEnv;
   /** Variables added to the helper's environment (PATH and LC_ALL stay ours). */
   readonly extraEnv?: Readonly<Record<string, string>>;
-  /** Keep stderr apart, for helpers whose stdout is parsed (nvme's binary SMART page, getconf). */
+  /** Keep stderr apart, for helpers whose stdout is parsed (nvme's binary SMART page). */
   readonly separateStderr?: boolean;
   /** How long to wait for EOF on the output after the helper exited (a daemonized grandchild may hold it). */
   readonly drainMs?: number;

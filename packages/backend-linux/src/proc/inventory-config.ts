@@ -1,4 +1,4 @@
-import { interfaceAddresses, type IfAddrEntry } from '@qga/native-linux';
+import { clockTicksPerSecond, interfaceAddresses, type IfAddrEntry } from '@qga/native-linux';
 import { DEFAULT_HELPER_ENV, type HelperEnv } from '../exec/run-command.js';
 
 /**
@@ -34,12 +34,13 @@ export interface LinuxInventoryConfig {
   readonly maxStuckStatfs: number;
   /** getifaddrs() (default: the native layer's); throwing selects the sysfs/procfs fallback. */
   readonly interfaceAddresses: () => IfAddrEntry[];
-  /** Helper programs (nvme, getconf) are killed after this long. */
+  /** sysconf(_SC_CLK_TCK) (default: the native layer's); throwing means USER_HZ 100. */
+  readonly clockTicks: () => number;
+  /** Helper programs (nvme) are killed after this long. */
   readonly commandTimeoutMs: number;
   /** Helper program names or paths. */
   readonly programs: {
     readonly nvme: string;
-    readonly getconf: string;
   };
 }
 
@@ -66,7 +67,8 @@ export const DEFAULT_LINUX_INVENTORY_CONFIG: LinuxInventoryConfig = {
   maxStuckStatfs: 2,
   commandTimeoutMs: 5000,
   interfaceAddresses,
-  programs: { nvme: 'nvme', getconf: 'getconf' },
+  clockTicks: clockTicksPerSecond,
+  programs: { nvme: 'nvme' },
 };
 
 export function resolveInventoryConfig(partial?: LinuxInventoryOptions): LinuxInventoryConfig {

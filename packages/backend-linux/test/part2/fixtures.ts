@@ -30,7 +30,7 @@ export function fixtureConfig(system: string, over: LinuxInventoryOptions = {}):
     osReleasePaths: [fixture(system, 'etc/os-release')],
     env: {},
     ...over,
-    programs: { nvme: '/nonexistent/nvme', getconf: 'getconf', ...over.programs },
+    programs: { nvme: '/nonexistent/nvme', ...over.programs },
   };
 }
 
