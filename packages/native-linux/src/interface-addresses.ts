@@ -24,34 +24,34 @@ export function interfaceAddresses(): IfAddrEntry[] {
   const head: unknown[] = [null];
   if ((getifaddrs(head) as number) < 0) throw sysError(lastErrno(), 'getifaddrs');
   const le = endianness() === 'LE';
-  const u64 = (b: Buffer, at: number): bigint => (le ? b.readBigUInt64LE(at) : b.readBigUInt64BE(at));
-  const u16 = (b: Buffer, at: number): number => (le ? b.readUInt16LE(at) : b.readUInt16BE(at));
-  const bytes = (p: bigint, n: number): Buffer => Buffer.from(Buffer.from(koffi.view(p, n))); // copied: freed below
+  // Views on libc's memory, no copies but the few bytes kept (copied before freeifaddrs).
+  // glibc and musl store each address in a union at least as large as sockaddr_in6 (28 bytes).
   const out: IfAddrEntry[] = [];
   try {
     let p = head[0] as bigint | null;
     // struct ifaddrs (LP64): next, name, flags (+pad), addr, netmask, ifu, data
     while (p !== null && p !== 0n) {
-      const ifa = bytes(p, 56);
-      const name = koffi.decode(u64(ifa, 8), 'char', -1) as string;
-      const addr = u64(ifa, 24);
-      const mask = u64(ifa, 32);
+      const ifa = new DataView(koffi.view(p, 56));
+      const name = koffi.decode(ifa.getBigUint64(8, le), 'char', -1) as string;
+      const addr = ifa.getBigUint64(24, le);
+      const mask = ifa.getBigUint64(32, le);
       if (addr === 0n) {
         // A link without a device address (tun, wireguard): listed all the same, as qemu-ga lists it.
         out.push({ kind: 'link', name, ifindex: -1, hwaddr: new Uint8Array(0) });
       } else {
-        const family = u16(bytes(addr, 2), 0);
+        const sa = new Uint8Array(koffi.view(addr, 28));
+        const family = le ? sa[0]! | (sa[1]! << 8) : (sa[0]! << 8) | sa[1]!;
         if (family === AF_PACKET) {
-          const ll = bytes(addr, 20); // sockaddr_ll: family, protocol, ifindex, hatype, pkttype, halen, addr[8]
-          const halen = Math.min(ll[11]!, 8);
-          out.push({ kind: 'link', name, ifindex: le ? ll.readInt32LE(4) : ll.readInt32BE(4), hwaddr: ll.subarray(12, 12 + halen) });
+          // sockaddr_ll: family, protocol, ifindex, hatype, pkttype, halen, addr[8]
+          const ifindex = new DataView(sa.buffer, sa.byteOffset).getInt32(4, le);
+          out.push({ kind: 'link', name, ifindex, hwaddr: sa.slice(12, 12 + Math.min(sa[11]!, 8)) });
         } else if (family === AF_INET) {
-          out.push({ kind: 'ipv4', name, address: bytes(addr, 8).subarray(4, 8), netmask: mask === 0n ? undefined : bytes(mask, 8).subarray(4, 8) });
+          out.push({ kind: 'ipv4', name, address: sa.slice(4, 8), netmask: mask === 0n ? undefined : new Uint8Array(koffi.view(mask, 8)).slice(4, 8) });
         } else if (family === AF_INET6) {
-          out.push({ kind: 'ipv6', name, address: bytes(addr, 24).subarray(8, 24), netmask: mask === 0n ? undefined : bytes(mask, 24).subarray(8, 24) });
+          out.push({ kind: 'ipv6', name, address: sa.slice(8, 24), netmask: mask === 0n ? undefined : new Uint8Array(koffi.view(mask, 24)).slice(8, 24) });
         }
       }
-      const next = u64(ifa, 0);
+      const next = ifa.getBigUint64(0, le);
       p = next === 0n ? null : next;
     }
   } finally {

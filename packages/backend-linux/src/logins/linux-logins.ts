@@ -1,4 +1,4 @@
-import { access } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { inject, injectable, optional } from 'inversify';
@@ -34,11 +34,7 @@ export class LinuxLogins {
   /** undefined when logind is not running here (then utmp is the source). */
   async fromLogind(): Promise<GuestUser[] | undefined> {
     const run = this.cfg.systemdRunDir;
-    const present = await Promise.all([access(join(run, 'system')), access(join(run, 'seats'))]).then(
-      () => true,
-      () => false,
-    );
-    if (!present) return undefined;
+    if (!existsSync(join(run, 'system')) || !existsSync(join(run, 'seats'))) return undefined;
     const dir = join(run, 'sessions');
     let names: string[];
     try {
