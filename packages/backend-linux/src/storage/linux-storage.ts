@@ -39,6 +39,7 @@ export class LinuxStorage implements StoragePort {
   private readonly cfg: LinuxInventoryConfig;
   private readonly sys: SysfsView;
   private readonly statfs: BoundedStatfs;
+  private readonly serials = new Map<string, { ino: bigint; serial: string | undefined }>();
 
   constructor(@inject(LINUX_INVENTORY_CONFIG) @optional() config?: LinuxInventoryOptions) {
     this.cfg = resolveInventoryConfig(config);
@@ -183,8 +184,19 @@ export class LinuxStorage implements StoragePort {
   private async sysfsSerial(syspath: string, uevent: ReadonlyMap<string, string>): Promise<string | undefined> {
     if (!(uevent.get('DEVNAME') ?? '').startsWith('vd')) return undefined;
     const dir = uevent.get('DEVTYPE') === 'partition' ? dirname(syspath) : syspath;
-    const s = (await this.sys.readText(`${dir}/serial`))?.trim();
-    return s === undefined || s === '' ? undefined : s;
+    // Reading `serial` sends a GET_ID request to the host and waits for it (a
+    // device round trip per call); the serial of one device instance never
+    // changes, so keep it per sysfs directory inode (a re-plugged disk gets a new one).
+    const ino = this.sys.inode(dir);
+    const cached = this.serials.get(dir);
+    if (ino !== undefined && cached !== undefined && cached.ino === ino) return cached.serial;
+    const text = (await this.sys.readText(`${dir}/serial`))?.trim();
+    const serial = text === undefined || text === '' ? undefined : text;
+    if (ino !== undefined) {
+      if (this.serials.size > 1024) this.serials.clear();
+      this.serials.set(dir, { ino, serial });
+    }
+    return serial;
   }
 
   // ---- guest-get-disks -----------------------------------------------------

@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { listDir, listDirIfExists, linkBasename, readAttribute, readTextOrUndefined } from '../proc/fs-read.js';
 import { parseUdevDb, parseUevent } from './udev-props.js';
@@ -29,6 +29,11 @@ export class SysfsView {
     this.realRoot ??= realpathSync.native(this.root);
     const root = this.realRoot;
     return real === root ? '/sys' : real.startsWith(`${root}/`) ? `/sys${real.slice(root.length)}` : real;
+  }
+
+  /** The inode of a sysfs directory (new for every device instance); undefined when it is gone. */
+  inode(logical: string): bigint | undefined {
+    return statSync(this.onDisk(logical), { bigint: true, throwIfNoEntry: false })?.ino;
   }
 
   /** A sysfs attribute (small, read in one go); undefined when unreadable. */

@@ -334,3 +334,23 @@ t.test('errors', async (t) => {
     message: "failed to open mtab file: '/nonexistent/self/mounts'",
   });
 });
+
+t.test('virtio serial: read once per device instance (a GET_ID round trip to the host), re-read for a new instance', async (t) => {
+  const { cp, rename, writeFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const dir = await scratch(t);
+  await cp(fixture('sysfs-qemu-pc'), dir, { recursive: true, verbatimSymlinks: true });
+  const storage = new LinuxStorage(fixtureConfig('sysfs-qemu-pc', { sysRoot: join(dir, 'sys') }));
+  const serialOf = async (): Promise<string | undefined> => (await storage.disks()).find((d) => d.name === '/dev/vda')?.address?.serial;
+  t.equal(await serialOf(), 'disk-root-0001');
+  const vda = join(dir, 'sys/devices/pci0000:00/0000:00:06.0/virtio4/block/vda');
+  await writeFile(join(vda, 'serial'), 'changed-in-place\n');
+  t.equal(await serialOf(), 'disk-root-0001', 'same device instance: the cached serial (it cannot change)');
+  // Unplug + plug: a new sysfs directory (new inode) at the same path.
+  await cp(vda, `${vda}.new`, { recursive: true, verbatimSymlinks: true });
+  await writeFile(join(`${vda}.new`, 'serial'), 'disk-new-0002\n');
+  const { rm } = await import('node:fs/promises');
+  await rm(vda, { recursive: true });
+  await rename(`${vda}.new`, vda);
+  t.equal(await serialOf(), 'disk-new-0002', 'a new device instance is read again');
+});
