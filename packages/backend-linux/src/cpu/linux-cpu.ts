@@ -43,15 +43,16 @@ export class LinuxCpu implements CpuPort {
 
   private async readVcpu(id: number): Promise<GuestLogicalProcessor> {
     const dir = this.cpuPath(id);
-    try {
-      statSync(dir);
-    } catch (e) {
-      throw new QgaError(`open("${dir}"): ${errorText(e)}`);
-    }
     let text: string;
     try {
       text = await readText(`${dir}/online`);
     } catch (e) {
+      // Upstream opens the directory first; it came from readdir, so only look at it when `online` failed.
+      try {
+        statSync(dir);
+      } catch (dirError) {
+        throw new QgaError(`open("${dir}"): ${errorText(dirError)}`);
+      }
       if (isEnoent(e)) return vcpuFromOnlineFile(id, undefined);
       throw new QgaError(`open("${dir}/online"): ${errorText(e)}`);
     }
