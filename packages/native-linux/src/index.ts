@@ -15,3 +15,4 @@ export { openSyslog } from './syslog.js';
 export { makeRawTty } from './raw-tty.js';
 export { listenVsock, listenUnixNative, vsockPeer, VSOCK_CID_ANY } from './stream-listener.js';
 export { clockTicksPerSecond } from './sysconf.js';
+export { nvmeSmartLog } from './nvme-smart.js';

@@ -8,6 +8,8 @@ export interface Koffi {
   view(ptr: unknown, length: number): ArrayBuffer;
   decode(ptr: unknown, type: string, length?: number): unknown;
   decode(ptr: unknown, offset: number, type: string, length?: number): unknown;
+  alloc(type: string, length: number): bigint;
+  free(ptr: bigint): void;
 }
 export interface KoffiFn {
   (...args: unknown[]): unknown;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { interfaceAddresses, listenUnixNative, listenVsock, lookupPasswd, openSyslog, timevalOf, tryLockExclusive, VSOCK_CID_ANY } from '../src/index.js';
+import { interfaceAddresses, listenUnixNative, listenVsock, lookupPasswd, nvmeSmartLog, openSyslog, timevalOf, tryLockExclusive, VSOCK_CID_ANY } from '../src/index.js';
 
 const entry = fileURLToPath(new URL('../src/index.js', import.meta.url));
 
@@ -127,4 +127,9 @@ t.test('struct timeval: microsecond resolution, floored below the epoch', async 
   t.same(timevalOf(0n), { sec: 0n, usec: 0n });
   t.same(timevalOf(999n), { sec: 0n, usec: 0n });
   t.same(timevalOf(-1n), { sec: -1n, usec: 999_999n });
+});
+
+t.test('NVMe admin ioctl: made for real; a device that is not NVMe refuses it (no NVMe here)', async (t) => {
+  await t.rejects(nvmeSmartLog('/dev/null'), { code: 'ENOTTY', syscall: 'ioctl' });
+  await t.rejects(nvmeSmartLog('/nonexistent/nvme0n1'), { code: 'ENOENT', syscall: 'open' });
 });

@@ -1,5 +1,4 @@
-import { clockTicksPerSecond, interfaceAddresses, type IfAddrEntry } from '@qga/native-linux';
-import { DEFAULT_HELPER_ENV, type HelperEnv } from '../exec/run-command.js';
+import { clockTicksPerSecond, interfaceAddresses, nvmeSmartLog, type IfAddrEntry } from '@qga/native-linux';
 
 /**
  * Settings of the Linux inventory ports (network, storage, cpu, memory,
@@ -36,18 +35,12 @@ export interface LinuxInventoryConfig {
   readonly interfaceAddresses: () => IfAddrEntry[];
   /** sysconf(_SC_CLK_TCK) (default: the native layer's); throwing means USER_HZ 100. */
   readonly clockTicks: () => number;
-  /** Helper programs (nvme) are killed after this long. */
-  readonly commandTimeoutMs: number;
-  /** Helper program names or paths. */
-  readonly programs: {
-    readonly nvme: string;
-  };
+  /** The NVMe SMART log page of a device node (default: the admin-command ioctl through the native layer). */
+  readonly nvmeSmartLog: (device: string) => Promise<Uint8Array>;
 }
 
-/** What may be bound to LINUX_INVENTORY_CONFIG: any subset, `programs` included. */
-export type LinuxInventoryOptions = Partial<Omit<LinuxInventoryConfig, 'programs'>> & {
-  readonly programs?: Partial<LinuxInventoryConfig['programs']>;
-};
+/** What may be bound to LINUX_INVENTORY_CONFIG: any subset. */
+export type LinuxInventoryOptions = Partial<LinuxInventoryConfig>;
 
 /** inversify token for LinuxInventoryOptions (optional: unbound means defaults). */
 export const LINUX_INVENTORY_CONFIG = Symbol.for('qga.linux.InventoryConfig');
@@ -65,10 +58,9 @@ export const DEFAULT_LINUX_INVENTORY_CONFIG: LinuxInventoryConfig = {
   excludeInterfaces: [],
   statfsTimeoutMs: 2000,
   maxStuckStatfs: 2,
-  commandTimeoutMs: 5000,
   interfaceAddresses,
   clockTicks: clockTicksPerSecond,
-  programs: { nvme: 'nvme' },
+  nvmeSmartLog,
 };
 
 export function resolveInventoryConfig(partial?: LinuxInventoryOptions): LinuxInventoryConfig {
@@ -76,11 +68,5 @@ export function resolveInventoryConfig(partial?: LinuxInventoryOptions): LinuxIn
   return {
     ...DEFAULT_LINUX_INVENTORY_CONFIG,
     ...partial,
-    programs: { ...DEFAULT_LINUX_INVENTORY_CONFIG.programs, ...partial.programs },
   };
-}
-
-/** How the inventory ports run their read-only helpers: stdout kept apart from stderr, killed after commandTimeoutMs. */
-export function helperRunOptions(cfg: LinuxInventoryConfig): { readonly env: HelperEnv; readonly separateStderr: true } {
-  return { env: { ...DEFAULT_HELPER_ENV, timeoutMs: cfg.commandTimeoutMs }, separateStderr: true };
 }

@@ -11,11 +11,10 @@ import {
   type GuestFilesystemInfo,
   type StoragePort,
 } from '@qga/core';
-import { runCommand } from '../exec/run-command.js';
 import { readMountList, type FsMount } from '../mounts/index.js';
 import { IO_CONCURRENCY, mapLimit } from '../proc/map-limit.js';
 import { readText } from '../proc/fs-read.js';
-import { helperRunOptions, LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
+import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
 import { BoundedStatfs } from './bounded-statfs.js';
 import { addressProbes, decodeRealDevice, hostNumbersFromEntries } from './disk-address.js';
 import { parseDiskstats } from './diskstats-parser.js';
@@ -279,12 +278,14 @@ export class LinuxStorage implements StoragePort {
   }
 
   /**
-   * NVMe SMART/health log. Upstream issues the admin command with an ioctl,
-   * which Node cannot do without a native addon; nvme-cli's raw page gives
-   * the same 512 bytes. Omitted when nvme-cli is missing or the read fails.
+   * NVMe SMART/health log: the Get Log Page admin command through the ioctl,
+   * as upstream issues it (no nvme-cli). Omitted when the read fails.
    */
   private async nvmeSmart(dev: string): Promise<GuestDiskSmart | undefined> {
-    const r = await runCommand([this.cfg.programs.nvme, 'smart-log', dev, '--raw-binary'], helperRunOptions(this.cfg));
-    return r.exitCode === 0 ? parseNvmeSmartLog(r.stdout) : undefined;
+    try {
+      return parseNvmeSmartLog(await this.cfg.nvmeSmartLog(dev));
+    } catch {
+      return undefined;
+    }
   }
 }

@@ -29,8 +29,8 @@ export function fixtureConfig(system: string, over: LinuxInventoryOptions = {}):
     systemdRunDir: fixture(system, 'run/systemd'),
     osReleasePaths: [fixture(system, 'etc/os-release')],
     env: {},
+    nvmeSmartLog: () => Promise.reject(Object.assign(new Error('no NVMe in fixtures'), { code: 'ENOENT' })),
     ...over,
-    programs: { nvme: '/nonexistent/nvme', ...over.programs },
   };
 }
 
