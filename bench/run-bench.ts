@@ -26,6 +26,7 @@ import { pipelinedPings } from './figures/pipelined.js';
 import { fileWrite, MiB } from './figures/file-write.js';
 import { checkFileRead, fileRead } from './figures/file-read.js';
 import { execTrue } from './figures/exec.js';
+import { INVENTORY_COMMANDS, inventoryLatency } from './figures/inventory.js';
 import { coldStartOnce, nodeBareCpu, nodeBareOnce } from './figures/cold-start.js';
 import { renderReport, type Report, type Row } from './lib/report.js';
 import type { FramerFigure } from './framer-bench.js';
@@ -49,6 +50,7 @@ const BURST = Number(opt('burst', '50000'));
 const FILE_MIB = Number(opt('file-mib', '64'));
 const EXEC_RUNS = Number(opt('exec-runs', quick ? '50' : '200'));
 const COLD_RUNS = Number(opt('cold-runs', quick ? '5' : '21'));
+const INVENTORY_CALLS = Number(opt('inventory-calls', quick ? '50' : '200'));
 const here = new URL('.', import.meta.url);
 
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
@@ -84,6 +86,7 @@ type Samples = Map<string, number[]>; // target name → one value per round
 const results = new Map<string, Samples>();
 const failures: string[] = [];
 const notes: string[] = [];
+const inventoryErrors: string[] = [];
 
 function record(key: string, who: string, value: number): void {
   let s = results.get(key);
@@ -270,6 +273,17 @@ async function main(): Promise<void> {
         record('exec_polls', t.name, median(r.polls));
       });
     }
+    if (want('inventory')) {
+      log(`inventory commands, ${INVENTORY_CALLS} sequential calls each`);
+      await inRounds('inventory', agents, async (t, c) => {
+        for (const command of INVENTORY_COMMANDS) {
+          const r = await inventoryLatency(c, command, INVENTORY_CALLS);
+          record(`inv_${command}`, t.name, r.medianUs);
+          if (r.error !== undefined && !inventoryErrors.includes(`${t.name}: ${command} → ${r.error}`)) inventoryErrors.push(`${t.name}: ${command} → ${r.error}`);
+        }
+      });
+      if (inventoryErrors.length > 0) notes.push(`inventory commands answered with an error (latency of the error reply): ${inventoryErrors.join('; ')}`);
+    }
     for (const r of running) {
       try {
         memory[r.target.name]!.hwmKb = memoryStatus(r.target.pid!).hwmKb;
@@ -367,6 +381,9 @@ async function main(): Promise<void> {
   pair('exec_ms', '`guest-exec /bin/true` + status polls until exited', 'ms', 'lower', { kind: 'ratio-max', value: 1.0 }, 2);
   pair('exec_cpu_ms', '`guest-exec`: agent CPU time per exec, children excluded (information)', 'ms', 'lower', { kind: 'none' }, 2);
   pair('exec_polls', '`guest-exec-status` polls per exec (information)', 'polls', 'lower', { kind: 'none' }, 1);
+  for (const command of INVENTORY_COMMANDS) {
+    pair(`inv_${command}`, `\`${command}\` median of ${INVENTORY_CALLS} sequential calls`, 'µs', 'lower', { kind: 'ratio-max', value: 1.0 });
+  }
   if (results.has('cold_ms')) {
     const nodeBare = med('cold_ms', 'node -e 0');
     rows.push({

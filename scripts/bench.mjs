@@ -20,11 +20,11 @@ if (args.includes('--help') || args.includes('-h')) {
   console.log(`usage: npm run bench [-- options]
   --rounds N       rounds per figure (default 5; --quick: 1)
   --quick          one round, fewer pings: a smoke run
-  --only LIST      some of: ping,pipelined,write,read1m,read16m,exec,cold,framer
+  --only LIST      some of: ping,pipelined,write,read1m,read16m,exec,inventory,cold,framer
   --backend NAME   our agent's backend (default linux)
   --update-doc     rewrite the figures block of BENCHMARKS.md
   --candidate DIR  also run our agent as built in checkout DIR, side by side
-  --pings N --burst N --file-mib N --exec-runs N --cold-runs N   workload sizes
+  --pings N --burst N --file-mib N --exec-runs N --cold-runs N --inventory-calls N   workload sizes
   --out DIR        results directory (default bench/results)
   --profile        profile our agent (node --cpu-prof) on each figure instead
                    (with --only, --backend, --bundle; output in bench/results/profiles/)
