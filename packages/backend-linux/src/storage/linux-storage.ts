@@ -73,7 +73,7 @@ export class LinuxStorage implements StoragePort {
   }
 
   private async fsInfo(m: FsMount, cache: CallCache): Promise<GuestFilesystemInfo> {
-    const [dev, sizes] = await Promise.all([this.devicesOf(`/sys/dev/block/${m.devmajor}:${m.devminor}`, cache), this.statfs.statfs(m.dirname)]);
+    const [dev, sizes] = await Promise.all([this.devicesOf(`/sys/dev/block/${m.devmajor}:${m.devminor}`, cache), this.statfs.statfs(m.dirname, m.devtype)]);
     return {
       name: dev.name,
       mountpoint: m.dirname,

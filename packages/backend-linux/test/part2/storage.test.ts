@@ -318,6 +318,25 @@ t.test('BoundedStatfs: a hung statfs never holds a request', async (t) => {
   t.same(await new BoundedStatfs(1000, 2).statfs('/nonexistent/path'), undefined, 'ENOENT: undefined');
 });
 
+t.test('BoundedStatfs: filesystems answering from memory are asked synchronously, the rest on the pool', async (t) => {
+  const asked: string[] = [];
+  const numbers = { blocks: 10n, bfree: 5n, bavail: 4n, frsize: 512n };
+  const b = new BoundedStatfs(
+    1000,
+    2,
+    async (p) => (asked.push(`async ${p}`), numbers),
+    (p) => (asked.push(`sync ${p}`), numbers),
+  );
+  t.same(await b.statfs('/', 'ext4'), numbers);
+  t.same(await b.statfs('/data', 'xfs'), numbers);
+  t.same(await b.statfs('/srv', 'btrfs'), numbers, 'btrfs takes locks in statfs: bounded');
+  t.same(await b.statfs('/fuse', 'fuse.sshfs'), numbers);
+  t.same(await b.statfs('/x'), numbers, 'type unknown: bounded');
+  t.same(asked, ['sync /', 'sync /data', 'async /srv', 'async /fuse', 'async /x']);
+  const real = await new BoundedStatfs(1000, 2).statfs('/', 'ext4');
+  t.ok(real === undefined || real.blocks > 0n, 'the real statfsSync');
+});
+
 t.test('udev database entries', async (t) => {
   const props = parseUdevDb(await readFixture('sysfs-desktop/run/udev/data/b259:0'));
   t.equal(props.get('ID_SERIAL'), SAMSUNG);
