@@ -1,10 +1,9 @@
 import { constants } from 'node:fs';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inject, injectable, optional } from 'inversify';
 import { errorText, isEnoent, QgaError, type CpuPort, type GuestCpuStats, type GuestLogicalProcessor } from '@qga/core';
-import { IO_CONCURRENCY, mapLimit } from '../proc/map-limit.js';
 import { listDir, readText } from '../proc/fs-read.js';
 import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
 import { parseProcStat } from './proc-stat-parser.js';
@@ -38,14 +37,15 @@ export class LinuxCpu implements CpuPort {
     }
     const ids = vcpuIdsFromEntries(names);
     // Readdir order, and the first failing cpu fails the whole command, as upstream.
-    return mapLimit(ids, IO_CONCURRENCY, (id) => this.readVcpu(id));
+    // Synchronous, one cpu after the other as upstream: sysfs answers from memory.
+    return ids.map((id) => this.readVcpu(id));
   }
 
-  private async readVcpu(id: number): Promise<GuestLogicalProcessor> {
+  private readVcpu(id: number): GuestLogicalProcessor {
     const dir = this.cpuPath(id);
     let text: string;
     try {
-      text = await readText(`${dir}/online`);
+      text = readFileSync(`${dir}/online`, 'utf8');
     } catch (e) {
       // Upstream opens the directory first; it came from readdir, so only look at it when `online` failed.
       try {
