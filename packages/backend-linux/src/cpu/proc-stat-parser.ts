@@ -1,23 +1,8 @@
 import type { GuestCpuStats, Int } from '@qga/core';
 
-/** Below this, jiffies × 1000 and its remainder are exact in a double. */
-const EXACT_JIFFIES = Math.floor(Number.MAX_SAFE_INTEGER / 1000);
-
-/**
- * jiffies × 1000 / CLK_TCK with C's truncating integer division; a number when
- * it fits exactly. The usual case stays in doubles (`%` of integers is exact
- * there), bigints only past 2^53.
- */
-function toMs(token: string | undefined, clkTck: number): Int {
-  if (token === undefined) return 0;
-  if (token.length <= 15) {
-    const j = Number(token);
-    if (j <= EXACT_JIFFIES) {
-      const scaled = j * 1000;
-      return (scaled - (scaled % clkTck)) / clkTck;
-    }
-  }
-  const ms = (BigInt(token) * 1000n) / BigInt(clkTck);
+/** jiffies × 1000 / CLK_TCK with C's truncating integer division; a number when it fits exactly. */
+function toMs(jiffies: bigint, clkTck: bigint): Int {
+  const ms = (jiffies * 1000n) / clkTck;
   return ms <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(ms) : ms;
 }
 
@@ -29,21 +14,21 @@ function toMs(token: string | undefined, clkTck: number): Int {
  * with fewer than 5 fields ends parsing (the lines after it are dropped).
  */
 export function parseProcStat(text: string, clkTck: number): GuestCpuStats[] {
-  const tck = clkTck > 0 ? clkTck : 100;
+  const tck = BigInt(clkTck > 0 ? clkTck : 100);
   const out: GuestCpuStats[] = [];
   for (const line of text.split('\n')) {
     const tokens = line.trim().split(/\s+/);
     const name = tokens[0] ?? '';
     if (name === '' || !name.startsWith('cpu') || name.length === 3) continue;
     // sscanf("%lu") stops at the first token that is not a number.
-    const values: string[] = [];
+    const values: bigint[] = [];
     for (const t of tokens.slice(1, 11)) {
       if (!/^\d+$/.test(t)) break;
-      values.push(t);
+      values.push(BigInt(t));
     }
     const fields = 1 + values.length;
     if (fields < 5) break;
-    const v = (i: number): Int => toMs(values[i], tck);
+    const v = (i: number): Int => toMs(values[i] ?? 0n, tck);
     const cpu = /^cpu(\d+)/.exec(name);
     const stat: GuestCpuStats = {
       type: 'linux',
