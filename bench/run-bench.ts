@@ -27,6 +27,7 @@ import { fileWrite, MiB } from './figures/file-write.js';
 import { checkFileRead, fileRead } from './figures/file-read.js';
 import { execTrue } from './figures/exec.js';
 import { soak } from './figures/soak.js';
+import { INVENTORY_COMMANDS, inventoryLatency } from './figures/inventory.js';
 import { coldStartOnce, nodeBareCpu, nodeBareOnce } from './figures/cold-start.js';
 import { renderReport, type Report, type Row } from './lib/report.js';
 import type { FramerFigure } from './framer-bench.js';
@@ -55,6 +56,7 @@ const SOAK = Number(opt('soak', quick ? '20000' : only.has('soak') ? '1000000' :
 const TRANSFER_MIB = Number(opt('transfer-mib', quick ? '64' : '256'));
 const KIB_MIB = Number(opt('kib-mib', quick ? '8' : String(TRANSFER_MIB)));
 const TRANSFER_ROUNDS = Number(opt('transfer-rounds', '1'));
+const INVENTORY_CALLS = Number(opt('inventory-calls', quick ? '50' : '200'));
 const here = new URL('.', import.meta.url);
 
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
@@ -90,6 +92,7 @@ type Samples = Map<string, number[]>; // target name → one value per round
 const results = new Map<string, Samples>();
 const failures: string[] = [];
 const notes: string[] = [];
+const inventoryErrors: string[] = [];
 
 function record(key: string, who: string, value: number): void {
   let s = results.get(key);
@@ -293,6 +296,17 @@ async function main(): Promise<void> {
         }
       }
     }
+    if (want('inventory')) {
+      log(`inventory commands, ${INVENTORY_CALLS} sequential calls each`);
+      await inRounds('inventory', agents, async (t, c) => {
+        for (const command of INVENTORY_COMMANDS) {
+          const r = await inventoryLatency(c, command, INVENTORY_CALLS);
+          record(`inv_${command}`, t.name, r.medianUs);
+          if (r.error !== undefined && !inventoryErrors.includes(`${t.name}: ${command} → ${r.error}`)) inventoryErrors.push(`${t.name}: ${command} → ${r.error}`);
+        }
+      });
+      if (inventoryErrors.length > 0) notes.push(`inventory commands answered with an error (latency of the error reply): ${inventoryErrors.join('; ')}`);
+    }
     for (const r of running) {
       try {
         memory[r.target.name]!.hwmKb = memoryStatus(r.target.pid!).hwmKb;
@@ -423,6 +437,9 @@ async function main(): Promise<void> {
   pair('soak_end_mb', 'soak: RSS right after the soak (information)', 'MB', 'lower', { kind: 'none' }, 1);
   pair('soak_idle_mb', 'soak: RSS after 20 s idle (information)', 'MB', 'lower', { kind: 'none' }, 1);
   pair('soak_growth_mb', 'soak: RSS growth, idle after minus warm-up', 'MB', 'lower', { kind: 'none' }, 1);
+  for (const command of INVENTORY_COMMANDS) {
+    pair(`inv_${command}`, `\`${command}\` median of ${INVENTORY_CALLS} sequential calls`, 'µs', 'lower', { kind: 'ratio-max', value: 1.0 });
+  }
   if (results.has('cold_ms')) {
     const nodeBare = med('cold_ms', 'node -e 0');
     rows.push({

@@ -16,7 +16,7 @@ root=$(cd "$here/.." && pwd)
 DESTDIR=${DESTDIR:-}
 PREFIX=${PREFIX:-/usr/local}
 BUNDLE=${BUNDLE:-$root/packages/agent/dist/qga.mjs}
-ADDON=$(dirname "$BUNDLE")/qga_vsock.node
+MODULES=$(dirname "$BUNDLE")/node_modules
 NO_ENABLE=${NO_ENABLE:-}
 ENABLE_VSOCK=${ENABLE_VSOCK:-}
 
@@ -33,10 +33,12 @@ fi
 
 install -d "$DESTDIR$libdir" "$DESTDIR$bindir" "$DESTDIR$unitdir" "$DESTDIR$rulesdir" "$DESTDIR$sharedir"
 install -m 0755 "$BUNDLE" "$DESTDIR$libdir/qga.mjs"
-if [ -f "$ADDON" ]; then
-  install -m 0755 "$ADDON" "$DESTDIR$libdir/qga_vsock.node"
+# koffi and its prebuilt binaries (the native layer: set-time, freeze, vsock, ...).
+if [ -d "$MODULES" ]; then
+  rm -rf "$DESTDIR$libdir/node_modules"
+  cp -R "$MODULES" "$DESTDIR$libdir/node_modules"
 else
-  echo "install.sh: note: $ADDON not built; -m vsock-listen will not work" >&2
+  echo "install.sh: note: $MODULES missing; kernel calls (set-time, freeze, vsock-listen, ...) will fail" >&2
 fi
 ln -sfn "$libdir/qga.mjs" "$DESTDIR$bindir/qga"
 

@@ -20,12 +20,12 @@ if (args.includes('--help') || args.includes('-h')) {
   console.log(`usage: npm run bench [-- options]
   --rounds N       rounds per figure (default 5; --quick: 1)
   --quick          one round, fewer pings: a smoke run
-  --only LIST      some of: ping,pipelined,write,read1m,read16m,exec,soak,cold,framer,transfer,
+  --only LIST      some of: ping,pipelined,write,read1m,read16m,exec,inventory,soak,cold,framer,transfer,
                    vm-transfer (only when named: real VMs over virtio-serial; --vm-mib N, --vm-kib-mib N)
   --backend NAME   our agent's backend (default linux)
   --update-doc     rewrite the figures block of BENCHMARKS.md
   --candidate DIR  also run our agent as built in checkout DIR, side by side
-  --pings N --burst N --file-mib N --exec-runs N --cold-runs N   workload sizes
+  --pings N --burst N --file-mib N --exec-runs N --cold-runs N --inventory-calls N   workload sizes
   --soak N         mixed commands in the soak (default 200000; 1000000 with --only soak)
   --transfer-mib N --kib-mib N --transfer-rounds N   pull/push sizes (default 256 MiB;
                    --kib-mib: the 1 KiB-at-a-time figures) and rounds (default 1)

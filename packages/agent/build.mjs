@@ -3,7 +3,8 @@
 // into one executable ESM file, dist/qga.mjs, for fast cold starts.
 // Usage: node packages/agent/build.mjs [--metafile]
 import { build } from 'esbuild';
-import { chmodSync, copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
@@ -52,9 +53,23 @@ let text = readFileSync(outfile, 'utf8');
 if (!text.startsWith('#!')) writeFileSync(outfile, `#!/usr/bin/env node\n${text}`);
 chmodSync(outfile, 0o755);
 
-// The vsock addon cannot be bundled; the transport looks for it next to the script.
-const addon = here('../transport-tcp/native/build/Release/qga_vsock.node');
-if (existsSync(addon)) copyFileSync(addon, here('./dist/qga_vsock.node'));
+// koffi (the native layer's FFI) is loaded at run time with require('koffi'): ship its
+// loader and this platform's prebuilt binaries in dist/node_modules, where Node finds
+// them from dist/qga.mjs wherever the two are installed together.
+const modules = here('./dist/node_modules');
+rmSync(modules, { recursive: true, force: true });
+const koffiRoot = fileURLToPath(new URL('./node_modules/koffi/', rootUrl));
+const prebuilt = fileURLToPath(new URL(`./node_modules/@koromix/koffi-${process.platform}-${process.arch}/`, rootUrl));
+let koffiShipped = false;
+if (existsSync(koffiRoot) && existsSync(prebuilt)) {
+  for (const f of ['package.json', 'LICENSE.txt', 'index.cjs', 'index.js', 'src/koffi/index.cjs', 'src/koffi/index.js', 'src/koffi/src/static.cjs', 'src/koffi/src/static.js']) {
+    const to = `${modules}/koffi/${f}`;
+    mkdirSync(dirname(to), { recursive: true });
+    cpSync(`${koffiRoot}${f}`, to);
+  }
+  cpSync(prebuilt, `${modules}/@koromix/koffi-${process.platform}-${process.arch}`, { recursive: true });
+  koffiShipped = true;
+}
 
 if (result.metafile) writeFileSync(here('./dist/qga.meta.json'), JSON.stringify(result.metafile));
-console.log(`${outfile}: ${(statSync(outfile).size / 1024).toFixed(0)} KiB${existsSync(addon) ? ' (+ qga_vsock.node)' : ''}`);
+console.log(`${outfile}: ${(statSync(outfile).size / 1024).toFixed(0)} KiB${koffiShipped ? ' (+ dist/node_modules/koffi)' : ' (koffi not found: native calls unavailable to the bundle)'}`);

@@ -1,6 +1,5 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAuditLine, startSyslog } from '../src/service/syslog.js';
@@ -17,7 +16,7 @@ t.test('no /dev/log: no syslog', async (t) => {
   t.equal(startSyslog(join(tempDir(t), 'no-such-log')), undefined);
 });
 
-t.test('audit lines reach a syslog socket through logger(1)', { skip: !existsSync('/usr/bin/logger') && 'logger not installed' }, async (t) => {
+t.test('audit lines reach a syslog socket, no logger(1) process', async (t) => {
   const dir = tempDir(t);
   const devLog = join(dir, 'log');
   // A stand-in for /dev/log: a unix datagram socket printing what it receives (Node cannot bind one).
@@ -31,5 +30,5 @@ t.test('audit lines reach a syslog socket through logger(1)', { skip: !existsSyn
   syslog?.info('guest-exec called: "/bin/echo hi"');
   for (let i = 0; i < 500 && !received.includes('guest-exec'); i++) await sleep(10);
   syslog?.close();
-  t.match(received, /<30>.*qga.*: guest-exec called: "\/bin\/echo hi"/, 'daemon.info (facility 3 * 8 + 6 = 30), tag qga');
+  t.match(received, new RegExp(`<30>[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d qga\\[${process.pid}\\]: guest-exec called: "/bin/echo hi"`), 'daemon.info (facility 3 * 8 + 6 = 30), tag qga[pid], as syslog(3) formats it');
 });

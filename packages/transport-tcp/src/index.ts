@@ -11,4 +11,3 @@ export { parseVsockAddress, VSOCK_CID_ANY } from './vsock-address.js';
 export { isLoopbackHost } from './is-loopback-host.js';
 export { DEFAULT_MAX_CLIENTS } from './max-clients.js';
 export { AUTH_PREFIX, MIN_SECRET_LENGTH } from './shared-secret-auth.js';
-export { VSOCK_ADDON_ENV } from './vsock-addon.js';

@@ -1,7 +1,7 @@
 import type { Logger, Transport } from '@qga/core';
+import { listenVsock } from '@qga/native-linux';
 import { DEFAULT_MAX_CLIENTS, validateMaxClients } from './max-clients.js';
-import { nativeRelayTransport } from './native-relay-transport.js';
-import { loadVsockAddon } from './vsock-addon.js';
+import { nativeListenTransport } from './native-listen-transport.js';
 import { VSOCK_CID_ANY, validateVsockAddress } from './vsock-address.js';
 
 export interface VsockListenOptions {
@@ -16,18 +16,18 @@ export interface VsockListenOptions {
 }
 
 /**
- * `-m vsock-listen -p <cid>:<port>`. Needs the native addon (built at install);
- * without it this throws a clear error instead of failing later.
+ * `-m vsock-listen -p <cid>:<port>`: an AF_VSOCK socket made through the
+ * native layer (koffi's prebuilt FFI: nothing compiled on the guest).
+ * Without the native layer, subscribing fails with a clear error.
  */
 export function vsockListenTransport(options: VsockListenOptions): Transport {
   const { cid, port } = validateVsockAddress({ cid: options.cid ?? VSOCK_CID_ANY, port: options.port });
   const maxClients = validateMaxClients(options.maxClients ?? DEFAULT_MAX_CLIENTS, 'vsock-listen');
-  const addon = loadVsockAddon();
   const backlog = options.backlog ?? 16;
-  return nativeRelayTransport({
+  return nativeListenTransport({
     description: `vsock-listen:${cid === VSOCK_CID_ANY ? '-1' : String(cid)}:${port}`,
     maxClients,
-    listen: (onEvent) => addon.listenVsock(cid, port, backlog, onEvent),
+    listen: (onAccept) => listenVsock(cid, port, backlog, onAccept),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.halfOpenTimeoutMs !== undefined ? { halfOpenTimeoutMs: options.halfOpenTimeoutMs } : {}),
     ...(options.onListening ? { onListening: options.onListening } : {}),

@@ -9,4 +9,3 @@ export { virtioSerialTransport, DEFAULT_VIRTIO_PATH } from './virtio-serial-tran
 export { isaSerialTransport, DEFAULT_ISA_PATH } from './isa-serial-transport.js';
 export { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 export { step as deviceMachineStep, INITIAL_STATE as DEVICE_MACHINE_INITIAL_STATE } from './device-machine.js';
-export { RAW_TTY_SETTINGS } from './open-device.js';

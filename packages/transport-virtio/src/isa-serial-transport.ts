@@ -9,21 +9,19 @@ export interface IsaSerialOptions extends CharDeviceOptions {
   readonly path?: string;
   /** Reopen after a missing device, a hangup (EOF) or an I/O error, with backoff (default true). */
   readonly retry?: RetryOption;
-  /** The stty program used to set raw mode (default `stty` from PATH). */
-  readonly stty?: string;
 }
 
 /**
- * `-m isa-serial`: a serial tty in raw mode. One session per open; EOF or an
+ * `-m isa-serial`: a serial tty in raw mode (termios set through the native
+ * layer, no stty process). One session per open; EOF or an
  * error closes the tty and reopens it (qemu-ga stays deaf after EOF).
  */
 export function isaSerialTransport(options: IsaSerialOptions = {}): Transport {
-  const command = options.stty ?? 'stty';
   return charDeviceTransport(options.path ?? DEFAULT_ISA_PATH, options, {
     mode: 'isa-serial',
     eof: 'reopen',
     // A serial line has no notion of a host connecting: one session per open device.
     sessionPerConnection: false,
-    openDevice: (p) => openRawTty(p, command),
+    openDevice: (p) => openRawTty(p),
   });
 }

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { close, constants, open, read } from 'node:fs';
+import { makeRawTty } from '@qga/native-linux';
 
 function openFd(path: string, flags: number): Promise<number> {
   return new Promise((resolve, reject) => open(path, flags, (err, fd) => (err ? reject(err) : resolve(fd))));
@@ -16,31 +16,6 @@ function closeQuietly(fd: number): void {
  */
 export function openBlocking(path: string): Promise<number> {
   return openFd(path, constants.O_RDWR | constants.O_NOCTTY);
-}
-
-/** termios settings for isa-serial: cfmakeraw(), echo off, 38400 baud, and CLOCAL (see openRawTty). */
-export const RAW_TTY_SETTINGS: readonly string[] = ['raw', '-echo', '-echonl', '-iexten', 'cs8', '-parenb', 'clocal', '38400'];
-
-/**
- * Run `stty <settings>` on the tty behind one of our descriptors. stty gets it
- * by /proc path, not as its stdin: a child's stdin shares our file
- * description, and libuv makes a child's stdio blocking, which would silently
- * clear our O_NONBLOCK.
- */
-export function stty(fd: number, settings: readonly string[], command = 'stty'): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, ['-F', `/proc/${process.pid}/fd/${fd}`, ...settings], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (text: string) => {
-      if (stderr.length < 4096) stderr += text;
-    });
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      if (code === 0) resolve();
-      else reject(new Error(`${command} ${settings.join(' ')} failed (${signal ?? `exit ${String(code)}`}): ${stderr.trim()}`));
-    });
-  });
 }
 
 /** Read and drop whatever input is pending on a non-blocking descriptor (qemu-ga flushes on open too). */
@@ -61,15 +36,16 @@ function discardPending(fd: number, limit: number): Promise<void> {
 
 /**
  * isa-serial: open without blocking (a line without carrier must not hang the
- * open), put it in raw mode with stty, drop stale input, then reopen the very
- * same tty (through /proc/self/fd, immune to the path changing meanwhile) in
- * blocking mode for the read/write loop. CLOCAL makes that blocking open
- * ignore the modem lines.
+ * open), put it in raw mode with tcsetattr (qemu-ga's termios: cfmakeraw,
+ * 38400 baud; plus CLOCAL), drop stale input, then reopen the very same tty
+ * (through /proc/self/fd, immune to the path changing meanwhile) in blocking
+ * mode for the read/write loop. CLOCAL makes that blocking open ignore the
+ * modem lines.
  */
-export async function openRawTty(path: string, command = 'stty'): Promise<number> {
+export async function openRawTty(path: string): Promise<number> {
   const probe = await openFd(path, constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK);
   try {
-    await stty(probe, RAW_TTY_SETTINGS, command);
+    makeRawTty(probe);
     await discardPending(probe, 1 << 20);
     return await openFd(`/proc/self/fd/${probe}`, constants.O_RDWR | constants.O_NOCTTY);
   } finally {

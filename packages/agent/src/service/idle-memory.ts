@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Logger } from '@qga/core';
+import { mallocTrim } from '@qga/native-linux';
 
 export interface IdleMemoryOptions {
   /** How often to look (ms). */
@@ -38,7 +38,7 @@ export function releaseMemoryWhenIdle(options: IdleMemoryOptions = {}): () => vo
     const rss = process.memoryUsage.rss();
     if (releasing || busy > 0.01 || rss <= floor + slack) return;
     releasing = true;
-    release ??= { gc: exposeGc(), trim: mallocTrim() };
+    release ??= { gc: exposeGc(), trim: process.platform === 'linux' ? () => void mallocTrim() : undefined };
     release.gc?.();
     // V8 unmaps the pages a collection freed on helper threads; trim once they are done.
     setTimeout(() => {
@@ -66,18 +66,6 @@ function exposeGc(): (() => void) | undefined {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as (() => void) | undefined;
     return typeof gc === 'function' ? gc : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** glibc's malloc_trim(0) through koffi; undefined elsewhere (musl, Windows, no koffi). */
-function mallocTrim(): (() => void) | undefined {
-  if (process.platform !== 'linux') return undefined;
-  try {
-    const koffi = createRequire(import.meta.url)('koffi') as { load(name: string): { func(sig: string): (pad: number) => number } };
-    const trim = koffi.load('libc.so.6').func('int malloc_trim(size_t pad)');
-    return () => void trim(0);
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { closeSync, fstatSync, ftruncateSync, linkSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { tryLockExclusive } from '@qga/native-linux';
 
 export class PidfileError extends Error {}
 
@@ -14,20 +14,19 @@ export interface PidfileLock {
 
 export interface PidfileOptions {
   readonly pid?: number;
-  /** Try the flock(1) way first (default true); false forces the fallback (tests). */
+  /** Try flock(2) first (default true); false forces the fallback (tests). */
   readonly flock?: boolean;
 }
 
 /**
  * Write the pidfile and hold it as a lock against a second instance.
  *
- * Node has no flock()/lockf(). Preferred way: open the pidfile and let
- * util-linux's `flock -n 3` lock our descriptor, passed as its fd 3. A flock
- * belongs to the open file description, which we keep, so the kernel lock
- * outlives that helper and is dropped only when we close it or die: no stale
- * lock after a crash, no pid-recycling confusion.
+ * Preferred way: open the pidfile and flock(2) it (LOCK_EX | LOCK_NB) through
+ * the native layer — qemu-ga locks its pidfile too. The lock belongs to the
+ * open file description, which we keep, so it is dropped only when we close
+ * it or die: no stale lock after a crash, no pid-recycling confusion.
  *
- * Fallback when `flock` is not installed: the pidfile is linked into place
+ * Fallback when the native layer cannot be loaded: the pidfile is linked into place
  * from a complete temp file (link() fails if the path exists, so it appears
  * atomically), and an existing one is honoured only if the pid in it is alive
  * (kill(pid, 0); zombies count as dead). A stale file is replaced. Weaker: a
@@ -43,7 +42,7 @@ export function acquirePidfile(path: string, options: PidfileOptions = {}): Pidf
   return exclusiveCreate(path, pid);
 }
 
-/** undefined when flock(1) is unavailable. */
+/** undefined when flock(2) cannot be called (no native layer, or a filesystem without locks). */
 function tryFlock(path: string, pid: number): PidfileLock | undefined {
   for (let attempt = 0; attempt < 5; attempt++) {
     let fd: number;
@@ -52,14 +51,14 @@ function tryFlock(path: string, pid: number): PidfileLock | undefined {
     } catch (e) {
       throw new PidfileError(`cannot create pid file ${path}: ${(e as Error).message}`);
     }
-    const result = spawnSync('flock', ['--nonblock', '--conflict-exit-code', '75', '3'], {
-      stdio: ['ignore', 'ignore', 'ignore', fd],
-    });
-    if (result.error || (result.status !== 0 && result.status !== 75)) {
+    let locked: boolean;
+    try {
+      locked = tryLockExclusive(fd);
+    } catch {
       closeSync(fd);
       return undefined;
     }
-    if (result.status === 75) {
+    if (!locked) {
       closeSync(fd);
       const holder = readPid(path);
       throw new PidfileError(`another instance is running (${holder === undefined ? 'pid unknown' : `pid ${holder}`}, pid file ${path} is locked)`);

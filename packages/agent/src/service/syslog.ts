@@ -1,34 +1,34 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { openSyslog } from '@qga/native-linux';
 
 export interface Syslog {
   info(message: string): void;
   close(): void;
 }
 
+/** daemon.info: facility 3 × 8 + severity 6. */
+const DAEMON_INFO = 30;
+
 /**
  * qemu-ga sends its audit lines ("guest-file-open called, filepath: ...") to
- * syslog at INFO. Node cannot write unix datagrams to /dev/log, so one
- * long-lived util-linux `logger` reads our lines on stdin and forwards each.
- * Optional: without /dev/log or `logger`, audit lines go only to the log.
+ * syslog at INFO. We write them as syslog(3) does — datagrams on /dev/log,
+ * through the native layer — with no `logger` process. Optional: without
+ * /dev/log, a syslog daemon or the native layer, audit lines go only to the log.
  */
 export function startSyslog(devLog = '/dev/log'): Syslog | undefined {
   if (!existsSync(devLog)) return undefined;
-  const child = spawn('logger', ['--tag', 'qga', '--priority', 'daemon.info', '--socket', devLog], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
-  let alive = true;
-  child.on('error', () => (alive = false));
-  child.on('exit', () => (alive = false));
-  child.stdin.on('error', () => (alive = false));
-  child.unref();
-  (child.stdin as unknown as { unref?: () => void }).unref?.();
+  let socket;
+  try {
+    socket = openSyslog(devLog, 'qga', DAEMON_INFO);
+  } catch {
+    return undefined;
+  }
   return {
     info(message) {
-      if (alive) child.stdin.write(`${message.replace(/\n/g, ' ')}\n`);
+      socket.send(message.replace(/\n/g, ' '));
     },
     close() {
-      if (alive) child.stdin.end();
+      socket.close();
     },
   };
 }

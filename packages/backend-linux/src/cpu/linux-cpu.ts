@@ -1,12 +1,11 @@
 import { constants } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inject, injectable, optional } from 'inversify';
 import { errorText, isEnoent, QgaError, type CpuPort, type GuestCpuStats, type GuestLogicalProcessor } from '@qga/core';
-import { runCommand } from '../exec/run-command.js';
-import { IO_CONCURRENCY, mapLimit } from '../proc/map-limit.js';
 import { listDir, readText } from '../proc/fs-read.js';
-import { helperRunOptions, LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
+import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
 import { parseProcStat } from './proc-stat-parser.js';
 import { vcpuFromOnlineFile, vcpuIdsFromEntries } from './vcpu-online.js';
 
@@ -38,20 +37,22 @@ export class LinuxCpu implements CpuPort {
     }
     const ids = vcpuIdsFromEntries(names);
     // Readdir order, and the first failing cpu fails the whole command, as upstream.
-    return mapLimit(ids, IO_CONCURRENCY, (id) => this.readVcpu(id));
+    // Synchronous, one cpu after the other as upstream: sysfs answers from memory.
+    return ids.map((id) => this.readVcpu(id));
   }
 
-  private async readVcpu(id: number): Promise<GuestLogicalProcessor> {
+  private readVcpu(id: number): GuestLogicalProcessor {
     const dir = this.cpuPath(id);
-    try {
-      await stat(dir);
-    } catch (e) {
-      throw new QgaError(`open("${dir}"): ${errorText(e)}`);
-    }
     let text: string;
     try {
-      text = await readText(`${dir}/online`);
+      text = readFileSync(`${dir}/online`, 'utf8');
     } catch (e) {
+      // Upstream opens the directory first; it came from readdir, so only look at it when `online` failed.
+      try {
+        statSync(dir);
+      } catch (dirError) {
+        throw new QgaError(`open("${dir}"): ${errorText(dirError)}`);
+      }
       if (isEnoent(e)) return vcpuFromOnlineFile(id, undefined);
       throw new QgaError(`open("${dir}/online"): ${errorText(e)}`);
     }
@@ -62,7 +63,7 @@ export class LinuxCpu implements CpuPort {
   async setOnline(logicalId: number, online: boolean): Promise<void> {
     const dir = this.cpuPath(logicalId);
     try {
-      await stat(dir);
+      statSync(dir);
     } catch (e) {
       throw new QgaError(`open("${dir}"): ${errorText(e)}`);
     }
@@ -107,12 +108,17 @@ export class LinuxCpu implements CpuPort {
     return parseProcStat(text, tck);
   }
 
-  /** sysconf(_SC_CLK_TCK) via `getconf CLK_TCK`, asked once; 100 (the Linux USER_HZ everywhere) if that fails. */
+  /** sysconf(_SC_CLK_TCK), asked once (it cannot change); 100 (the Linux USER_HZ everywhere) without the native layer. */
   clockTicks(): Promise<number> {
-    this.clkTck ??= runCommand([this.cfg.programs.getconf, 'CLK_TCK'], helperRunOptions(this.cfg)).then((r) => {
-      const n = Number(r.output.trim());
-      return r.exitCode === 0 && Number.isInteger(n) && n > 0 ? n : 100;
-    });
+    if (this.clkTck === undefined) {
+      let n: number;
+      try {
+        n = Number(this.cfg.clockTicks());
+      } catch {
+        n = 100;
+      }
+      this.clkTck = Promise.resolve(Number.isInteger(n) && n > 0 ? n : 100);
+    }
     return this.clkTck;
   }
 }

@@ -17,6 +17,8 @@ export function parseProcStat(text: string, clkTck: number): GuestCpuStats[] {
   const tck = BigInt(clkTck > 0 ? clkTck : 100);
   const out: GuestCpuStats[] = [];
   for (const line of text.split('\n')) {
+    // Only cpuN lines matter; do not split the others (`intr` has thousands of fields).
+    if (!line.trimStart().startsWith('cpu')) continue;
     const tokens = line.trim().split(/\s+/);
     const name = tokens[0] ?? '';
     if (name === '' || !name.startsWith('cpu') || name.length === 3) continue;

@@ -5,7 +5,7 @@ import { injectable } from 'inversify';
 import { exitStatusOf } from './exit-status.js';
 import { envListToObject, findProgram, pathFromEnvList } from './find-program.js';
 import { socketPair } from './socket-pair.js';
-import { closeInheritedFdsOnExec } from './close-inherited-fds.js';
+import { passOnlyStdio } from './pass-only-stdio.js';
 import { streamObservable } from './stream-observable.js';
 
 /**
@@ -55,7 +55,7 @@ export class LinuxExec implements ExecPort {
     }
 
     let child: ChildProcess;
-    closeInheritedFdsOnExec();
+    passOnlyStdio();
     try {
       child = spawn(file, [...req.args], {
         argv0: req.path,

@@ -4,7 +4,7 @@ import { QgaError, helperFailureMessage, strerror } from '@qga/core';
 import { TIMED_OUT, withTimeout } from '../proc/with-timeout.js';
 import { findProgram, FALLBACK_PATH } from './find-program.js';
 import { socketPair } from './socket-pair.js';
-import { closeInheritedFdsOnExec } from './close-inherited-fds.js';
+import { passOnlyStdio } from './pass-only-stdio.js';
 
 /** Options shared by every helper program the backend runs (hwclock, chpasswd, shutdown, ...). */
 export interface HelperEnv {
@@ -49,7 +49,7 @@ export interface RunOptions {
   readonly env: HelperEnv;
   /** Variables added to the helper's environment (PATH and LC_ALL stay ours). */
   readonly extraEnv?: Readonly<Record<string, string>>;
-  /** Keep stderr apart, for helpers whose stdout is parsed (ip -j, loginctl, nvme's binary SMART page). */
+  /** Keep stderr apart, for helpers whose stdout is parsed (nvme's binary SMART page). */
   readonly separateStderr?: boolean;
   /** How long to wait for EOF on the output after the helper exited (a daemonized grandchild may hold it). */
   readonly drainMs?: number;
@@ -84,7 +84,7 @@ export async function runCommand(argv: readonly [string, ...string[]], opts: Run
   }
   // stdout and stderr share one socket, so their interleaving survives (upstream's one pipe; Node has no pipe(2)).
   const pair = separate ? undefined : await socketPair();
-  closeInheritedFdsOnExec();
+  passOnlyStdio();
   const child = spawn(file, args, {
     argv0: program,
     detached: true, // setsid(), like upstream; also lets us kill the whole group

@@ -1,7 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { errnoError, type RawFile, type SeekWhence } from '@qga/core';
 import { blockDeviceSize } from './block-device-size.js';
-import { nativeFileIo } from './native-file-io.js';
+import { nativeAvailable, readFileAt, seekFile, writeFileAt } from '@qga/native-linux';
 
 const INT64_MAX = 2n ** 63n - 1n;
 /** Largest position Node's fs addresses exactly; beyond it I/O goes through native-file-io.ts. */
@@ -123,14 +123,13 @@ export class LinuxRawFile implements RawFile {
    */
   async seek(offset: bigint, whence: SeekWhence): Promise<bigint> {
     if (this.kind === 'stream') throw errnoError('ESPIPE', 'lseek');
-    const native = nativeFileIo();
-    if (native) {
-      if (whence === 2) return (this.pos = native.lseek(this.fh.fd, offset, 2));
+    if (nativeAvailable()) {
+      if (whence === 2) return (this.pos = seekFile(this.fh.fd, offset, 2));
       const target = whence === 1 ? this.pos + offset : offset;
       if (whence !== 0 && whence !== 1) throw errnoError('EINVAL', 'lseek');
       // The kernel sees SEEK_CUR as a signed 64-bit sum: past INT64_MAX it is negative, EINVAL.
       if (target < 0n || target > INT64_MAX) throw errnoError('EINVAL', 'lseek');
-      return (this.pos = native.lseek(this.fh.fd, target, 0));
+      return (this.pos = seekFile(this.fh.fd, target, 0));
     }
     return this.seekWithoutNative(offset, whence);
   }
@@ -160,7 +159,7 @@ export class LinuxRawFile implements RawFile {
   /** pread at an exact 64-bit position. */
   private async readAt(buf: Buffer, length: number, position: bigint): Promise<number> {
     if (position + BigInt(length) <= NODE_MAX_POSITION) return (await this.fh.read(buf, 0, length, Number(position))).bytesRead;
-    return requireNative('pread').pread(this.fh.fd, buf, length, position);
+    return readFileAt(this.fh.fd, buf, length, position);
   }
 
   /** pwrite at an exact 64-bit position, or write at the kernel's offset (null: streams, O_APPEND). */
@@ -168,7 +167,7 @@ export class LinuxRawFile implements RawFile {
     if (position === null || position + BigInt(length) <= NODE_MAX_POSITION) {
       return (await this.fh.write(data, offset, length, position === null ? null : Number(position))).bytesWritten;
     }
-    return requireNative('pwrite').pwrite(this.fh.fd, data, offset, length, position);
+    return writeFileAt(this.fh.fd, data.subarray(offset, offset + length), position);
   }
 
   /** Nothing is buffered in user space: every write already reached the kernel. */
@@ -177,13 +176,6 @@ export class LinuxRawFile implements RawFile {
   async close(): Promise<void> {
     await this.fh.close();
   }
-}
-
-function requireNative(call: string) {
-  const native = nativeFileIo();
-  // Unreachable in practice: without the native layer, seek never goes past Node's range.
-  if (!native) throw errnoError('EINVAL', call);
-  return native;
 }
 
 function join(chunks: Buffer[], total: number): Buffer {

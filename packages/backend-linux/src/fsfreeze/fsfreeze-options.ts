@@ -1,27 +1,32 @@
-import type { HelperEnv } from '../exec/run-command.js';
-import { DEFAULT_HELPER_ENV } from '../exec/run-command.js';
+import { freezeFilesystem, thawFilesystem, trimFilesystem, type TrimRange } from '@qga/native-linux';
 import type { FsMount } from '../mounts/fs-mount.js';
 import { readMountList } from '../mounts/read-mount-list.js';
 
+/** The kernel calls behind freeze, thaw and trim: each opens the mount point O_RDONLY and issues one ioctl. */
+export interface FsIoctls {
+  /** FIFREEZE. Errors carry `syscall` ('open' or 'ioctl') and the errno `code`. */
+  readonly freeze: (path: string) => Promise<void>;
+  /** FITHAW (EINVAL once the filesystem is no longer frozen). */
+  readonly thaw: (path: string) => Promise<void>;
+  /** FITRIM from 0 over the whole filesystem with `minimum`. */
+  readonly trim: (path: string, minimum: bigint) => Promise<TrimRange>;
+}
+
 /** Tunables of LinuxFsFreeze / LinuxFsTrim (bind under FSFREEZE_OPTIONS to override). */
 export interface FsFreezeOptions {
-  /** util-linux (or busybox) fsfreeze, by name (PATH lookup) or path. */
-  readonly fsfreeze: string;
-  /** util-linux (or busybox) fstrim. */
-  readonly fstrim: string;
-  /** PATH for the tools. There is no timeout: a freeze or trim cut short would leave the guest in an unknown state. */
-  readonly env: HelperEnv;
+  /** Default: the native layer's ioctls. Runs are not time-limited: a freeze or trim cut short would leave the guest in an unknown state. */
+  readonly ioctls: FsIoctls;
   /** Source of the local mount list (mount order). Tests narrow it to their own loop mount. */
   readonly mountList: () => Promise<FsMount[]>;
 }
 
 export const FSFREEZE_OPTIONS = Symbol.for('qga.linux.FsFreezeOptions');
 
+export const NATIVE_FS_IOCTLS: FsIoctls = { freeze: freezeFilesystem, thaw: thawFilesystem, trim: trimFilesystem };
+
 export function fsFreezeOptions(o: Partial<FsFreezeOptions> | undefined): FsFreezeOptions {
   return {
-    fsfreeze: o?.fsfreeze ?? 'fsfreeze',
-    fstrim: o?.fstrim ?? 'fstrim',
-    env: o?.env ?? { ...DEFAULT_HELPER_ENV, timeoutMs: 0 },
+    ioctls: o?.ioctls ?? NATIVE_FS_IOCTLS,
     mountList: o?.mountList ?? (() => readMountList()),
   };
 }

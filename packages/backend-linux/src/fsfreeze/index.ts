@@ -1,8 +1,6 @@
-export type { FsFreezeOptions } from './fsfreeze-options.js';
-export type { ToolFailure } from './tool-failure.js';
-export type { TrimOutcome } from './fstrim-result.js';
+export type { FsFreezeOptions, FsIoctls } from './fsfreeze-options.js';
+export type { IoctlFailure } from './ioctl-failure.js';
 export { LinuxFsFreeze } from './linux-fs-freeze.js';
 export { LinuxFsTrim } from './linux-fs-trim.js';
-export { FSFREEZE_OPTIONS, fsFreezeOptions } from './fsfreeze-options.js';
-export { parseToolFailure } from './tool-failure.js';
-export { fstrimOutcome } from './fstrim-result.js';
+export { FSFREEZE_OPTIONS, fsFreezeOptions, NATIVE_FS_IOCTLS } from './fsfreeze-options.js';
+export { ioctlFailure, trimErrorText } from './ioctl-failure.js';

@@ -1,25 +1,18 @@
 import type { FsFreezePort } from '@qga/core';
 import { QgaError } from '@qga/core';
 import { inject, injectable, optional } from 'inversify';
-import { runCommand } from '../exec/run-command.js';
 import type { FsMount } from '../mounts/fs-mount.js';
 import { FSFREEZE_OPTIONS, fsFreezeOptions, type FsFreezeOptions } from './fsfreeze-options.js';
-import { parseToolFailure } from './tool-failure.js';
+import { ioctlFailure } from './ioctl-failure.js';
 
 /** FITHAW is repeated until it fails; this only bounds a kernel that never says no. */
 const MAX_THAW_ROUNDS = 16;
 
 /**
- * FIFREEZE / FITHAW through util-linux `fsfreeze`, one run per mount.
- *
- * Why a tool and not an addon: the ioctls need an fd on the mount point and
- * Node has no ioctl(); `fsfreeze` is in util-linux (and busybox), present on
- * every guest that can run the agent, and its LC_ALL=C diagnostics end in the
- * glibc strerror text, which maps back to the errno exactly (EOPNOTSUPP and
- * EBUSY are skippable, the rest is an error). A child process also keeps a
- * slow freeze (it syncs the filesystem first) off the event loop. Runs are not
- * time-limited: abandoning a freeze in progress would leave the filesystem in
- * an unknown state.
+ * FIFREEZE / FITHAW as qemu-ga issues them: the mount point opened O_RDONLY,
+ * one ioctl, in reverse mount order for freeze. No helper process (nothing is
+ * spawned while the guest is frozen); each ioctl runs off the event loop, as a
+ * freeze first syncs the filesystem.
  */
 @injectable()
 export class LinuxFsFreeze implements FsFreezePort {
@@ -34,16 +27,16 @@ export class LinuxFsFreeze implements FsFreezePort {
     const frozen: FsMount[] = [];
     for (const m of [...mounts].reverse()) {
       if (mountpoints !== undefined && !mountpoints.includes(m.dirname)) continue;
-      const r = await runCommand([this.opts.fsfreeze, '--freeze', m.dirname], { env: this.opts.env });
-      if (r.exitCode === 0) {
+      try {
+        await this.opts.ioctls.freeze(m.dirname);
         frozen.push(m);
-        continue;
+      } catch (e) {
+        const f = ioctlFailure(e);
+        // Not freezable (EOPNOTSUPP) or already frozen through another mount (EBUSY): not counted, not fatal.
+        if (f.stage === 'ioctl' && (f.errno === 'EOPNOTSUPP' || f.errno === 'ENOTSUP' || f.errno === 'EBUSY')) continue;
+        await this.thawMounts(frozen.reverse());
+        throw new QgaError(`${f.stage === 'open' ? 'failed to open' : 'failed to freeze'} ${m.dirname}: ${f.reason}`);
       }
-      const f = parseToolFailure(r.output);
-      // Not freezable (EOPNOTSUPP) or already frozen through another mount (EBUSY): not counted, not fatal.
-      if (f.stage === 'ioctl' && (f.errno === 'EOPNOTSUPP' || f.errno === 'ENOTSUP' || f.errno === 'EBUSY')) continue;
-      await this.thawMounts(frozen.reverse());
-      throw new QgaError(`${f.stage === 'open' ? 'failed to open' : 'failed to freeze'} ${m.dirname}: ${f.reason}`);
     }
     return frozen.length;
   }
@@ -58,8 +51,11 @@ export class LinuxFsFreeze implements FsFreezePort {
     for (const m of mounts) {
       let thawed = false;
       for (let round = 0; round < MAX_THAW_ROUNDS; round++) {
-        const r = await runCommand([this.opts.fsfreeze, '--unfreeze', m.dirname], { env: this.opts.env });
-        if (r.exitCode !== 0) break;
+        try {
+          await this.opts.ioctls.thaw(m.dirname);
+        } catch {
+          break;
+        }
         thawed = true;
       }
       if (thawed) count++;

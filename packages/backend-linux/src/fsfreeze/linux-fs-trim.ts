@@ -1,14 +1,14 @@
 import type { FsTrimPort, GuestFilesystemTrimResult } from '@qga/core';
 import { inject, injectable, optional } from 'inversify';
-import { runCommand } from '../exec/run-command.js';
 import { FSFREEZE_OPTIONS, fsFreezeOptions, type FsFreezeOptions } from './fsfreeze-options.js';
-import { fstrimOutcome } from './fstrim-result.js';
+import { ioctlFailure, trimErrorText } from './ioctl-failure.js';
 
 /**
- * FITRIM through util-linux `fstrim -v -o 0 -m <minimum>` per local mount
- * (same reasoning as LinuxFsFreeze). `minimum` in a result is the requested
- * minimum: the tool does not report the value the kernel may have raised it to.
- * Results come in reverse mount order, as upstream builds them by prepending.
+ * FITRIM per local mount as qemu-ga issues it (start 0, whole length,
+ * `minimum`), no helper process. `minimum` in a result is what the kernel
+ * wrote back (it may raise it to the device's granularity), as upstream
+ * reports. Results come in reverse mount order, as upstream builds them by
+ * prepending.
  */
 @injectable()
 export class LinuxFsTrim implements FsTrimPort {
@@ -24,9 +24,12 @@ export class LinuxFsTrim implements FsTrimPort {
     const results: GuestFilesystemTrimResult[] = [];
     for (const m of mounts) {
       if (mountpoints !== undefined && !mountpoints.includes(m.dirname)) continue;
-      const r = await runCommand([this.opts.fstrim, '-v', '-o', '0', '-m', minimum.toString(), m.dirname], { env: this.opts.env });
-      const o = fstrimOutcome(r.exitCode, r.output);
-      results.unshift('error' in o ? { path: m.dirname, error: o.error } : { path: m.dirname, trimmed: o.trimmed, minimum });
+      try {
+        const r = await this.opts.ioctls.trim(m.dirname, minimum);
+        results.unshift({ path: m.dirname, trimmed: r.trimmed, minimum: r.minimum });
+      } catch (e) {
+        results.unshift({ path: m.dirname, error: trimErrorText(ioctlFailure(e)) });
+      }
     }
     return results;
   }

@@ -1,23 +1,26 @@
+import { existsSync } from 'node:fs';
 import { endianness } from 'node:os';
+import { join } from 'node:path';
 import { inject, injectable, optional } from 'inversify';
 import type { GuestUser } from '@qga/core';
-import { runCommand } from '../exec/run-command.js';
-import { readBytesOrUndefined } from '../proc/fs-read.js';
-import { helperRunOptions, LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
-import { parseSessionIds, parseShowSession, usersFromSessions } from './loginctl-parser.js';
+import { listDir, readBytesOrUndefined, readTextOrUndefined } from '../proc/fs-read.js';
+import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
+import { IO_CONCURRENCY, mapLimit } from '../proc/map-limit.js';
+import { parseSessionFile, usersFromSessions, type LogindSession } from './logind-sessions.js';
 import { parseUtmp, usersFromUtmp } from './utmp-parser.js';
-
-const SESSION_PROPERTIES = ['Id', 'Name', 'Timestamp', 'TimestampMonotonic', 'Class', 'Type', 'State', 'Remote'];
-
 /**
- * guest-get-users on Linux: systemd-logind first (via loginctl), the utmp
- * file as fallback (Debian 13 has no utmp; containers often have no logind).
+ * guest-get-users on Linux. Where systemd-logind runs (systemd is PID 1:
+ * /run/systemd/system, and logind is up: /run/systemd/seats — the checks
+ * sd_booted(3) and sd-login make), its session state files are read, as
+ * sd-login reads them: no loginctl process, no D-Bus round trip. Elsewhere
+ * the utmp file, as qemu-ga (Debian 13 has no utmp; containers and busybox
+ * guests often have no logind). Both checks are two stat calls per request,
+ * so a logind that starts or stops later is seen at once.
  * Combined with part 1's setPassword into the UsersPort by the module.
  */
 @injectable()
 export class LinuxLogins {
   private readonly cfg: LinuxInventoryConfig;
-  private readonly loginTimes = new Map<string, number>();
 
   constructor(@inject(LINUX_INVENTORY_CONFIG) @optional() config?: LinuxInventoryOptions) {
     this.cfg = resolveInventoryConfig(config);
@@ -28,20 +31,24 @@ export class LinuxLogins {
     return fromLogind ?? this.fromUtmp();
   }
 
-  /** undefined when logind cannot be asked (no loginctl, no systemd, no bus, timeout). */
+  /** undefined when logind is not running here (then utmp is the source). */
   async fromLogind(): Promise<GuestUser[] | undefined> {
-    const opts = { ...helperRunOptions(this.cfg), extraEnv: { TZ: 'UTC', SYSTEMD_PAGER: '', SYSTEMD_COLORS: '0' } };
-    const list = await runCommand([this.cfg.programs.loginctl, 'list-sessions', '--no-legend', '--no-pager'], opts);
-    if (list.exitCode !== 0) return undefined;
-    const ids = parseSessionIds(list.output);
-    if (ids.length === 0) return [];
-    const args = ['show-session', '--no-pager', ...SESSION_PROPERTIES.flatMap((p) => ['-p', p]), ...ids];
-    const clockBefore = clockPair();
-    const show = await runCommand([this.cfg.programs.loginctl, ...args], opts);
-    // A session that ended between the two calls makes show-session fail for that id only; keep the rest.
-    if (show.exitCode === null || show.execError !== undefined) return undefined;
-    if (this.loginTimes.size > 4096) this.loginTimes.clear();
-    return usersFromSessions(parseShowSession(show.output), clockBefore, this.loginTimes);
+    const run = this.cfg.systemdRunDir;
+    if (!existsSync(join(run, 'system')) || !existsSync(join(run, 'seats'))) return undefined;
+    const dir = join(run, 'sessions');
+    let names: string[];
+    try {
+      names = (await listDir(dir)).map((e) => e.name).filter((n) => !n.includes('.'));
+    } catch {
+      return undefined;
+    }
+    // readdir order is arbitrary: sort like logind's numeric session ids (then the rest).
+    names.sort((a, b) => (/^\d+$/.test(a) && /^\d+$/.test(b) ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0));
+    const sessions = await mapLimit(names, IO_CONCURRENCY, async (n) => {
+      const text = await readTextOrUndefined(join(dir, n)); // a session that just ended is simply gone
+      return text === undefined ? undefined : parseSessionFile(n, text);
+    });
+    return usersFromSessions(sessions.filter((s): s is LogindSession => s !== undefined));
   }
 
   /** utmp records; a missing or unreadable file means nobody (getutxent's behaviour). */
@@ -50,9 +57,4 @@ export class LinuxLogins {
     if (bytes === undefined) return [];
     return usersFromUtmp(parseUtmp(bytes, endianness() === 'LE'));
   }
-}
-
-function clockPair(): { realtimeUs: number; monotonicUs: number } {
-  const mono = process.hrtime.bigint(); // CLOCK_MONOTONIC on Linux, the clock logind's *Monotonic values use
-  return { realtimeUs: Date.now() * 1000, monotonicUs: Number(mono / 1000n) };
 }

@@ -1,4 +1,4 @@
-import { constants as fsConstants } from 'node:fs';
+import { closeSync, constants as fsConstants, openSync, readSync, statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { join } from 'node:path';
@@ -9,11 +9,15 @@ import { listDir } from '../proc/fs-read.js';
 import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
 import { memoryBlockFromFiles, memoryBlockIndexes, parseBlockSizeBytes, uint } from './memory-block-parser.js';
 
-/** Read a sysfs attribute like upstream's ga_read_sysfs_file: undefined = ENOENT, other errors carry upstream's text. */
+/**
+ * Read a sysfs attribute like upstream's ga_read_sysfs_file: undefined = ENOENT,
+ * other errors carry upstream's text. Synchronous, as upstream: sysfs answers
+ * from memory, and a libuv pool round trip per call cost more than the read.
+ */
 async function readAttr(dir: string, name: string, size: number): Promise<string | undefined> {
-  let fh;
+  let fd: number;
   try {
-    fh = await open(join(dir, name), fsConstants.O_RDONLY);
+    fd = openSync(join(dir, name), fsConstants.O_RDONLY);
   } catch (e) {
     if (isEnoent(e)) return undefined;
     throw new QgaError(`open sysfs file "${name}": ${errorText(e)}`);
@@ -22,14 +26,14 @@ async function readAttr(dir: string, name: string, size: number): Promise<string
     const buf = Buffer.alloc(size);
     let n: number;
     try {
-      ({ bytesRead: n } = await fh.read(buf, 0, size, 0));
+      n = readSync(fd, buf, 0, size, 0);
     } catch (e) {
       throw new QgaError(`pread sysfs file "${name}": ${errorText(e)}`);
     }
     if (n === 0) throw new QgaError(`pread sysfs file "${name}": unexpected EOF`);
     return buf.subarray(0, n).toString('latin1');
   } finally {
-    await fh.close().catch(() => undefined);
+    closeSync(fd);
   }
 }
 
@@ -144,7 +148,7 @@ export class LinuxMemory implements MemoryPort {
   async blockInfo(): Promise<GuestMemoryBlockInfo> {
     const dir = this.memDir;
     try {
-      const st = await stat(dir);
+      const st = statSync(dir);
       if (!st.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
     } catch (e) {
       throw new QgaError(`open("${dir}"): ${errorText(e)}`);

@@ -1,5 +1,4 @@
-import { statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import { QgaError } from '@qga/core';
 import { mountListFromMountinfo, mountListFromMtab } from './build-mount-list.js';
 import { splitDev } from './dev-numbers.js';
@@ -30,14 +29,14 @@ export function statDevice(path: string): DeviceInfo | undefined {
 export async function readMountList(paths: MountTablePaths = PROC_MOUNT_TABLES): Promise<FsMount[]> {
   let mountinfo: string | undefined;
   try {
-    mountinfo = await readFile(paths.mountinfo, 'utf8');
+    mountinfo = readFileSync(paths.mountinfo, 'utf8'); // procfs: answered from memory
   } catch {
     mountinfo = undefined;
   }
   if (mountinfo !== undefined) return mountListFromMountinfo(parseMountinfo(mountinfo), statDevice);
   let mtab: string;
   try {
-    mtab = await readFile(paths.mounts, 'utf8');
+    mtab = readFileSync(paths.mounts, 'utf8');
   } catch {
     throw new QgaError(`failed to open mtab file: '${paths.mounts}'`);
   }

@@ -2,14 +2,13 @@ import { endianness, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { inject, injectable, optional } from 'inversify';
 import { errorText, isEnoent, QgaError, type GuestNetworkInterface, type GuestNetworkRoute, type NetworkPort } from '@qga/core';
-import { runCommand } from '../exec/run-command.js';
 import { listDir, readAttribute, readText, readTextOrUndefined } from '../proc/fs-read.js';
-import { helperRunOptions, LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
+import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
 import { IO_CONCURRENCY, mapLimit } from '../proc/map-limit.js';
 import { hwAddressFromSysfs } from './hw-address.js';
+import { fromIfAddrs } from './ifaddrs-list.js';
 import { orderLikeNetlink, parseIfInet6 } from './if-inet6-parser.js';
 import { assembleInterfaces, ipv4MaskBits, type AddressInfo, type LinkInfo } from './interface-list.js';
-import { parseIpAddrJson, type LinkAddresses } from './ip-addr-json-parser.js';
 import { globMatcher } from './name-glob.js';
 import { parseProcNetDev } from './proc-net-dev-parser.js';
 import { parseRouteV4, parseRouteV6 } from './route-parser.js';
@@ -17,21 +16,19 @@ import { parseRouteV4, parseRouteV6 } from './route-parser.js';
 /**
  * guest-network-get-interfaces and guest-network-get-route on Linux.
  *
- * Addresses come from `ip -j addr show` (iproute2): one netlink dump giving
- * every link and both families in exactly the order getifaddrs() — and so
- * qemu-ga — reports, including links that are down or have no carrier.
- * Without a JSON-capable `ip` (busybox, minimal images) the links come from
- * /sys/class/net (every interface, ifindex order), IPv6 from
- * /proc/net/if_inet6 (complete; ordered by scope as the kernel does) and IPv4
- * from os.networkInterfaces(), which only sees interfaces that are up and
- * running — the one gap of the fallback. Hardware addresses are the raw
- * device bytes SIOCGIFHWADDR returns: ip's colon-hex text, else sysfs.
+ * Interfaces come from getifaddrs() through the native layer, as qemu-ga
+ * walks it: one netlink dump in-process (no helper), every link (down, no
+ * carrier, no address) and both families in the kernel's order, device
+ * addresses from the link entries (the bytes SIOCGIFHWADDR returns).
+ * Without the native layer, links come from /sys/class/net (ifindex order),
+ * IPv6 from /proc/net/if_inet6 and IPv4 from os.networkInterfaces(), which
+ * only sees interfaces that are up and running — the one gap of that fallback.
+ * Statistics: /proc/net/dev, as upstream.
  */
 @injectable()
 export class LinuxNetwork implements NetworkPort {
   private readonly cfg: LinuxInventoryConfig;
   private readonly excluded: (name: string) => boolean;
-  private ipJsonWorks = true;
 
   constructor(@inject(LINUX_INVENTORY_CONFIG) @optional() config?: LinuxInventoryOptions) {
     this.cfg = resolveInventoryConfig(config);
@@ -39,39 +36,19 @@ export class LinuxNetwork implements NetworkPort {
   }
 
   async interfaces(): Promise<GuestNetworkInterface[]> {
-    const [ipLinks, statsText] = await Promise.all([this.ipAddrJson(), readTextOrUndefined(join(this.cfg.procRoot, 'net/dev'))]);
+    const statsText = await readTextOrUndefined(join(this.cfg.procRoot, 'net/dev'));
     const stats = parseProcNetDev(statsText ?? '');
     let links: LinkInfo[];
     let addresses: AddressInfo[];
-    if (ipLinks !== undefined) {
-      // ip prints Ethernet-like addresses as colon hex: use them as they are. Devices without
-      // one, or whose address ip prints as an IP (tunnels), are read raw from sysfs.
-      const hw = await mapLimit(ipLinks, IO_CONCURRENCY, async (l) => {
-        const fromIp = l.address === undefined ? undefined : hwAddressFromSysfs(l.address);
-        return fromIp ?? this.hwAddress(l.ifname);
-      });
-      links = ipLinks.map((l, i) => ({ name: l.ifname, hwaddr: hw[i] }));
-      addresses = ipLinks.flatMap((l) =>
-        l.addrs.map((a) => ({
-          name: a.family === 'inet' ? (a.label ?? l.ifname) : l.ifname,
-          family: a.family === 'inet' ? ('ipv4' as const) : ('ipv6' as const),
-          address: a.local,
-          prefix: a.prefixlen,
-        })),
-      );
-    } else {
-      [links, addresses] = await Promise.all([this.sysfsLinks(), this.fallbackAddresses()]);
+    let entries;
+    try {
+      entries = this.cfg.interfaceAddresses();
+    } catch {
+      entries = undefined; // no native layer (or getifaddrs refused): the sysfs/procfs route below
     }
+    if (entries !== undefined) ({ links, addresses } = fromIfAddrs(entries));
+    else [links, addresses] = await Promise.all([this.sysfsLinks(), this.fallbackAddresses()]);
     return assembleInterfaces(links, addresses, stats, this.excluded);
-  }
-
-  /** `ip -j addr show`; undefined (and not asked again) when ip is missing or has no JSON output. */
-  private async ipAddrJson(): Promise<LinkAddresses[] | undefined> {
-    if (!this.ipJsonWorks) return undefined;
-    const r = await runCommand([this.cfg.programs.ip, '-j', 'addr', 'show'], helperRunOptions(this.cfg));
-    const parsed = r.exitCode === 0 ? parseIpAddrJson(r.output) : undefined;
-    if (parsed === undefined && (r.execError !== undefined || r.exitCode !== null)) this.ipJsonWorks = false;
-    return parsed;
   }
 
   private async hwAddress(name: string): Promise<string | undefined> {

@@ -1,4 +1,4 @@
-import { DEFAULT_HELPER_ENV, type HelperEnv } from '../exec/run-command.js';
+import { clockTicksPerSecond, interfaceAddresses, nvmeSmartLog, type IfAddrEntry } from '@qga/native-linux';
 
 /**
  * Settings of the Linux inventory ports (network, storage, cpu, memory,
@@ -15,6 +15,8 @@ export interface LinuxInventoryConfig {
   readonly udevDataDir: string;
   /** The utmp file (glibc's _PATH_UTMP). */
   readonly utmpPath: string;
+  /** systemd's runtime directory: `system` (systemd is PID 1), `seats` (logind runs), `sessions` (logind's session state). */
+  readonly systemdRunDir: string;
   /** os-release candidates when QGA_OS_RELEASE is unset (first readable one wins). */
   readonly osReleasePaths: readonly string[];
   /** The local zone when TZ is unset. */
@@ -29,21 +31,16 @@ export interface LinuxInventoryConfig {
   readonly statfsTimeoutMs: number;
   /** At most this many statfs() calls may be stuck at once (each holds a libuv pool thread); further mounts skip sizes. */
   readonly maxStuckStatfs: number;
-  /** Helper programs (ip, loginctl, nvme, getconf) are killed after this long. */
-  readonly commandTimeoutMs: number;
-  /** Helper program names or paths. */
-  readonly programs: {
-    readonly ip: string;
-    readonly loginctl: string;
-    readonly nvme: string;
-    readonly getconf: string;
-  };
+  /** getifaddrs() (default: the native layer's); throwing selects the sysfs/procfs fallback. */
+  readonly interfaceAddresses: () => IfAddrEntry[];
+  /** sysconf(_SC_CLK_TCK) (default: the native layer's); throwing means USER_HZ 100. */
+  readonly clockTicks: () => number;
+  /** The NVMe SMART log page of a device node (default: the admin-command ioctl through the native layer). */
+  readonly nvmeSmartLog: (device: string) => Promise<Uint8Array>;
 }
 
-/** What may be bound to LINUX_INVENTORY_CONFIG: any subset, `programs` included. */
-export type LinuxInventoryOptions = Partial<Omit<LinuxInventoryConfig, 'programs'>> & {
-  readonly programs?: Partial<LinuxInventoryConfig['programs']>;
-};
+/** What may be bound to LINUX_INVENTORY_CONFIG: any subset. */
+export type LinuxInventoryOptions = Partial<LinuxInventoryConfig>;
 
 /** inversify token for LinuxInventoryOptions (optional: unbound means defaults). */
 export const LINUX_INVENTORY_CONFIG = Symbol.for('qga.linux.InventoryConfig');
@@ -53,6 +50,7 @@ export const DEFAULT_LINUX_INVENTORY_CONFIG: LinuxInventoryConfig = {
   procRoot: '/proc',
   udevDataDir: '/run/udev/data',
   utmpPath: '/var/run/utmp',
+  systemdRunDir: '/run/systemd',
   osReleasePaths: ['/etc/os-release', '/usr/lib/os-release'],
   localtimePath: '/etc/localtime',
   zoneinfoDir: '/usr/share/zoneinfo',
@@ -60,8 +58,9 @@ export const DEFAULT_LINUX_INVENTORY_CONFIG: LinuxInventoryConfig = {
   excludeInterfaces: [],
   statfsTimeoutMs: 2000,
   maxStuckStatfs: 2,
-  commandTimeoutMs: 5000,
-  programs: { ip: 'ip', loginctl: 'loginctl', nvme: 'nvme', getconf: 'getconf' },
+  interfaceAddresses,
+  clockTicks: clockTicksPerSecond,
+  nvmeSmartLog,
 };
 
 export function resolveInventoryConfig(partial?: LinuxInventoryOptions): LinuxInventoryConfig {
@@ -69,11 +68,5 @@ export function resolveInventoryConfig(partial?: LinuxInventoryOptions): LinuxIn
   return {
     ...DEFAULT_LINUX_INVENTORY_CONFIG,
     ...partial,
-    programs: { ...DEFAULT_LINUX_INVENTORY_CONFIG.programs, ...partial.programs },
   };
-}
-
-/** How the inventory ports run their read-only helpers: stdout kept apart from stderr, killed after commandTimeoutMs. */
-export function helperRunOptions(cfg: LinuxInventoryConfig): { readonly env: HelperEnv; readonly separateStderr: true } {
-  return { env: { ...DEFAULT_HELPER_ENV, timeoutMs: cfg.commandTimeoutMs }, separateStderr: true };
 }

@@ -1,14 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { errorCode, QgaError, strerror } from '@qga/core';
-import { runCommand, type HelperEnv } from '../exec/run-command.js';
-import { findInPasswd, parsePasswdLine, type PasswdEntry } from './passwd-entry.js';
+import { errorCode, errorText, QgaError, strerror } from '@qga/core';
+import { NativeUnavailableError } from '@qga/native-linux';
+import { findInPasswd, type PasswdEntry } from './passwd-entry.js';
 
 export interface LookupOptions {
-  /** `getent`, so NSS users (LDAP, sssd) are found like getpwnam() finds them. */
-  readonly getent: string;
-  /** Read directly when getent is missing, or for all-digit names (getent would treat them as uids). */
+  readonly getpwnam: (name: string) => Promise<PasswdEntry | undefined>;
+  /** Read directly only when getpwnam cannot be called (no native layer). */
   readonly passwdFile: string;
-  readonly env: HelperEnv;
 }
 
 /**
@@ -19,16 +17,12 @@ export interface LookupOptions {
 export async function lookupUser(name: string, o: LookupOptions): Promise<PasswdEntry> {
   const fail = (why: string): QgaError => new QgaError(`failed to lookup user '${name}': ${why}`);
   if (name === '' || /[:\n\0]/.test(name)) throw fail('Success');
-
-  if (!/^\d+$/.test(name)) {
-    const r = await runCommand([o.getent, 'passwd', '--', name], { env: o.env });
-    if (r.execError === undefined) {
-      if (r.exitCode === 2) throw fail('Success');
-      if (r.exitCode !== 0 || r.timedOut) throw fail(r.output.trim() || (r.timedOut ? 'timed out' : `exit status ${r.exitCode ?? r.signal}`));
-      const e = parsePasswdLine(r.output.split('\n')[0] ?? '');
-      if (e?.name === name) return e;
-      throw fail('Success');
-    }
+  try {
+    const e = await o.getpwnam(name);
+    if (e === undefined) throw fail('Success');
+    return e;
+  } catch (e) {
+    if (!(e instanceof NativeUnavailableError)) throw e instanceof QgaError ? e : fail(errorText(e));
   }
   let text: string;
   try {

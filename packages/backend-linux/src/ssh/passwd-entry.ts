@@ -16,7 +16,7 @@ export function parsePasswdLine(line: string): PasswdEntry | undefined {
   return { name: f[0]!, uid, gid, home: f[5]! };
 }
 
-/** Find `name` in passwd-file text (for /etc/passwd when getent is unavailable). */
+/** Find `name` in passwd-file text (for /etc/passwd when the native getpwnam is unavailable). */
 export function findInPasswd(text: string, name: string): PasswdEntry | undefined {
   for (const line of text.split('\n')) {
     if (line.startsWith('+') || line.startsWith('-') || line.startsWith('#')) continue; // NIS compat markers, comments

@@ -1,11 +1,12 @@
-import type { HelperEnv } from '../exec/run-command.js';
-import { DEFAULT_HELPER_ENV } from '../exec/run-command.js';
+import { lookupPasswd } from '@qga/native-linux';
+import type { PasswdEntry } from './passwd-entry.js';
 
 /** Tunables of LinuxSshKeys (bind under SSH_KEYS_OPTIONS). */
 export interface SshKeysOptions {
-  readonly getent: string;
+  /** getpwnam (default: getpwnam_r through the native layer, so every NSS source counts); undefined = no such user. */
+  readonly getpwnam: (name: string) => Promise<PasswdEntry | undefined>;
+  /** Read directly only when the native layer is unavailable. */
   readonly passwdFile: string;
-  readonly env: HelperEnv;
   /** An authorized_keys file larger than this is refused (EFBIG) rather than read into memory. */
   readonly maxFileBytes: number;
 }
@@ -14,9 +15,8 @@ export const SSH_KEYS_OPTIONS = Symbol.for('qga.linux.SshKeysOptions');
 
 export function sshKeysOptions(o: Partial<SshKeysOptions> | undefined): SshKeysOptions {
   return {
-    getent: o?.getent ?? 'getent',
+    getpwnam: o?.getpwnam ?? lookupPasswd,
     passwdFile: o?.passwdFile ?? '/etc/passwd',
-    env: o?.env ?? { ...DEFAULT_HELPER_ENV, timeoutMs: 10_000 },
     maxFileBytes: o?.maxFileBytes ?? 16 * 1024 * 1024,
   };
 }

@@ -11,11 +11,10 @@ import {
   type GuestFilesystemInfo,
   type StoragePort,
 } from '@qga/core';
-import { runCommand } from '../exec/run-command.js';
 import { readMountList, type FsMount } from '../mounts/index.js';
 import { IO_CONCURRENCY, mapLimit } from '../proc/map-limit.js';
 import { readText } from '../proc/fs-read.js';
-import { helperRunOptions, LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
+import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
 import { BoundedStatfs } from './bounded-statfs.js';
 import { addressProbes, decodeRealDevice, hostNumbersFromEntries } from './disk-address.js';
 import { parseDiskstats } from './diskstats-parser.js';
@@ -39,6 +38,7 @@ export class LinuxStorage implements StoragePort {
   private readonly cfg: LinuxInventoryConfig;
   private readonly sys: SysfsView;
   private readonly statfs: BoundedStatfs;
+  private readonly serials = new Map<string, { ino: bigint; serial: string | undefined }>();
 
   constructor(@inject(LINUX_INVENTORY_CONFIG) @optional() config?: LinuxInventoryOptions) {
     this.cfg = resolveInventoryConfig(config);
@@ -73,7 +73,7 @@ export class LinuxStorage implements StoragePort {
   }
 
   private async fsInfo(m: FsMount, cache: CallCache): Promise<GuestFilesystemInfo> {
-    const [dev, sizes] = await Promise.all([this.devicesOf(`/sys/dev/block/${m.devmajor}:${m.devminor}`, cache), this.statfs.statfs(m.dirname)]);
+    const [dev, sizes] = await Promise.all([this.devicesOf(`/sys/dev/block/${m.devmajor}:${m.devminor}`, cache), this.statfs.statfs(m.dirname, m.devtype)]);
     return {
       name: dev.name,
       mountpoint: m.dirname,
@@ -183,8 +183,19 @@ export class LinuxStorage implements StoragePort {
   private async sysfsSerial(syspath: string, uevent: ReadonlyMap<string, string>): Promise<string | undefined> {
     if (!(uevent.get('DEVNAME') ?? '').startsWith('vd')) return undefined;
     const dir = uevent.get('DEVTYPE') === 'partition' ? dirname(syspath) : syspath;
-    const s = (await this.sys.readText(`${dir}/serial`))?.trim();
-    return s === undefined || s === '' ? undefined : s;
+    // Reading `serial` sends a GET_ID request to the host and waits for it (a
+    // device round trip per call); the serial of one device instance never
+    // changes, so keep it per sysfs directory inode (a re-plugged disk gets a new one).
+    const ino = this.sys.inode(dir);
+    const cached = this.serials.get(dir);
+    if (ino !== undefined && cached !== undefined && cached.ino === ino) return cached.serial;
+    const text = (await this.sys.readText(`${dir}/serial`))?.trim();
+    const serial = text === undefined || text === '' ? undefined : text;
+    if (ino !== undefined) {
+      if (this.serials.size > 1024) this.serials.clear();
+      this.serials.set(dir, { ino, serial });
+    }
+    return serial;
   }
 
   // ---- guest-get-disks -----------------------------------------------------
@@ -267,12 +278,14 @@ export class LinuxStorage implements StoragePort {
   }
 
   /**
-   * NVMe SMART/health log. Upstream issues the admin command with an ioctl,
-   * which Node cannot do without a native addon; nvme-cli's raw page gives
-   * the same 512 bytes. Omitted when nvme-cli is missing or the read fails.
+   * NVMe SMART/health log: the Get Log Page admin command through the ioctl,
+   * as upstream issues it (no nvme-cli). Omitted when the read fails.
    */
   private async nvmeSmart(dev: string): Promise<GuestDiskSmart | undefined> {
-    const r = await runCommand([this.cfg.programs.nvme, 'smart-log', dev, '--raw-binary'], helperRunOptions(this.cfg));
-    return r.exitCode === 0 ? parseNvmeSmartLog(r.stdout) : undefined;
+    try {
+      return parseNvmeSmartLog(await this.cfg.nvmeSmartLog(dev));
+    } catch {
+      return undefined;
+    }
   }
 }

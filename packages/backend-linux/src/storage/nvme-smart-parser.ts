@@ -20,7 +20,7 @@ const COUNTERS: ReadonlyArray<readonly [string, number]> = [
 
 /**
  * The NVMe SMART / Health log page (log id 02h, 512 bytes, little-endian, as
- * `nvme smart-log --raw-binary` prints it and upstream's ioctl reads it) →
+ * the admin-command ioctl reads it, as upstream) →
  * GuestDiskSmart. The 128-bit counters are split into -lo/-hi halves.
  * undefined when fewer than 192 bytes (the fields used) are present.
  */

@@ -1,4 +1,4 @@
-import { realpath } from 'node:fs/promises';
+import { realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { listDir, listDirIfExists, linkBasename, readAttribute, readTextOrUndefined } from '../proc/fs-read.js';
 import { parseUdevDb, parseUevent } from './udev-props.js';
@@ -9,7 +9,7 @@ import { parseUdevDb, parseUevent } from './udev-props.js';
  * the root is the real /sys or a fixture tree in a test.
  */
 export class SysfsView {
-  private realRoot: Promise<string> | undefined;
+  private realRoot: string | undefined;
 
   constructor(
     readonly root: string,
@@ -23,11 +23,17 @@ export class SysfsView {
 
   /** realpath() of a logical path, mapped back to a logical path. Rejects with the errno error. */
   async realpath(logical: string): Promise<string> {
-    const real = await realpath(this.onDisk(logical));
+    // Synchronous: sysfs links resolve in memory; a pool round trip per device cost more than the call.
+    const real = realpathSync.native(this.onDisk(logical));
     if (this.root === '/sys') return real;
-    this.realRoot ??= realpath(this.root);
-    const root = await this.realRoot;
+    this.realRoot ??= realpathSync.native(this.root);
+    const root = this.realRoot;
     return real === root ? '/sys' : real.startsWith(`${root}/`) ? `/sys${real.slice(root.length)}` : real;
+  }
+
+  /** The inode of a sysfs directory (new for every device instance); undefined when it is gone. */
+  inode(logical: string): bigint | undefined {
+    return statSync(this.onDisk(logical), { bigint: true, throwIfNoEntry: false })?.ino;
   }
 
   /** A sysfs attribute (small, read in one go); undefined when unreadable. */

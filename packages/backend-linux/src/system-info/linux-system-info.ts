@@ -2,11 +2,12 @@ import { hostname, machine, release, version } from 'node:os';
 import { join } from 'node:path';
 import { inject, injectable, optional } from 'inversify';
 import { errorText, QgaError, type GuestLoadAverage, type GuestOSInfo, type GuestTimezone, type SystemInfoPort } from '@qga/core';
-import { readRegularFile, readText } from '../proc/fs-read.js';
+import { readText, StatKeyedCache } from '../proc/fs-read.js';
 import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
 import { parseLoadavg } from './loadavg-parser.js';
 import { osReleaseFields, parseOsReleaseBytes } from './os-release-parser.js';
 import { resolveTimezone } from './resolve-timezone.js';
+import { parseTzif, type TzifZone } from './tzif-parser.js';
 
 const MAX_OS_RELEASE = 1 << 20;
 const MAX_TZIF = 1 << 20;
@@ -15,6 +16,9 @@ const MAX_TZIF = 1 << 20;
 @injectable()
 export class LinuxSystemInfo implements SystemInfoPort {
   private readonly cfg: LinuxInventoryConfig;
+  // Hosts poll osinfo and timezone every few seconds: parse the files again only when they change.
+  private readonly osRelease = new StatKeyedCache<ReturnType<typeof parseOsReleaseBytes>>(MAX_OS_RELEASE);
+  private readonly zones = new StatKeyedCache<TzifZone>(MAX_TZIF);
 
   constructor(@inject(LINUX_INVENTORY_CONFIG) @optional() config?: LinuxInventoryOptions) {
     this.cfg = resolveInventoryConfig(config);
@@ -26,8 +30,7 @@ export class LinuxSystemInfo implements SystemInfoPort {
     const override = this.cfg.env['QGA_OS_RELEASE'];
     const candidates = override !== undefined ? [override] : this.cfg.osReleasePaths;
     for (const path of candidates) {
-      const bytes = await readRegularFile(path, MAX_OS_RELEASE);
-      const keys = bytes === undefined ? undefined : parseOsReleaseBytes(bytes);
+      const keys = await this.osRelease.get(path, parseOsReleaseBytes);
       if (keys !== undefined) return { ...info, ...osReleaseFields(keys) };
     }
     return info;
@@ -46,7 +49,7 @@ export class LinuxSystemInfo implements SystemInfoPort {
       tz: this.cfg.env['TZ'],
       zoneinfoDir: this.cfg.env['TZDIR'] ?? this.cfg.zoneinfoDir,
       localtimePath: this.cfg.localtimePath,
-      load: (p) => readRegularFile(p, MAX_TZIF),
+      loadZone: (p) => this.zones.get(p, parseTzif),
       now: Math.floor(Date.now() / 1000),
     });
   }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { GuestTimezone } from '@qga/core';
 import { parsePosixTz, posixTzAt } from './posix-tz.js';
-import { parseTzif, tzifZoneAt } from './tzif-parser.js';
+import { tzifZoneAt, type TzifZone } from './tzif-parser.js';
 
 export interface TimezoneInputs {
   /** $TZ; undefined when unset. */
@@ -10,8 +10,8 @@ export interface TimezoneInputs {
   readonly zoneinfoDir: string;
   /** /etc/localtime. */
   readonly localtimePath: string;
-  /** Reads a zone file (undefined when missing or not a regular file). */
-  readonly load: (path: string) => Promise<Uint8Array | undefined>;
+  /** Reads and parses a zone file (undefined when missing, not a regular file or not TZif). */
+  readonly loadZone: (path: string) => Promise<TzifZone | undefined>;
   /** Seconds since the epoch. */
   readonly now: number;
 }
@@ -31,8 +31,7 @@ const UTC: GuestTimezone = { zone: 'UTC', offset: 0 };
  */
 export async function resolveTimezone(inp: TimezoneInputs): Promise<GuestTimezone> {
   if (inp.tz === undefined) {
-    const bytes = await inp.load(inp.localtimePath);
-    const zone = bytes === undefined ? undefined : parseTzif(bytes);
+    const zone = await inp.loadZone(inp.localtimePath);
     return zone === undefined ? UTC : named(tzifZoneAt(zone, inp.now));
   }
   const id = inp.tz;
@@ -48,8 +47,7 @@ export async function resolveTimezone(inp: TimezoneInputs): Promise<GuestTimezon
   const fileId = id.startsWith(':') ? id.slice(1) : id;
   if (fileId !== '') {
     const path = fileId.startsWith('/') ? fileId : join(inp.zoneinfoDir, fileId);
-    const bytes = await inp.load(path);
-    const zone = bytes === undefined ? undefined : parseTzif(bytes);
+    const zone = await inp.loadZone(path);
     if (zone !== undefined) return named(tzifZoneAt(zone, inp.now));
   }
   const rule = parsePosixTz(fileId);

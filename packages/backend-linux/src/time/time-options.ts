@@ -1,11 +1,12 @@
+import { setSystemTime } from '@qga/native-linux';
 import type { HelperEnv } from '../exec/run-command.js';
 import { DEFAULT_HELPER_ENV } from '../exec/run-command.js';
 
-/** Tunables of LinuxTime (bind under TIME_OPTIONS; tests point both programs at doubles). */
+/** Tunables of LinuxTime (bind under TIME_OPTIONS; tests point hwclock at a double). */
 export interface TimeOptions {
-  /** GNU date, used as `date -u -s @<sec>.<usec>` (Node has no settimeofday). */
-  readonly date: string;
-  /** `hwclock -w` / `hwclock -s`; upstream runs /sbin/hwclock. */
+  /** Sets the system clock (default: settimeofday(2) through the native layer); throws a system error with `code`. */
+  readonly setClock: (ns: bigint) => void;
+  /** `hwclock -w` / `hwclock -s`; upstream runs /sbin/hwclock (util-linux and busybox have it). */
   readonly hwclock: string;
   readonly env: HelperEnv;
 }
@@ -14,7 +15,7 @@ export const TIME_OPTIONS = Symbol.for('qga.linux.TimeOptions');
 
 export function timeOptions(o: Partial<TimeOptions> | undefined): TimeOptions {
   return {
-    date: o?.date ?? 'date',
+    setClock: o?.setClock ?? setSystemTime,
     hwclock: o?.hwclock ?? '/sbin/hwclock',
     env: o?.env ?? { ...DEFAULT_HELPER_ENV, timeoutMs: 30_000 },
   };

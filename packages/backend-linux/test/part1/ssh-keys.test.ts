@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, unlinkSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
+import { NativeUnavailableError } from '@qga/native-linux';
 import { LinuxSshKeys } from '../../src/ssh/index.js';
 import { LinuxPassword } from '../../src/users/index.js';
 import { rejectionCode, rejectionMessage, scratchDir } from './fixtures.js';
@@ -35,14 +36,17 @@ t.test('unknown users: the exact qemu-ga 7.2 text', async (t) => {
   t.equal(await ssh.keysFile('root'), '/root/.ssh/authorized_keys');
 });
 
-t.test('/etc/passwd fallback when getent is missing', async (t) => {
+t.test('/etc/passwd fallback when the native getpwnam is unavailable', async (t) => {
   const dir = scratchDir(t, 'qga-ssh-');
   writeFileSync(join(dir, 'passwd'), `root:x:0:0:root:/root:/bin/bash\nghost:x:4242:4242::${join(dir, 'no-home')}:/bin/sh\n`);
-  const viaFile = new LinuxSshKeys({ getent: join(dir, 'no-getent'), passwdFile: join(dir, 'passwd') });
+  const unavailable = (): Promise<never> => Promise.reject(new NativeUnavailableError('native calls are unavailable (test)'));
+  const viaFile = new LinuxSshKeys({ getpwnam: unavailable, passwdFile: join(dir, 'passwd') });
   t.equal(await viaFile.keysFile('ghost'), join(dir, 'no-home', '.ssh', 'authorized_keys'));
   t.equal(await viaFile.read('ghost'), null, 'a missing home means no keys');
   t.equal(await rejectionCode(viaFile.write('ghost', 'k')), 'ENOENT', 'and writing there fails');
   t.equal(await rejectionMessage(viaFile.read('nobody-here')), "failed to lookup user 'nobody-here': Success");
+  const failing = new LinuxSshKeys({ getpwnam: () => Promise.reject(Object.assign(new Error('x'), { code: 'EIO' })) });
+  t.equal(await rejectionMessage(failing.read('root')), "failed to lookup user 'root': Input/output error", 'a failed lookup (not a missing user) says why');
 });
 
 t.test('write creates ~/.ssh 0700 and authorized_keys 0600, owned by the user, atomically', { skip: !isRoot && 'needs root (useradd, chown)' }, async (t) => {

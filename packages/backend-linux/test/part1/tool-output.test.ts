@@ -1,52 +1,23 @@
 import t from 'tap';
-import { fstrimOutcome, parseToolFailure } from '../../src/fsfreeze/index.js';
+import { errnoError } from '@qga/core';
+import { ioctlFailure, trimErrorText } from '../../src/fsfreeze/index.js';
 import { shutdownPlan, suspendNames, sysrqKeys } from '../../src/power/index.js';
 import { findInPasswd, parsePasswdLine } from '../../src/ssh/index.js';
-import { dateArgument, WallClock } from '../../src/time/index.js';
+import { WallClock } from '../../src/time/index.js';
 import { fopenFlags } from '../../src/files/index.js';
 import { constants as c } from 'node:fs';
 
-t.test('fsfreeze diagnostics (util-linux 2.38, LC_ALL=C, captured on this machine)', async (t) => {
-  t.same(parseToolFailure('fsfreeze: /dev/shm: freeze failed: Operation not supported\n'), {
-    stage: 'ioctl',
-    errno: 'EOPNOTSUPP',
-    reason: 'Operation not supported',
-  });
-  t.same(parseToolFailure('fsfreeze: cannot open /nonexist: No such file or directory\n'), {
-    stage: 'open',
-    errno: 'ENOENT',
-    reason: 'No such file or directory',
-  });
-  t.same(parseToolFailure('fsfreeze: /mnt: unfreeze failed: Invalid argument\n'), {
-    stage: 'ioctl',
-    errno: 'EINVAL',
-    reason: 'Invalid argument',
-  });
-  t.same(parseToolFailure('fsfreeze: /a: b: freeze failed: Device or resource busy'), {
-    stage: 'ioctl',
-    errno: 'EBUSY',
-    reason: 'Device or resource busy',
-  }, 'a ": " inside the mount point does not confuse the parser');
-  t.same(parseToolFailure("failed to exec 'fsfreeze': No such file or directory\n"), {
-    stage: 'exec',
-    reason: "failed to exec 'fsfreeze': No such file or directory",
-  });
-  t.same(parseToolFailure('fsfreeze: /etc/passwd: is not a directory\n'), { stage: 'ioctl', reason: '/etc/passwd: is not a directory' });
-  t.same(parseToolFailure('fsfreeze: FIFREEZE: Input/output error'), { stage: 'ioctl', errno: 'EIO', reason: 'Input/output error' }, 'busybox style');
-});
-
-t.test('fstrim outcomes map to the protocol texts', async (t) => {
-  t.same(fstrimOutcome(0, '/tmp/lt/mnt: 54.7 MiB (57367552 bytes) trimmed\n'), { trimmed: 57367552n });
-  t.same(fstrimOutcome(0, '/: 616873984 bytes were trimmed\n'), { trimmed: 616873984n }, 'older util-linux');
-  t.same(fstrimOutcome(0, '/: 4096 bytes trimmed\n'), { trimmed: 4096n }, 'busybox');
-  t.same(fstrimOutcome(1, 'fstrim: /dev/shm: the discard operation is not supported\n'), { error: 'trim not supported' });
-  t.same(fstrimOutcome(1, 'fstrim: stat of /nonexist failed: No such file or directory\n'), {
-    error: 'failed to open: No such file or directory',
-  });
-  t.same(fstrimOutcome(1, 'fstrim: cannot open /x: Permission denied\n'), { error: 'failed to open: Permission denied' });
-  t.same(fstrimOutcome(1, 'fstrim: /x: FITRIM ioctl failed: Inappropriate ioctl for device\n'), { error: 'trim not supported' });
-  t.same(fstrimOutcome(1, 'fstrim: /x: FITRIM ioctl failed: Input/output error\n'), { error: 'failed to trim: Input/output error' });
-  t.same(fstrimOutcome(32, 'fstrim: /x: FITRIM ioctl failed: Read-only file system\n'), { error: 'failed to trim: Read-only file system' });
+t.test('ioctl errors map to the protocol texts', async (t) => {
+  const open = errnoError('ENOENT', 'open', '/x');
+  t.same(ioctlFailure(open), { stage: 'open', errno: 'ENOENT', reason: 'No such file or directory' });
+  t.same(ioctlFailure(errnoError('EOPNOTSUPP', 'ioctl', '/dev/shm')), { stage: 'ioctl', errno: 'EOPNOTSUPP', reason: 'Operation not supported' });
+  t.same(ioctlFailure(new Error('native calls are unavailable (x)')), { stage: 'ioctl', errno: undefined, reason: 'native calls are unavailable (x)' });
+  t.equal(trimErrorText(ioctlFailure(open)), 'failed to open: No such file or directory');
+  t.equal(trimErrorText(ioctlFailure(errnoError('EACCES', 'open', '/x'))), 'failed to open: Permission denied');
+  t.equal(trimErrorText(ioctlFailure(errnoError('ENOTTY', 'ioctl'))), 'trim not supported');
+  t.equal(trimErrorText(ioctlFailure(errnoError('EOPNOTSUPP', 'ioctl'))), 'trim not supported');
+  t.equal(trimErrorText(ioctlFailure(errnoError('EIO', 'ioctl'))), 'failed to trim: Input/output error');
+  t.equal(trimErrorText(ioctlFailure(errnoError('EROFS', 'ioctl'))), 'failed to trim: Read-only file system');
 });
 
 t.test('shutdown plan: the spec program first, then the fallback chain', async (t) => {
@@ -76,13 +47,6 @@ t.test('shutdown plan: the spec program first, then the fallback chain', async (
   t.same(suspendNames('hybrid'), { systemd: 'hybrid-sleep', pmFlag: '--suspend-hybrid', pmProgram: 'pm-suspend-hybrid', sysfs: undefined });
   t.equal(suspendNames('disk').sysfs, 'disk');
   t.equal(suspendNames('ram').sysfs, 'mem');
-});
-
-t.test('date argument has microsecond resolution', async (t) => {
-  t.equal(dateArgument(1_700_000_000_123_456_789n), '@1700000000.123456');
-  t.equal(dateArgument(0n), '@0.000000');
-  t.equal(dateArgument(999n), '@0.000000');
-  t.equal(dateArgument(-1n), '@-1.999999', 'floors below the epoch');
 });
 
 t.test('wall clock: microsecond resolution, follows clock changes', async (t) => {

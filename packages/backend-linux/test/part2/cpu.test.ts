@@ -110,15 +110,23 @@ t.test('setOnline writes the online file; errors as upstream', async (t) => {
   }
 });
 
-t.test('stats use CLK_TCK from getconf (a real child process)', async (t) => {
+t.test('stats use CLK_TCK from sysconf (the native layer)', async (t) => {
   const cpu = new LinuxCpu(fixtureConfig('desktop'));
   const tck = await cpu.clockTicks();
   t.ok(Number.isInteger(tck) && tck > 0);
   const stats = await cpu.stats();
   t.equal(stats.length, 8);
   t.equal(stats[0]!.user, Math.floor((289201 * 1000) / tck));
-  const broken = new LinuxCpu(fixtureConfig('desktop', { programs: { getconf: '/nonexistent/getconf' } }));
-  t.equal(await broken.clockTicks(), 100, 'no getconf: USER_HZ 100');
+  const { spawnSync } = await import('node:child_process');
+  t.equal(tck, Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()), 'the value getconf reports');
+  const broken = new LinuxCpu(
+    fixtureConfig('desktop', {
+      clockTicks: () => {
+        throw new Error('native calls are unavailable (test)');
+      },
+    }),
+  );
+  t.equal(await broken.clockTicks(), 100, 'no native layer: USER_HZ 100');
   await t.rejects(new LinuxCpu(fixtureConfig('desktop', { procRoot: '/nonexistent' })).stats(), {
     message: 'open("/nonexistent/stat"): No such file or directory',
   });

@@ -53,7 +53,7 @@ t.test('LINUX_INVENTORY_CONFIG reaches every port (excludeInterfaces, roots)', a
 t.test('a UsersPort combining LinuxLogins with a password setter', async (t) => {
   const c = new Container();
   c.load(part2);
-  c.bind(LINUX_INVENTORY_CONFIG).toConstantValue(fixtureConfig('desktop'));
+  c.bind(LINUX_INVENTORY_CONFIG).toConstantValue(fixtureConfig('desktop', { systemdRunDir: '/nonexistent' })); // utmp: no logind
   const calls: unknown[] = [];
   c.bind(TOKENS.UsersPort)
     .toDynamicValue((ctx) => {

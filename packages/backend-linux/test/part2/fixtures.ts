@@ -26,10 +26,11 @@ export function fixtureConfig(system: string, over: LinuxInventoryOptions = {}):
     procRoot: fixture(system, 'proc'),
     udevDataDir: fixture(system, 'run/udev/data'),
     utmpPath: fixture(system, 'utmp'),
+    systemdRunDir: fixture(system, 'run/systemd'),
     osReleasePaths: [fixture(system, 'etc/os-release')],
     env: {},
+    nvmeSmartLog: () => Promise.reject(Object.assign(new Error('no NVMe in fixtures'), { code: 'ENOENT' })),
     ...over,
-    programs: { ip: '/nonexistent/ip', loginctl: '/nonexistent/loginctl', nvme: '/nonexistent/nvme', getconf: 'getconf', ...over.programs },
   };
 }
 

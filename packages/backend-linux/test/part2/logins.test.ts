@@ -1,19 +1,11 @@
 import 'reflect-metadata';
 import t from 'tap';
-import {
-  LinuxLogins,
-  parseSessionIds,
-  parseShowSession,
-  parseSystemdUtcTimestamp,
-  parseUtmp,
-  usersFromSessions,
-  usersFromUtmp,
-  UTMP_RECORD_SIZE,
-} from '../../src/logins/index.js';
-import { fakeProgram, fixture, fixtureConfig, readFixture, readFixtureBytes, scratch } from './fixtures.js';
+import { cp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LinuxLogins, parseSessionFile, parseUtmp, usersFromSessions, usersFromUtmp, UTMP_RECORD_SIZE, type LogindSession } from '../../src/logins/index.js';
+import { fixture, fixtureConfig, readFixture, readFixtureBytes, scratch } from './fixtures.js';
 
-const BOOT = 1732604292; // 2024-11-26T06:58:12Z, boot time of the desktop fixture
-const CLOCK = { realtimeUs: (BOOT + 10000) * 1e6, monotonicUs: 10000 * 1e6 };
+const SESSIONS = ['2', '5', '14', 'c1', '20', '21', '22'];
 
 t.test('utmp records (glibc struct utmp, 384 bytes)', async (t) => {
   const bytes = await readFixtureBytes('desktop/utmp');
@@ -35,69 +27,53 @@ t.test('guest-get-users from utmp: unique USER_PROCESS users, earliest login', a
   ]);
 });
 
-t.test('loginctl output parsers', async (t) => {
-  t.same(parseSessionIds(await readFixture('desktop/loginctl-list-sessions.txt')), ['2', '5', '14', 'c1', '20', '21', '22']);
-  t.same(parseSessionIds(await readFixture('desktop/loginctl-list-sessions-256.txt')), ['2', '5', '14', 'c1', '20', '21', '22']);
-  t.same(parseSessionIds('No sessions.\n'), ['No'], 'callers only pass --no-legend output');
-  const shown = parseShowSession(await readFixture('desktop/loginctl-show-session.txt'));
-  t.equal(shown.length, 7);
-  t.equal(shown[2]!.get('Name'), 'bob');
-  t.equal(parseSystemdUtcTimestamp('Tue 2024-11-26 07:01:44 UTC'), 1732604504);
-  t.equal(parseSystemdUtcTimestamp('Tue 2024-11-26 07:01:44.250000 UTC'), 1732604504.25);
-  t.equal(parseSystemdUtcTimestamp('Tue 2024-11-26 08:01:44 CET'), undefined, 'only UTC text is trusted');
+t.test('logind session files (what sd-login reads)', async (t) => {
+  const s5 = parseSessionFile('5', await readFixture('desktop/run/systemd/sessions/5'));
+  t.same(s5, { id: '5', user: 'alice', class: 'user', state: 'online', type: 'tty', realtimeUs: 1732604398250000 });
+  t.equal(parseSessionFile('x', '# comment\nUID=0\n'), undefined, 'no USER: not a session');
+  t.equal(parseSessionFile('y', 'USER=a\nREALTIME=zz\n')?.realtimeUs, undefined);
 });
 
 t.test('guest-get-users from logind sessions', async (t) => {
-  const sessions = parseShowSession(await readFixture('desktop/loginctl-show-session.txt'));
+  const sessions = await Promise.all(SESSIONS.map(async (id) => parseSessionFile(id, await readFixture('desktop/run/systemd/sessions', id))!));
   t.same(
-    usersFromSessions(sessions, CLOCK),
+    usersFromSessions(sessions),
     [
       { user: 'alice', 'login-time': 1732604398.25 },
       { user: 'bob', 'login-time': 1732613400.75 },
     ],
     'greeter, cron (unspecified), closing and manager sessions are not logins',
   );
-  const stepped = usersFromSessions(sessions, { ...CLOCK, realtimeUs: CLOCK.realtimeUs + 3600e6 });
-  t.same(stepped[0], { user: 'alice', 'login-time': 1732604398 }, 'clock stepped since login: the wall-clock Timestamp wins');
-  const cache = new Map<string, number>();
-  const first = usersFromSessions(sessions, CLOCK, cache);
-  const later = usersFromSessions(sessions, { realtimeUs: CLOCK.realtimeUs + 5e6, monotonicUs: CLOCK.monotonicUs + 5e6 + 1234 }, cache);
-  t.same(later, first, 'repeated calls answer the same times');
+  const noTime: LogindSession = { id: '9', user: 'zed', class: 'user', state: 'active', type: 'tty', realtimeUs: undefined };
+  t.same(usersFromSessions([noTime]), [], 'a session without a start time is left out');
 });
 
-t.test('LinuxLogins: logind through a real loginctl process', async (t) => {
-  const dir = await scratch(t);
-  const loginctl = await fakeProgram(
-    dir,
-    'loginctl',
-    `[ "$TZ" = UTC ] || { echo "TZ not forced" >&2; exit 3; }
-case "$1" in
-  list-sessions) cat '${fixture('desktop/loginctl-list-sessions.txt')}' ;;
-  show-session) cat '${fixture('desktop/loginctl-show-session.txt')}' ;;
-  *) exit 2 ;;
-esac`,
-  );
-  const logins = new LinuxLogins(fixtureConfig('desktop', { programs: { loginctl } }));
-  const users = await logins.loggedIn();
-  t.same(
-    users.map((u) => u.user),
-    ['alice', 'bob'],
-  );
-  // The derived wall-clock time depends on this machine's clocks: it must fall back to the Timestamp text.
-  t.equal(Math.floor(users[0]!['login-time']), 1732604398);
+t.test('LinuxLogins: logind session files when systemd and logind run', async (t) => {
+  const users = await new LinuxLogins(fixtureConfig('desktop')).loggedIn();
+  t.same(users, [
+    { user: 'alice', 'login-time': 1732604398.25 },
+    { user: 'bob', 'login-time': 1732613400.75 },
+  ]);
 });
 
 t.test('LinuxLogins: no logind → utmp; no utmp → nobody', async (t) => {
   const dir = await scratch(t);
-  const noSystemd = await fakeProgram(dir, 'loginctl', 'echo "System has not been booted with systemd as init system (PID 1). Can\'t operate." >&2; exit 1');
-  const viaUtmp = await new LinuxLogins(fixtureConfig('desktop', { programs: { loginctl: noSystemd } })).loggedIn();
+  // systemd's skeleton directories without a running systemd (as in this machine's image): not logind.
+  const run = join(dir, 'run-systemd');
+  await cp(fixture('desktop/run/systemd'), run, { recursive: true });
+  await rm(join(run, 'system'), { recursive: true });
+  const viaUtmp = await new LinuxLogins(fixtureConfig('desktop', { systemdRunDir: run })).loggedIn();
   t.same(
     viaUtmp.map((u) => u.user),
     ['alice', 'bob', 'averyveryveryverylongusername_32'],
+    'no /run/systemd/system: utmp',
   );
-  const missing = await new LinuxLogins(fixtureConfig('desktop')).loggedIn();
-  t.equal(missing.length, 3, 'loginctl not installed: utmp');
+  await cp(fixture('desktop/run/systemd/system'), join(run, 'system'), { recursive: true });
+  await rm(join(run, 'seats'), { recursive: true });
+  t.equal((await new LinuxLogins(fixtureConfig('desktop', { systemdRunDir: run })).loggedIn()).length, 3, 'systemd without logind (no seats): utmp');
   t.same(await new LinuxLogins(fixtureConfig('container')).loggedIn(), [], 'container: no logind, no utmp (Debian 13 has none either)');
-  const empty = await fakeProgram(dir, 'loginctl-empty', 'exit 0');
-  t.same(await new LinuxLogins(fixtureConfig('desktop', { programs: { loginctl: empty } })).loggedIn(), [], 'logind answers: no sessions');
+  await cp(fixture('desktop/run/systemd/seats'), join(run, 'seats'), { recursive: true });
+  await rm(join(run, 'sessions'), { recursive: true, force: true });
+  await cp(fixture('desktop/run/systemd/system'), join(run, 'sessions'), { recursive: true });
+  t.same(await new LinuxLogins(fixtureConfig('desktop', { systemdRunDir: run })).loggedIn(), [], 'logind runs: no sessions, nobody');
 });

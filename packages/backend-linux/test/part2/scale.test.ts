@@ -7,9 +7,10 @@ import 'reflect-metadata';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import { assembleInterfaces, LinuxNetwork, parseIpAddrJson, parseProcNetDev } from '../../src/network/index.js';
+import { assembleInterfaces, fromIfAddrs, LinuxNetwork, parseProcNetDev } from '../../src/network/index.js';
 import { LinuxStorage, parseDiskstats } from '../../src/storage/index.js';
-import { fakeProgram, fixtureConfig, scratch } from './fixtures.js';
+import { fixtureConfig, scratch } from './fixtures.js';
+import { ifAddrsFromIpJson } from './ifaddrs-fixture.js';
 
 const N = 300;
 
@@ -48,14 +49,8 @@ t.test(`pure parsers with ${N} interfaces and disks`, async (t) => {
   const json = ipJson(N);
   const dev = netDev(N);
   const { v: list, ms } = await timed(() => {
-    const links = parseIpAddrJson(json)!;
-    return assembleInterfaces(
-      links.map((l) => ({ name: l.ifname, hwaddr: l.address })),
-      links.flatMap((l) =>
-        l.addrs.map((a) => ({ name: l.ifname, family: a.family === 'inet' ? ('ipv4' as const) : ('ipv6' as const), address: a.local, prefix: a.prefixlen })),
-      ),
-      parseProcNetDev(dev),
-    );
+    const { links, addresses } = fromIfAddrs(ifAddrsFromIpJson(json));
+    return assembleInterfaces(links, addresses, parseProcNetDev(dev));
   });
   t.equal(list.length, N);
   t.equal(list[N - 1]!.name, `veth${N - 1}`);
@@ -69,7 +64,7 @@ t.test(`pure parsers with ${N} interfaces and disks`, async (t) => {
   t.comment(`bench: parse ${N} diskstats lines: ${d.ms.toFixed(2)} ms`);
 });
 
-t.test(`LinuxNetwork.interfaces with ${N} interfaces (real ip child process + sysfs tree)`, async (t) => {
+t.test(`LinuxNetwork.interfaces with ${N} interfaces (getifaddrs entries + procfs)`, async (t) => {
   const dir = await scratch(t);
   const sys = join(dir, 'sys');
   await mkdir(join(sys, 'class/net'), { recursive: true });
@@ -83,12 +78,11 @@ t.test(`LinuxNetwork.interfaces with ${N} interfaces (real ip child process + sy
       await symlink(`../../devices/virtual/net/${name}`, join(sys, 'class/net', name));
     }),
   );
-  await writeFile(join(dir, 'ip.json'), ipJson(N));
   await mkdir(join(dir, 'proc/net'), { recursive: true });
   await writeFile(join(dir, 'proc/net/dev'), netDev(N));
-  const ip = await fakeProgram(dir, 'ip', `cat '${join(dir, 'ip.json')}'`);
-  const net = new LinuxNetwork(fixtureConfig('desktop', { sysRoot: sys, procRoot: join(dir, 'proc'), programs: { ip } }));
-  await net.interfaces(); // warm-up (module loading, first spawn)
+  const entries = ifAddrsFromIpJson(ipJson(N));
+  const net = new LinuxNetwork(fixtureConfig('desktop', { sysRoot: sys, procRoot: join(dir, 'proc'), interfaceAddresses: () => entries }));
+  await net.interfaces(); // warm-up (module loading)
   const runs = [];
   for (let i = 0; i < 5; i++) runs.push(await timed(() => net.interfaces()));
   t.equal(runs[0]!.v.length, N);

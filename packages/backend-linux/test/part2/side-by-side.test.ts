@@ -260,7 +260,7 @@ if (QEMU_GA === undefined) {
     }
     const theirs = (await ga.call('guest-get-users')).return as Obj[];
     await ga.stop();
-    const ours = wire(await new LinuxLogins({ utmpPath: fixture('desktop/utmp'), programs: { loginctl: '/nonexistent' } }).loggedIn()) as Obj[];
+    const ours = wire(await new LinuxLogins({ utmpPath: fixture('desktop/utmp'), systemdRunDir: '/nonexistent' }).loggedIn()) as Obj[];
     t.same(ours.slice(0, 2), theirs.slice(0, 2), 'alice and bob: same earliest login times');
     t.equal(ours[2]!['user'], 'averyveryveryverylongusername_32');
     t.equal(theirs[2]!['user'], 'averyveryveryverylongusername_32198.51.100.7', 'qemu-ga reads past the 32-byte ut_user into ut_host');

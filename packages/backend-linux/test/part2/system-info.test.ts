@@ -151,7 +151,10 @@ t.test('resolveTimezone: GLib identifier rules', async (t) => {
   const base = {
     zoneinfoDir: fixture('zoneinfo'),
     localtimePath: fixture('zoneinfo/Europe/Paris'),
-    load: (p: string) => readRegularFile(p, 1 << 20),
+    loadZone: async (p: string) => {
+      const bytes = await readRegularFile(p, 1 << 20);
+      return bytes === undefined ? undefined : parseTzif(bytes);
+    },
     now: at('2024-07-15T12:00:00Z'),
   };
   t.same(await resolveTimezone({ ...base, tz: undefined }), { zone: 'CEST', offset: 7200 }, 'TZ unset: /etc/localtime');
@@ -195,4 +198,26 @@ t.test('host name is the uncached kernel host name', async (t) => {
   const { readFile } = await import('node:fs/promises');
   const kernel = (await readFile('/proc/sys/kernel/hostname', 'utf8')).trim();
   t.equal(await new LinuxSystemInfo().hostName(), kernel);
+});
+
+t.test('osinfo and timezone are cached, and a changed file is seen at the next call', async (t) => {
+  const { writeFile, rename, cp } = await import('node:fs/promises');
+  const dir = await scratch(t);
+  const osr = join(dir, 'os-release');
+  const zone = join(dir, 'localtime');
+  await writeFile(osr, 'NAME="One"\nID=one\n');
+  await cp(fixture('zoneinfo/Asia/Tokyo'), zone);
+  const info = new LinuxSystemInfo({ osReleasePaths: [osr], localtimePath: zone, env: {} });
+  t.equal((await info.osInfo()).name, 'One');
+  t.equal((await info.osInfo()).name, 'One', 'second call (cached)');
+  await writeFile(osr, 'NAME="Two"\nID=two\n'); // same size, edited in place
+  t.equal((await info.osInfo()).name, 'Two', 'an edit in place is seen');
+  await writeFile(join(dir, 'new'), 'NAME="Three"\nID=three\n');
+  await rename(join(dir, 'new'), osr);
+  t.equal((await info.osInfo()).name, 'Three', 'a file renamed over it is seen');
+  t.same(await info.timezone(), { zone: 'JST', offset: 32400 });
+  await cp(fixture('zoneinfo/America/New_York'), join(dir, 'ny'));
+  await rename(join(dir, 'ny'), zone);
+  t.equal((await info.timezone()).offset % 3600, 0);
+  t.not((await info.timezone()).zone, 'JST', 'a replaced /etc/localtime is seen');
 });
