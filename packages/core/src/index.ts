@@ -39,7 +39,7 @@ export { FreezeState } from './services/freeze-state.js';
 export { FOPEN_MODES } from './ports/files.port.js';
 export { GUEST_DISK_BUS_TYPES } from './schema/guest-types.js';
 export { SCHEMA_COMMAND_ORDER, FREEZE_SAFE_COMMANDS } from './schema/command-order.js';
-export { createAgent } from './agent/create-agent.js';
+export { createAgent, TransportStartError } from './agent/create-agent.js';
 export { guardPlugin, PluginPolicyError } from './agent/plugin-guard.js';
 export { StreamLogger, silentLogger } from './agent/stream-logger.js';
 export { CommandRegistry } from './dispatch/command-registry.js';

@@ -1,6 +1,6 @@
 import { resolve as resolvePath } from 'node:path';
 import { filter, take, type Subscription } from 'rxjs';
-import { createAgent, SERVICES, type FreezeState } from '@qga/core';
+import { createAgent, SERVICES, TransportStartError, type FreezeState } from '@qga/core';
 import { PROGRAM } from '../cli/parse-command-line.js';
 import type { AgentSettings } from '../config/agent-settings.js';
 import { selectBackend } from '../compose/select-backend.js';
@@ -155,10 +155,11 @@ export async function serve(given: AgentSettings, ctx: ServeContext): Promise<nu
     phase = 'failed to initialize guest agent channel';
     await supervisor.ready;
   } catch (e) {
+    if (e instanceof TransportStartError) phase = 'failed to initialize guest agent channel';
     stopping = true;
     for (const signal of SIGNALS) process.off(signal, onSignal);
     await agent.stop().catch(() => undefined);
-    const cause = e instanceof Error && e.cause instanceof Error ? ` (${e.cause.message})` : '';
+    const cause = e instanceof Error && !(e instanceof TransportStartError) && e.cause instanceof Error ? ` (${e.cause.message})` : '';
     return failStartup(`${phase}: ${errorText(e)}${cause}`);
   }
 

@@ -121,7 +121,7 @@ t.test('a FIFO or a directory as authorized_keys cannot hang or confuse the agen
   t.ok(lstatSync(join(u.home, '.ssh', 'authorized_keys')).isFile(), 'write replaces it');
   unlinkSync(join(u.home, '.ssh', 'authorized_keys'));
   mkdirSync(join(u.home, '.ssh', 'authorized_keys'));
-  t.equal(await rejectionCode(ssh.read(u.name)), 'EINVAL');
+  t.equal(await rejectionCode(ssh.read(u.name)), 'EISDIR', "a directory reads as GLib's 'Is a directory'");
   rmSync(join(u.home, '.ssh', 'authorized_keys'), { recursive: true });
   writeFileSync(join(u.home, '.ssh', 'authorized_keys'), Buffer.alloc(64));
   const small = new LinuxSshKeys({ maxFileBytes: 16 });

@@ -14,6 +14,17 @@ import { Dispatcher } from '../dispatch/dispatcher.js';
 import type { Logger } from '../ports/logger.port.js';
 import type { Transport } from '../ports/transport.port.js';
 
+/** Agent.start() failed because the transport could not listen; `cause` is the transport's error. */
+export class TransportStartError extends Error {
+  override readonly name = 'TransportStartError';
+  readonly code: string | undefined;
+
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.code = (cause as { code?: unknown } | null)?.code as string | undefined;
+  }
+}
+
 export interface CreateAgentOptions {
   /** How hosts reach the agent (unix socket, virtio-serial, ...). */
   readonly transport: Transport;
@@ -88,7 +99,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
             if (settled) return;
             settled = true;
             if (error === undefined) resolve();
-            else reject(error instanceof Error ? error : new Error(String(error)));
+            else reject(error);
           };
           sessions = transport.sessions({ listening: () => settle() }).subscribe({
             next: (session) => {
@@ -97,8 +108,9 @@ export function createAgent(options: CreateAgentOptions): Agent {
               sub.add(() => live.delete(sub));
             },
             error: (e: unknown) => {
-              logger.log('error', `transport failed: ${e instanceof Error ? e.message : String(e)}`);
-              settle(e);
+              // Before it listens the failure is start()'s to report; after, only the log can tell.
+              if (settled) logger.log('error', `transport failed: ${e instanceof Error ? e.message : String(e)}`);
+              else settle(new TransportStartError(e));
             },
           });
           if (!transport.announcesListening) settle();
