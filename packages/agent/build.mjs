@@ -37,7 +37,8 @@ const result = await build({
   // CJS dependencies call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __qgaCreateRequire } from 'node:module';\nconst require = __qgaCreateRequire(import.meta.url);" },
   // node-pty is native and only for interactive guest-exec; the agent does not load it unless asked.
-  external: ['node-pty'],
+  // koffi is native too, and loaded only by the windows backend on Windows.
+  external: ['node-pty', 'koffi'],
   define: { __QGA_PKG_VERSION__: JSON.stringify(version) },
   minify: true,
   keepNames: true,
