@@ -7,6 +7,7 @@ import { errnoError, type RawFile, type SeekWhence } from '@qga/core';
  * `eof` is true only when nothing was read.
  */
 export class WindowsRawFile implements RawFile {
+  readonly singleRead = true;
   private pos = 0n;
 
   constructor(
