@@ -18,3 +18,5 @@ export { WindowsFiles } from './files/windows-files.js';
 export { WindowsFsFreeze, VSS_UNAVAILABLE } from './fsfreeze/windows-fs-freeze.js';
 export { WindowsFsTrim } from './fsfreeze/windows-fs-trim.js';
 export { isKoffiLoaded } from './win32/load-koffi.js';
+export type { Win32DeviceIoOptions } from './transport/win32-device-io.js';
+export { win32DeviceIo } from './transport/win32-device-io.js';

@@ -20,6 +20,7 @@ import { authorizedKeysPath } from '../src/ssh/key-file-path.js';
 import { defragError } from '../src/fsfreeze/defrag-output.js';
 import { readMultiWide, readWide, toWide } from '../src/win32/wide-string.js';
 import { fileTimeToUnixNs, unixNsToFileTime } from '../src/win32/file-time.js';
+import { errnoForWin32, isHangup } from '../src/transport/win32-error-code.js';
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../../test/fixtures/${name}`, import.meta.url));
 
@@ -212,4 +213,13 @@ t.test('wide strings and FILETIME', async (t) => {
   t.same(readMultiWide(Buffer.from('\0\0', 'utf16le')), []);
   t.equal(fileTimeToUnixNs(116444736000000000n), 0n);
   t.equal(unixNsToFileTime(1_000_000_000n), 116444736010000000n);
+});
+
+t.test('device I/O errors: Win32 codes → errno names, and which reads are a host hang-up', async (t) => {
+  t.equal(errnoForWin32(2), 'ENOENT', 'no virtio-serial device');
+  t.equal(errnoForWin32(5), 'EACCES', 'port still held after a host reconnect');
+  t.equal(errnoForWin32(109), 'EPIPE');
+  t.equal(errnoForWin32(1234), 'EIO');
+  for (const code of [0, 38, 995, 1450]) t.ok(isHangup(code), `${code} is a hang-up`);
+  t.notOk(isHangup(109));
 });

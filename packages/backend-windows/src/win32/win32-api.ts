@@ -7,6 +7,10 @@ export type Ptr = unknown;
 /** `[value]`: koffi writes an out-parameter into element 0. */
 export type Out<T> = [T];
 type Buf = Buffer | null;
+/** A koffi function that can also run on libuv's thread pool: `.async(...args, callback)`. */
+export type AsyncCapable<F extends (...args: never[]) => unknown> = F & {
+  async(...args: [...Parameters<F>, (err: unknown, result: ReturnType<F>) => void]): void;
+};
 type Str = string | null;
 
 /**
@@ -40,6 +44,13 @@ export interface Win32Api {
   CloseHandle(handle: Handle): number;
   DeviceIoControl(handle: Handle, code: number, input: Buf, inSize: number, output: Buf, outSize: number, returned: Out<number>, overlapped: Buf): number;
   GetCurrentProcess(): Handle;
+  CreateEventW(security: Buf, manualReset: number, initialState: number, name: Str): Handle;
+  ReadFile(handle: Handle, buf: Buffer, size: number, read: Buf, overlapped: Buffer): number;
+  WriteFile(handle: Handle, buf: Uint8Array, size: number, written: Buf, overlapped: Buffer): number;
+  /** Blocking wait for an overlapped operation: call it through `.async` (libuv's pool). */
+  GetOverlappedResult: AsyncCapable<(handle: Handle, overlapped: Buffer, transferred: Buffer, wait: number) => number>;
+  CancelIoEx(handle: Handle, overlapped: Buf): number;
+  SetCommTimeouts(handle: Handle, timeouts: Buffer): number;
   RtlGetVersion(info: Buffer): number;
   OpenProcessToken(process: Handle, access: number, token: Out<Handle>): number;
   LookupPrivilegeValueW(system: Str, name: string, luid: Buffer): number;
@@ -92,6 +103,12 @@ const DECLARATIONS: Record<string, readonly string[]> = {
     'int CloseHandle(intptr_t handle)',
     'int DeviceIoControl(intptr_t handle, uint32_t code, void *input, uint32_t inSize, void *output, uint32_t outSize, _Out_ uint32_t *returned, void *overlapped)',
     'intptr_t GetCurrentProcess()',
+    'intptr_t CreateEventW(void *security, int manualReset, int initialState, str16 name)',
+    'int ReadFile(intptr_t handle, void *buf, uint32_t size, void *read, void *overlapped)',
+    'int WriteFile(intptr_t handle, void *buf, uint32_t size, void *written, void *overlapped)',
+    'int GetOverlappedResult(intptr_t handle, void *overlapped, void *transferred, int wait)',
+    'int CancelIoEx(intptr_t handle, void *overlapped)',
+    'int SetCommTimeouts(intptr_t handle, void *timeouts)',
   ],
   'ntdll.dll': ['int32_t RtlGetVersion(void *info)'],
   'advapi32.dll': [
