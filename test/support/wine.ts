@@ -43,6 +43,18 @@ export function startUnderWine(bed: WineBed, args: readonly string[], logFile: s
   }
 }
 
+/** Run a Windows program of the prefix (`sc`, `net`, `reg`) under Wine; output via a file, as for node.exe. */
+export function runWineTool(bed: WineBed, args: readonly string[], logFile: string, timeoutSec = 120): Promise<{ code: number | null; log: string }> {
+  const log = fs.openSync(logFile, 'w');
+  let child: ChildProcess;
+  try {
+    child = spawn('env', ['-u', 'NODE_OPTIONS', 'timeout', '-k', '5', String(timeoutSec), 'wine', ...args], { cwd: REPO_ROOT, env: bed.env, stdio: ['ignore', log, log] });
+  } finally {
+    fs.closeSync(log);
+  }
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, log: fs.readFileSync(logFile, 'utf8') })));
+}
+
 /** Run node.exe under Wine to its end; resolves with the exit code and what it printed. */
 export function runUnderWine(bed: WineBed, args: readonly string[], logFile: string, timeoutSec = 180): Promise<{ code: number | null; log: string }> {
   const child = startUnderWine(bed, args, logFile, timeoutSec);

@@ -20,3 +20,7 @@ export { WindowsFsTrim } from './fsfreeze/windows-fs-trim.js';
 export { isKoffiLoaded } from './win32/load-koffi.js';
 export type { Win32DeviceIoOptions } from './transport/win32-device-io.js';
 export { win32DeviceIo } from './transport/win32-device-io.js';
+export type { ServiceBody } from './service/run-as-service.js';
+export { runAsService } from './service/run-as-service.js';
+export { installService, uninstallService, SERVICE_NAME, SERVICE_DISPLAY_NAME } from './service/service-install.js';
+export { serviceCommandLine, withoutServiceOptions } from './service/service-command-line.js';
