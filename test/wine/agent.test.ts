@@ -178,6 +178,14 @@ if ('skip' in bed) {
     t.match(await call(client, { execute: 'guest-file-open', arguments: { path: winPath(file), mode: 'ab' } }), { error: { desc: 'invalid file open mode' } }, "'ab' is not in qemu-ga's Windows table");
   });
 
+  t.test('ssh keys: add, get, remove in the Windows OpenSSH layout', async (t) => {
+    const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAgentUnderWine test@qga';
+    t.same(await call(client, { execute: 'guest-ssh-add-authorized-keys', arguments: { username: 'root', keys: [key], reset: true } }), { return: {} });
+    t.same(await call(client, { execute: 'guest-ssh-get-authorized-keys', arguments: { username: 'root' } }), { return: { keys: [key] } });
+    t.same(await call(client, { execute: 'guest-ssh-remove-authorized-keys', arguments: { username: 'root', keys: [key] } }), { return: {} });
+    t.same(await call(client, { execute: 'guest-ssh-get-authorized-keys', arguments: { username: 'root' } }), { return: { keys: [] } });
+  });
+
   t.test('Win32 refusals come back as qemu-ga errors', async (t) => {
     // Wine refuses SetSystemTime (1314): the privilege path and the error text, never a clock change.
     const time = (BigInt(Date.now()) + 2000n) * 1_000_000n;
