@@ -21,6 +21,7 @@ import { defragError } from '../src/fsfreeze/defrag-output.js';
 import { readMultiWide, readWide, toWide } from '../src/win32/wide-string.js';
 import { fileTimeToUnixNs, unixNsToFileTime } from '../src/win32/file-time.js';
 import { errnoForWin32, isHangup } from '../src/transport/win32-error-code.js';
+import { nextLoad } from '../src/system-info/load-average.js';
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../../test/fixtures/${name}`, import.meta.url));
 
@@ -222,4 +223,13 @@ t.test('device I/O errors: Win32 codes → errno names, and which reads are a ho
   t.equal(errnoForWin32(1234), 'EIO');
   for (const code of [0, 38, 995, 1450]) t.ok(isHangup(code), `${code} is a hang-up`);
   t.notOk(isHangup(109));
+});
+
+t.test('load: Linux-style moving averages of the processor queue length, sampled every 5 s', async (t) => {
+  let load = { load1m: 0, load5m: 0, load15m: 0 };
+  load = nextLoad(load, 1);
+  t.ok(Math.abs(load.load1m - (1 - Math.exp(-5 / 60))) < 1e-12, 'one sample moves the 1 min average by 1 - e^(-1/12)');
+  t.ok(load.load1m > load.load5m && load.load5m > load.load15m, 'longer windows move slower');
+  for (let i = 0; i < 720; i++) load = nextLoad(load, 2); // one hour of queue length 2
+  t.ok(Math.abs(load.load1m - 2) < 1e-6 && Math.abs(load.load15m - 2) < 0.1, 'a steady queue converges to its length');
 });

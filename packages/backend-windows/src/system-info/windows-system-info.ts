@@ -5,6 +5,7 @@ import { check } from '../win32/win32-error.js';
 import { readRegistryString } from '../win32/registry.js';
 import { buildOsInfo, parseOsVersionInfo } from './os-info.js';
 import { parseTimeZone } from './time-zone.js';
+import { PdhLoadSampler } from './pdh-load-sampler.js';
 
 const ComputerNameDnsHostname = 1;
 
@@ -40,9 +41,11 @@ export class WindowsSystemInfo implements SystemInfoPort {
     return parseTimeZone(buf, win32().GetDynamicTimeZoneInformation(buf));
   }
 
+  private sampler?: PdhLoadSampler;
+
   async load(): Promise<GuestLoadAverage> {
-    // qemu-ga samples the PDH counter "\System\Processor Queue Length"; not written yet.
-    throw new QgaError('guest-get-load is not implemented by the windows backend yet');
+    this.sampler ??= new PdhLoadSampler();
+    return this.sampler.current();
   }
 }
 

@@ -75,6 +75,10 @@ export interface Win32Api {
   GetPwrCapabilities(caps: Buffer): number;
   SetSuspendState(hibernate: number, force: number, disableWake: number): number;
   GetProfilesDirectoryW(buf: Buffer, chars: Out<number>): number;
+  PdhOpenQueryW(source: Str, data: number, query: Out<number>): number;
+  PdhAddEnglishCounterW(query: number, path: string, data: number, counter: Out<number>): number;
+  PdhCollectQueryData(query: number): number;
+  PdhGetFormattedCounterValue(counter: number, format: number, type: Buf, value: Buffer): number;
 }
 
 const DECLARATIONS: Record<string, readonly string[]> = {
@@ -143,6 +147,12 @@ const DECLARATIONS: Record<string, readonly string[]> = {
   ],
   'powrprof.dll': ['uint8_t GetPwrCapabilities(void *caps)', 'uint8_t SetSuspendState(uint8_t hibernate, uint8_t force, uint8_t disableWake)'],
   'userenv.dll': ['int GetProfilesDirectoryW(void *buf, _Inout_ uint32_t *chars)'],
+  'pdh.dll': [
+    'uint32_t PdhOpenQueryW(str16 source, uintptr_t data, _Out_ intptr_t *query)',
+    'uint32_t PdhAddEnglishCounterW(intptr_t query, str16 path, uintptr_t data, _Out_ intptr_t *counter)',
+    'uint32_t PdhCollectQueryData(intptr_t query)',
+    'uint32_t PdhGetFormattedCounterValue(intptr_t counter, uint32_t format, void *type, void *value)',
+  ],
 };
 
 let api: Win32Api | undefined;

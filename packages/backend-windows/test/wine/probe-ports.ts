@@ -26,6 +26,8 @@ const info = new WindowsSystemInfo();
 await probe('hostName', () => info.hostName());
 await probe('osInfo', () => info.osInfo());
 await probe('timezone', () => info.timezone());
+// Wine has no "\System\Processor Queue Length" counter: the PDH failure path.
+await probe('load', () => info.load());
 await probe('time', () => String(new WindowsTime().now()));
 // Wine refuses to set the clock (1314, privilege not held): this proves the path and the error mapping.
 await probe('setTime', () => new WindowsTime().setTime((BigInt(Date.now()) + 2000n) * 1_000_000n));
