@@ -37,7 +37,8 @@ const result = await build({
   target: 'node20',
   // CJS dependencies call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __qgaCreateRequire } from 'node:module';\nconst require = __qgaCreateRequire(import.meta.url);" },
-  // Native modules stay outside: node-pty (loaded only when asked) and koffi (the FFI with its prebuilt binary).
+  // Native modules stay outside: node-pty (loaded only when asked) and koffi (the FFI with its prebuilt
+  // binaries: @qga/native-linux on Linux, the windows backend on Windows).
   external: ['node-pty', 'koffi'],
   define: { __QGA_PKG_VERSION__: JSON.stringify(version) },
   minify: true,

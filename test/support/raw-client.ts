@@ -48,14 +48,15 @@ export class RawClient {
     });
   }
 
-  static async connect(path: string, options: ConnectOptions = {}): Promise<RawClient> {
+  /** `path`: a unix socket, or `{ host, port }` for TCP. */
+  static async connect(path: string | { readonly host: string; readonly port: number }, options: ConnectOptions = {}): Promise<RawClient> {
     const retries = options.retries ?? 50;
     const delayMs = options.delayMs ?? 100;
     let lastError: unknown;
     for (let attempt = 0; attempt < retries; attempt++) {
       try {
         const socket = await new Promise<net.Socket>((resolve, reject) => {
-          const s = net.connect(path);
+          const s = typeof path === 'string' ? net.connect(path) : net.connect(path.port, path.host);
           s.once('connect', () => {
             s.removeListener('error', reject);
             resolve(s);
@@ -68,7 +69,7 @@ export class RawClient {
         await sleep(delayMs);
       }
     }
-    throw new Error(`could not connect to ${path} after ${retries} attempts: ${String(lastError)}`);
+    throw new Error(`could not connect to ${typeof path === 'string' ? path : `${path.host}:${path.port}`} after ${retries} attempts: ${String(lastError)}`);
   }
 
   /** True once the agent closed the connection (or it failed). */

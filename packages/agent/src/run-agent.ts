@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseCommandLine, PROGRAM } from './cli/parse-command-line.js';
 import { usage, versionLine } from './cli/usage.js';
 import { loadConfigFile } from './config/load-config-file.js';
@@ -12,6 +14,7 @@ import { readSocketActivation, type SocketActivation } from './service/socket-ac
 import { serve } from './service/serve.js';
 import { isDaemonChild, spawnDaemon } from './service/daemonize.js';
 import { PKG_VERSION } from './version.js';
+import { windowsService } from './service/windows-service.js';
 
 export interface RunAgentIo {
   readonly stdout: NodeJS.WritableStream;
@@ -36,7 +39,7 @@ export async function runAgent(argv: readonly string[], io: Partial<RunAgentIo> 
     return 1;
   };
 
-  const cli = parseCommandLine(argv, env);
+  const cli = parseCommandLine(argv, env, platform);
   if ('error' in cli) return fail(cli.error);
   if (cli.action === 'help') {
     stdout.write(usage(PKG_VERSION));
@@ -82,6 +85,14 @@ export async function runAgent(argv: readonly string[], io: Partial<RunAgentIo> 
     return 0;
   }
 
+  if (cli.action === 'service' || (settings.daemon && platform === 'win32')) {
+    // Windows: -s installs/removes the service; -d is the service itself, run by the SCM.
+    return windowsService(cli.action === 'service' ? (cli.service ?? '') : 'run', argv, platform, stdout, stderr, (onStop) => {
+      // The default pidfile lives in %ProgramData%\qemu-ga, which qemu-ga creates too.
+      mkdirSync(dirname(settings.pidfile), { recursive: true });
+      return serve(settings, { stderr, daemonChild: false, activation, onStop });
+    });
+  }
   const daemonChild = isDaemonChild(env);
   if (settings.daemon && !daemonChild) return spawnDaemon(argv, env, stderr);
   return serve(settings, { stderr, daemonChild, activation });

@@ -1,16 +1,16 @@
-import { close as closeFd, read, write } from 'node:fs';
 import type { Subscriber } from 'rxjs';
 import { nextSessionId, type Logger, type TransportSession } from '@qga/core';
 import { INITIAL_STATE, step, type MachineAction, type MachineEvent, type MachinePolicy, type MachineState } from './device-machine.js';
 import { DeviceSession, type DeviceSessionOwner } from './device-session.js';
+import type { DeviceIo } from './device-io.js';
 
 export interface CharDeviceChannelOptions {
   /** For logs, e.g. `virtio-serial:/dev/virtio-ports/org.qemu.guest_agent.0`. */
   readonly description: string;
   readonly path: string;
   readonly policy: MachinePolicy;
-  /** Opens the device in blocking mode (reads and writes run on libuv's thread pool). */
-  readonly openDevice: (path: string) => Promise<number>;
+  /** Opens, reads, writes and closes the device (POSIX descriptors or Win32 handles). */
+  readonly io: DeviceIo;
   readonly logger?: Logger;
   /** Largest single read (default 64 KiB). */
   readonly readSize?: number;
@@ -141,10 +141,10 @@ export class CharDeviceChannel implements DeviceSessionOwner {
   }
 
   private open(): void {
-    this.options.openDevice(this.options.path).then(
+    this.options.io.open(this.options.path).then(
       (fd) => {
         if (this.state.phase !== 'opening') {
-          closeFd(fd, () => undefined); // stopped while opening
+          this.options.io.close(fd); // stopped while opening
           return;
         }
         this.current = { fd, refs: 0, closing: false, chain: Promise.resolve(), pendingWrites: 0 };
@@ -177,7 +177,7 @@ export class CharDeviceChannel implements DeviceSessionOwner {
     this.readWanted = false;
     this.readInFlight = true;
     target.refs += 1;
-    read(target.fd, this.buffer, 0, this.buffer.length, null, (err, n) => {
+    const settle = (err: Error | null, n: number): void => {
       this.readInFlight = false;
       this.release(target, false);
       if (target !== this.current) return; // reopened or stopped meanwhile
@@ -190,7 +190,11 @@ export class CharDeviceChannel implements DeviceSessionOwner {
         this.chunk = Buffer.from(this.buffer.subarray(0, n));
         this.dispatch({ type: 'data' });
       }
-    });
+    };
+    this.options.io.read(target.fd, this.buffer).then(
+      (n) => settle(null, n),
+      (err: Error) => settle(err, 0),
+    );
   }
 
   private async writeAll(target: OpenFd, bytes: Uint8Array): Promise<void> {
@@ -200,9 +204,7 @@ export class CharDeviceChannel implements DeviceSessionOwner {
       target.refs += 1;
       let written: number;
       try {
-        written = await new Promise<number>((resolve, reject) =>
-          write(target.fd, bytes, offset, bytes.length - offset, null, (err, n) => (err ? reject(err) : resolve(n))),
-        );
+        written = await this.options.io.write(target.fd, bytes, offset, bytes.length - offset);
       } catch (err) {
         if (target === this.current) {
           this.log('warning', `${this.options.description}: write failed: ${(err as Error).message}; reopening`);
@@ -218,11 +220,13 @@ export class CharDeviceChannel implements DeviceSessionOwner {
 
   /** Drop a reference (and/or ask to close); the fd closes when nothing uses it any more. */
   private release(target: OpenFd, requestClose: boolean): void {
-    if (requestClose) target.closing = true;
-    else target.refs -= 1;
+    if (requestClose) {
+      target.closing = true;
+      if (target.refs > 0) this.options.io.cancel?.(target.fd);
+    } else target.refs -= 1;
     if (target.closing && target.refs === 0) {
       target.refs = -1; // closed; never again
-      closeFd(target.fd, () => undefined);
+      this.options.io.close(target.fd);
     }
   }
 

@@ -3,12 +3,15 @@ import type { Logger, Transport, TransportSession } from '@qga/core';
 import { CharDeviceChannel } from './char-device-channel.js';
 import type { EofPolicy } from './device-machine.js';
 import { resolveRetry, type RetryOption } from './retry-options.js';
+import { posixDeviceIo, type DeviceIo } from './device-io.js';
 
 /** The options isa-serial and virtio-serial share. */
 export interface CharDeviceOptions {
   readonly retry?: RetryOption;
   readonly logger?: Logger;
   readonly readSize?: number;
+  /** Device I/O other than POSIX descriptors (Windows: CreateFileW + overlapped I/O). */
+  readonly io?: DeviceIo;
 }
 
 /** What makes one kind of character device differ from another. */
@@ -35,7 +38,7 @@ export function charDeviceTransport(path: string, options: CharDeviceOptions, ki
             description,
             path,
             policy: { eof: kind.eof, sessionPerConnection: kind.sessionPerConnection, retry, backoff },
-            openDevice: kind.openDevice,
+            io: options.io ?? posixDeviceIo(kind.openDevice),
             ...(options.logger ? { logger: options.logger } : {}),
             ...(options.readSize !== undefined ? { readSize: options.readSize } : {}),
           },

@@ -35,7 +35,10 @@ const OPTIONS: readonly OptionDef[] = [
   { name: 'plugin', arg: 'required' },
 ];
 
-export type CliAction = 'run' | 'help' | 'version' | 'dump-config' | 'list-commands';
+/** `-s, --service=CMD` exists only on Windows, as in qemu-ga (elsewhere it is an unknown option). */
+const WINDOWS_OPTIONS: readonly OptionDef[] = [{ name: 'service', short: 's', arg: 'required' }];
+
+export type CliAction = 'run' | 'help' | 'version' | 'dump-config' | 'list-commands' | 'service';
 
 export interface ConfigLocation {
   readonly path: string;
@@ -50,6 +53,8 @@ export interface CommandLine {
   readonly config: ConfigLocation;
   /** Arguments that are not options; getopt skips them and so do we (with a warning). */
   readonly operands: readonly string[];
+  /** `-s CMD` (Windows): install, uninstall, vss-install, vss-uninstall. */
+  readonly service?: string;
 }
 
 export type ParseResult = CommandLine | { readonly error: string };
@@ -61,11 +66,16 @@ const UNKNOWN = `Unknown option, try '${PROGRAM} --help' for more information.`;
  * `-h` and `-V` act as soon as they are seen, like qemu-ga, so options after
  * them are not checked; `-b help` / `-a help` / `?` win over `-D`.
  */
-export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv | Record<string, string | undefined> = {}): ParseResult {
-  const parsed = getopt(argv, OPTIONS, PROGRAM);
+export function parseCommandLine(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv | Record<string, string | undefined> = {},
+  platform: NodeJS.Platform = process.platform,
+): ParseResult {
+  const parsed = getopt(argv, platform === 'win32' ? [...OPTIONS, ...WINDOWS_OPTIONS] : OPTIONS, PROGRAM);
   const settings: SettingsLayer = {};
   let action: CliAction = 'run';
   let configPath: string | undefined;
+  let service: string | undefined;
 
   for (const { name, value = '' } of parsed.options) {
     switch (name) {
@@ -99,6 +109,10 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         break;
       case 'statedir':
         settings.statedir = value;
+        break;
+      case 'service':
+        service = value;
+        if (action === 'run') action = 'service';
         break;
       case 'dump-conf':
         if (action === 'run') action = 'dump-config';
@@ -166,6 +180,6 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         : env.QGA_CONF
           ? { path: env.QGA_CONF, required: false }
           : { path: DEFAULTS.configFile, required: false };
-    return { action: final, settings, config, operands };
+    return { action: final, settings, config, operands, ...(service !== undefined && { service }) };
   }
 }

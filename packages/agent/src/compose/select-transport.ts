@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Logger, Transport } from '@qga/core';
 import { tcpListenTransport, unixListenTransport, vsockListenTransport, parseVsockAddress } from '@qga/transport-tcp';
 import { isaSerialTransport, virtioSerialTransport } from '@qga/transport-virtio';
+import { win32DeviceIo } from '@qga/backend-windows';
 import type { AgentSettings } from '../config/agent-settings.js';
 import { splitHostPort } from '../config/resolve-settings.js';
 
@@ -19,18 +20,22 @@ type TransportSettings = Pick<
 >;
 
 /** `-m`/`-p` (and our tcp options) → the Transport. Throws with a printable message. */
-export function selectTransport(settings: TransportSettings, logger: Logger, onListening: () => void): SelectedTransport {
+export function selectTransport(settings: TransportSettings, logger: Logger, onListening: () => void, platform: NodeJS.Platform = process.platform): SelectedTransport {
+  // Windows: the port (or COMn, or a named pipe) through CreateFileW + overlapped I/O.
+  const windows = platform === 'win32';
   const maxClients = settings.maxClients !== undefined ? { maxClients: settings.maxClients } : {};
   switch (settings.method) {
     case 'virtio-serial':
       return {
-        transport: virtioSerialTransport({ path: settings.path, retry: settings.retryPath, logger }),
+        transport: virtioSerialTransport({ path: settings.path, retry: settings.retryPath, logger, ...(windows && { io: win32DeviceIo() }) }),
         hasReadySignal: false,
         retriesItself: true,
       };
     case 'isa-serial':
       return {
-        transport: isaSerialTransport({ path: settings.path, retry: settings.retryPath, logger }),
+        transport: windows
+          ? isaSerialTransport({ path: comPortPath(settings.path), retry: settings.retryPath, logger, io: win32DeviceIo({ comPort: true }) })
+          : isaSerialTransport({ path: settings.path, retry: settings.retryPath, logger }),
         hasReadySignal: false,
         retriesItself: true,
       };
@@ -84,4 +89,9 @@ function readCredential(path: string, what: string): Buffer {
   } catch (e) {
     throw new Error(`cannot read ${what} ${path}: ${(e as Error).message}`);
   }
+}
+
+/** `COM1` → `\\.\COM1` (the form CreateFileW needs for COM10 and above); other paths as given. */
+export function comPortPath(path: string): string {
+  return /^COM\d+$/i.test(path) ? `\\\\.\\${path}` : path;
 }

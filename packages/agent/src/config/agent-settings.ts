@@ -77,3 +77,22 @@ export const DEFAULTS = {
   configFile: '/etc/qemu/qemu-ga.conf',
   fsfreezeHook: '/etc/qemu/fsfreeze-hook',
 } as const;
+
+/**
+ * qemu-ga's Windows defaults: the virtio-serial port's device name, COM1, and
+ * the state directory and pidfile under %ProgramData%\qemu-ga.
+ */
+export function windowsDefaults(env: NodeJS.ProcessEnv = process.env): { virtioPath: string; isaPath: string; statedir: string; pidfile: string } {
+  const programData = env['PROGRAMDATA'] ?? 'C:\\ProgramData';
+  return {
+    virtioPath: '\\\\.\\Global\\org.qemu.guest_agent.0',
+    isaPath: 'COM1',
+    statedir: `${programData}\\qemu-ga`,
+    pidfile: `${programData}\\qemu-ga\\qemu-ga.pid`,
+  };
+}
+
+/** The defaults that depend on the platform. */
+export function platformDefaults(platform: NodeJS.Platform): { virtioPath: string; isaPath: string; statedir: string; pidfile: string } {
+  return platform === 'win32' ? windowsDefaults() : DEFAULTS;
+}

@@ -1,5 +1,5 @@
 import { parseVsockAddress } from '@qga/transport-tcp';
-import { BACKENDS, DEFAULTS, METHODS, type AgentSettings, type BackendName, type Method, type SettingsLayer } from './agent-settings.js';
+import { BACKENDS, DEFAULTS, METHODS, platformDefaults, type AgentSettings, type BackendName, type Method, type SettingsLayer } from './agent-settings.js';
 
 /** Stack layers (config file first, then command line): scalars last-wins, lists accumulate. */
 export function mergeSettings(...layers: readonly SettingsLayer[]): SettingsLayer {
@@ -42,8 +42,8 @@ export function resolveSettings(layer: SettingsLayer, platform: NodeJS.Platform 
   }
   let path = layer.path;
   if (path === undefined) {
-    if (method === 'virtio-serial') path = DEFAULTS.virtioPath;
-    else if (method === 'isa-serial') path = DEFAULTS.isaPath;
+    if (method === 'virtio-serial') path = platformDefaults(platform).virtioPath;
+    else if (method === 'isa-serial') path = platformDefaults(platform).isaPath;
     else return { error: 'must specify a path for this channel' };
   }
   if (method === 'vsock-listen') {
@@ -75,10 +75,10 @@ export function resolveSettings(layer: SettingsLayer, platform: NodeJS.Platform 
     method: method as Method,
     path,
     ...(layer.logfile !== undefined && { logfile: layer.logfile }),
-    pidfile: layer.pidfile ?? DEFAULTS.pidfile,
+    pidfile: layer.pidfile ?? platformDefaults(platform).pidfile,
     pidfileExplicit: layer.pidfile !== undefined,
     ...(layer.fsfreezeHook !== undefined && { fsfreezeHook: layer.fsfreezeHook }),
-    statedir: layer.statedir ?? DEFAULTS.statedir,
+    statedir: layer.statedir ?? platformDefaults(platform).statedir,
     verbose: layer.verbose ?? false,
     retryPath: layer.retryPath ?? false,
     blockRpcs: layer.blockRpcs ?? [],

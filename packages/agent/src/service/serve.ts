@@ -20,6 +20,8 @@ export interface ServeContext {
   readonly stderr: NodeJS.WritableStream;
   /** Running as the re-spawned `-d` daemon: report startup to the parent, then chdir /. */
   readonly daemonChild: boolean;
+  /** Windows service: the SCM's STOP/SHUTDOWN ask for the same graceful stop as SIGTERM. */
+  readonly onStop?: (stop: (reason: string) => void) => void;
   readonly activation?: SocketActivation;
   /** A stop that takes longer than this ends the process with status 1 (default 30 s). */
   readonly stopTimeoutMs?: number;
@@ -148,6 +150,7 @@ export async function serve(given: AgentSettings, ctx: ServeContext): Promise<nu
     void shutdown(0, error ? `channel error: ${error.message}; stopping` : 'channel closed; stopping');
   });
   for (const signal of SIGNALS) process.on(signal, onSignal);
+  ctx.onStop?.((reason) => void shutdown(0, `${reason}, stopping`));
 
   let phase = 'failed to start the agent';
   try {

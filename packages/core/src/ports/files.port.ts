@@ -10,6 +10,11 @@ export type SeekWhence = 0 | 1 | 2;
  * move bytes. Errors are thrown as Node-style errors carrying `code` (errno name).
  */
 export interface RawFile {
+  /**
+   * Windows semantics (qemu-ga's ReadFile): a guest-file-read makes one read,
+   * and `eof` is reported only when it returned nothing. Default: fread loops.
+   */
+  readonly singleRead?: boolean;
   /** Read up to `count` bytes; `eof` is true when end of file was hit during this call. */
   read(count: number): Promise<{ data: Buffer; eof: boolean }>;
   /** Write all of `data` (append-mode files write at the end); returns bytes written. */

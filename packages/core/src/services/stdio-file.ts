@@ -49,6 +49,7 @@ export class StdioFile {
         break;
       }
       if (r.data.length === 0) break; // nothing available now (non-blocking pipe)
+      if (this.raw.singleRead === true) break; // one ReadFile per request (Windows)
     }
     this.state = 'reading';
     const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
