@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
+import { until } from './fixtures/wait.js';
 import { createAgent } from '@qga/core';
 import { mockBackend } from '@qga/backend-mock';
 import { isaSerialTransport, virtioSerialTransport } from '../src/index.js';
@@ -40,7 +41,8 @@ t.test('isa-serial: the real agent on a raw tty', async (t) => {
   const agent = createAgent({ transport: isaSerialTransport({ path: dev.path }), backend: mockBackend() });
   await agent.start();
   t.teardown(() => agent.stop());
-  await sleep(300); // raw mode set up
+  // Talk once the agent has put the tty in raw mode (input pending at open is discarded).
+  await until(() => /min = 1;/.test(dev.sttyAll()) && /-icanon/.test(dev.sttyAll()), 5_000, 'raw mode');
   dev.write('{"execute":"guest-sync","arguments":{"id":9007199254740993}}\n');
   t.same(await dev.waitLines(1), ['{"return": 9007199254740993}']);
 });

@@ -6,6 +6,7 @@ import { exitStatusOf } from './exit-status.js';
 import { envListToObject, findProgram, pathFromEnvList } from './find-program.js';
 import { socketPair } from './socket-pair.js';
 import { passOnlyStdio } from './pass-only-stdio.js';
+import { nulSafeArgv } from './nul-safe-argv.js';
 import { streamObservable } from './stream-observable.js';
 
 /**
@@ -20,7 +21,8 @@ import { streamObservable } from './stream-observable.js';
  *   socketpair we hand to both slots), so interleaving is kernel write order —
  *   the equivalent of upstream's dup2(stdout, stderr). No wrapper process, so
  *   spawn errors and the environment stay exact.
- * - Descriptors the agent inherited are not passed on (close-inherited-fds.ts).
+ * - Descriptors the agent inherited are not passed on (pass-only-stdio.ts);
+ *   an argument holding U+0000 reaches the program as the bytes C0 80 (nul-safe-argv.ts).
  * - libuv resets every signal disposition to default in the child, so the
  *   child's SIGPIPE is SIG_DFL although Node ignores it in the agent.
  */
@@ -56,9 +58,10 @@ export class LinuxExec implements ExecPort {
 
     let child: ChildProcess;
     passOnlyStdio();
+    const viaShell = nulSafeArgv(file, req.args);
     try {
-      child = spawn(file, [...req.args], {
-        argv0: req.path,
+      child = spawn(viaShell?.file ?? file, viaShell?.args ?? [...req.args], {
+        ...(viaShell ? {} : { argv0: req.path }),
         stdio,
         env: req.env === undefined ? process.env : envListToObject(req.env),
         windowsHide: true,
