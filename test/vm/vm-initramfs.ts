@@ -17,7 +17,36 @@ export function binaryWithLibraries(binary: string): GuestFiles {
   return files;
 }
 
-function initScript(agentCommand: string): string {
+/** One agent the guest's init runs (and restarts) on a named virtio-serial port. */
+export interface GuestAgent {
+  /** virtserialport name, e.g. org.qemu.guest_agent.0; the device is /dev/virtio-ports/<name>. */
+  readonly port: string;
+  readonly command: string;
+  /** Working directory (created if missing); default /. */
+  readonly cwd?: string;
+}
+
+/** A host directory shared over 9p (QEMU -virtfs mount_tag=tag), mounted at `path` in the guest. */
+export interface GuestMount {
+  readonly tag: string;
+  readonly path: string;
+}
+
+function initScript(agents: readonly GuestAgent[], mounts: readonly GuestMount[], extra: string): string {
+  const mountLines = mounts
+    .map((m) => `mkdir -p ${m.path} && mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 ${m.tag} ${m.path} || echo "qga-vm: mount ${m.tag} failed"`)
+    .join('\n');
+  const agentLines = agents
+    .map(
+      (a) => `port_ready ${a.port}
+mkdir -p ${a.cwd ?? '/'}
+(cd ${a.cwd ?? '/'}; while :; do
+  ${a.command}
+  echo "qga-vm: agent on ${a.port} exited with $?"
+  sleep 1
+done) &`,
+    )
+    .join('\n');
   return `#!/bin/busybox sh
 /bin/busybox mkdir -p /proc /sys /dev /run /tmp /usr/bin /usr/sbin
 /bin/busybox --install -s
@@ -29,24 +58,25 @@ mount -t tmpfs tmpfs /run
 mount -t tmpfs tmpfs /tmp
 hostname qga-vm
 for m in $(cat /etc/modules.order); do insmod /lib/modules/qga/$m || echo "qga-vm: insmod $m failed"; done
-# No udev here: find the port by name in sysfs and make its device node.
-while :; do
-  for p in /sys/class/virtio-ports/vport*; do
-    [ "$(cat $p/name 2>/dev/null)" = org.qemu.guest_agent.0 ] && break 2
+${mountLines}
+# No udev here: find a port by name in sysfs and make its device node.
+port_ready() {
+  while :; do
+    for p in /sys/class/virtio-ports/vport*; do
+      [ "$(cat $p/name 2>/dev/null)" = "$1" ] && break 2
+    done
+    sleep 0.05
   done
-  sleep 0.05
-done
-dev=$(cat $p/dev)
-mknod /dev/\${p##*/} c \${dev%%:*} \${dev##*:}
-mkdir -p /dev/virtio-ports
-ln -s /dev/\${p##*/} /dev/virtio-ports/org.qemu.guest_agent.0
-echo "qga-vm: port ready"
+  dev=$(cat $p/dev)
+  mknod /dev/\${p##*/} c \${dev%%:*} \${dev##*:}
+  mkdir -p /dev/virtio-ports
+  ln -s /dev/\${p##*/} /dev/virtio-ports/$1
+  echo "qga-vm: port $1 ready"
+}
 mkdir -p /run/qga
-while :; do
-  ${agentCommand}
-  echo "qga-vm: agent exited with $?"
-  sleep 1
-done
+${extra}
+${agentLines}
+while :; do sleep 3600; done
 `;
 }
 
@@ -59,7 +89,21 @@ const POWER_SCRIPTS: Record<string, string> = {
     '#!/bin/sh\nsync\ncase "$*" in *-r*) exec /bin/busybox reboot -f;; *) exec /bin/busybox poweroff -f;; esac\n',
 };
 
-export function buildInitramfs(options: { agentCommand: string; files: GuestFiles; modules: readonly string[] }): Buffer {
+export interface InitramfsOptions {
+  /** One agent on org.qemu.guest_agent.0 (shorthand for `agents`). */
+  readonly agentCommand?: string;
+  readonly agents?: readonly GuestAgent[];
+  readonly mounts?: readonly GuestMount[];
+  /** Shell lines init runs after the mounts, before the agents start. */
+  readonly setup?: string;
+  /** Files written into the guest from text: guest path → content (mode 0755). */
+  readonly scripts?: Readonly<Record<string, string>>;
+  readonly files: GuestFiles;
+  readonly modules: readonly string[];
+}
+
+export function buildInitramfs(options: InitramfsOptions): Buffer {
+  const agents = options.agents ?? (options.agentCommand ? [{ port: 'org.qemu.guest_agent.0', command: options.agentCommand }] : []);
   const entries: CpioEntry[] = [];
   const dirs = new Set<string>();
   const addDir = (path: string): void => {
@@ -75,7 +119,8 @@ export function buildInitramfs(options: { agentCommand: string; files: GuestFile
   ['/bin', '/sbin', '/etc', '/dev', '/proc', '/sys', '/run', '/tmp', '/root'].forEach(addDir);
   entries.push({ kind: 'chardev', path: '/dev/console', major: 5, minor: 1 });
   addFile('/bin/busybox', readFileSync('/bin/busybox'), 0o755);
-  addFile('/init', Buffer.from(initScript(options.agentCommand)), 0o755);
+  addFile('/init', Buffer.from(initScript(agents, options.mounts ?? [], options.setup ?? '')), 0o755);
+  for (const [path, text] of Object.entries(options.scripts ?? {})) addFile(path, Buffer.from(text), 0o755);
   addFile('/etc/passwd', Buffer.from('root:x:0:0:root:/root:/bin/sh\n'), 0o644);
   addFile('/etc/group', Buffer.from('root:x:0:\n'), 0o644);
   for (const [path, text] of Object.entries(POWER_SCRIPTS)) addFile(path, Buffer.from(text), 0o755);

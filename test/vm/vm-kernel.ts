@@ -10,7 +10,8 @@ export interface GuestKernel {
   readonly modules: readonly string[];
 }
 
-const WANTED_MODULES = ['virtio_pci', 'virtio_console'];
+/** virtio-serial; 9p shares (host dirs in the guest); vsock over the loopback transport (CID 1). */
+const WANTED_MODULES = ['virtio_pci', 'virtio_console', '9pnet_virtio', '9p', 'vsock_loopback'];
 
 function run(cmd: string, args: string[], cwd?: string): string {
   return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -67,8 +68,9 @@ export function prepareGuestKernel(cacheDir: string): GuestKernel {
   const vmlinux = join(dir, 'vmlinux');
   const orderFile = join(dir, 'modules.order');
   if (existsSync(vmlinux) && existsSync(orderFile)) {
-    const modules = readFileSync(orderFile, 'utf8').split('\n').filter(Boolean).map((m) => join(dir, 'modules', m));
-    return { vmlinux, modules };
+    const names = readFileSync(orderFile, 'utf8').split('\n').filter(Boolean);
+    // A cache made for a shorter module list is rebuilt.
+    if (WANTED_MODULES.every((m) => names.includes(`${m}.ko`))) return { vmlinux, modules: names.map((m) => join(dir, 'modules', m)) };
   }
   mkdirSync(dir, { recursive: true });
   const work = join(dir, 'work');
