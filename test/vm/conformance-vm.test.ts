@@ -1,5 +1,6 @@
 /**
- * The conformance suite through a real VM: one guest runs both agents, qemu-ga
+ * The conformance suite through a real VM, in two guests (busybox userland;
+ * Debian's: the host's root over 9p, read-only, under a tmpfs overlay). Each guest runs both agents, qemu-ga
  * on virtio-serial port org.qemu.guest_agent.0 and ours on
  * org.qemu.guest_agent.1, and the case files of test/conformance/ run
  * unchanged against them through QEMU's chardev sockets (QGA_VM_AGENTS tells
@@ -12,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareGuestKernel } from './vm-kernel.js';
+import { prepareGuestKernel, type GuestKernel } from './vm-kernel.js';
 import { binaryWithLibraries, buildInitramfs } from './vm-initramfs.js';
 import { bootVm, portSocket } from './vm-machine.js';
 import { connectAndSync } from './vm-sync.js';
@@ -44,28 +45,30 @@ const missing = ['qemu-system-x86_64', 'apt-get', 'dpkg-deb', 'xz'].filter((c) =
   }
 });
 
+type Guest = 'busybox' | 'debian';
+/** QGA_VM_GUESTS=debian (say) runs one guest only. */
+const GUESTS = (process.env.QGA_VM_GUESTS ?? 'busybox,debian').split(',') as Guest[];
 // A plan keeps the root test open across the awaits between its children.
-if (!missing.length) t.plan(Object.keys(NOT_IN_VM).length + 2 + IN_VM.length);
+if (!missing.length) t.plan(Object.keys(NOT_IN_VM).length + GUESTS.length * (3 + IN_VM.length));
 for (const [file, why] of Object.entries(NOT_IN_VM)) t.test(`${file} in the VM`, { skip: why }, async () => {});
 
-if (missing.length) {
-  t.test('conformance suite in a busybox VM guest', { skip: `missing ${missing.join(', ')}` }, async () => {});
-} else {
-  const kernel = prepareGuestKernel(cacheDir);
+
+/** Boots one guest of `kind` with both agents; resolves once both answer (boot to first reply, measured). */
+async function bootGuest(kind: Guest, kernel: GuestKernel) {
   const dir = mkdtempSync(join(tmpdir(), 'qga-vmconf-'));
   const work = join(dir, 'work');
   for (const name of Object.keys(PORTS)) mkdirSync(join(work, name), { recursive: true });
   const initrd = join(dir, 'initrd.cpio');
-  const files = {
-    ...binaryWithLibraries(QEMU_GA),
-    ...binaryWithLibraries(process.execPath),
-    '/qga/qga.mjs': join(bundleDir, 'qga.mjs'),
-  };
+  // busybox: the binaries and their libraries are copied in; debian: the host's root is the guest's, so paths are the host's.
+  const bundle = kind === 'busybox' ? '/qga/qga.mjs' : join(bundleDir, 'qga.mjs');
+  const files =
+    kind === 'busybox' ? { ...binaryWithLibraries(QEMU_GA), ...binaryWithLibraries(process.execPath), [bundle]: join(bundleDir, 'qga.mjs') } : {};
   writeFileSync(
     initrd,
     buildInitramfs({
       files,
       modules: kernel.modules,
+      hostRoot: kind === 'debian',
       mounts: [{ tag: 'work', path: work }],
       setup: 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root',
       agents: [
@@ -73,47 +76,65 @@ if (missing.length) {
         {
           port: PORTS.ours,
           cwd: join(work, 'ours'),
-          command: `${process.execPath} /qga/qga.mjs --backend linux -m virtio-serial -p /dev/virtio-ports/${PORTS.ours} -t ${join(work, 'ours')}`,
+          command: `${process.execPath} ${bundle} --backend linux -m virtio-serial -p /dev/virtio-ports/${PORTS.ours} -t ${join(work, 'ours')}`,
         },
       ],
     }),
   );
   const started = Date.now();
+  const shares = [{ tag: 'work', hostPath: work, readonly: false }, ...(kind === 'debian' ? [{ tag: 'hostroot', hostPath: '/', readonly: true }] : [])];
   // Room for qemu-ga's 2,097,152-token case (its parser keeps every token): 768 MiB is not enough.
-  const vm = bootVm({ dir, kernel: kernel.vmlinux, initrd, memoryMb: 2048, extraPorts: [PORTS.ours], shares: [{ tag: 'work', hostPath: work, readonly: false }] });
-  t.teardown(async () => {
+  const vm = bootVm({ dir, kernel: kernel.vmlinux, initrd, memoryMb: 2048, extraPorts: [PORTS.ours], shares });
+  // Safety net if a wait below throws; the normal end is powerOff().
+  process.once('exit', () => vm.process.kill('SIGKILL'));
+  const powerOff = async (): Promise<void> => {
+    // Seen: at the top level of a tap file the loop may run out of referenced handles while QEMU quits
+    // (the process then exits mid-wait); a referenced timer keeps it alive until QEMU is gone.
+    const keepAlive = setInterval(() => {}, 1000);
     await vm.destroy();
+    clearInterval(keepAlive);
     rmSync(dir, { recursive: true, force: true });
-  });
+  };
   const sockets = { 'qemu-ga': vm.qgaSocket, ours: portSocket(dir, PORTS.ours) };
   try {
-    // Both agents answer before any case file runs (waited for together: boot to first reply of each);
-    // this also drains what QEMU held during boot.
+    // Both agents waited for together: boot to first reply of each. This also drains what QEMU held during boot.
     const answered = await Promise.all(
       Object.entries(sockets).map(async ([name, socket]) => {
-        const c = await connectAndSync(socket, 120_000);
+        const c = await connectAndSync(socket, 150_000);
         const seconds = (Date.now() - started) / 1000;
         await c.close();
-        return `${name} answers through the guest's virtio-serial port (${seconds.toFixed(1)} s after QEMU started)`;
+        return `${kind}: ${name} answers through the guest's virtio-serial port (${seconds.toFixed(1)} s after QEMU started)`;
       }),
     );
     answered.forEach((line) => t.pass(line));
   } catch (e) {
-    t.comment(vm.console().slice(-3000));
+    console.error(vm.console().slice(-3000));
     throw e;
   }
-  const env = {
-    ...process.env,
-    QGA_VM_AGENTS: JSON.stringify({
-      guest: 'busybox',
-      agents: { 'qemu-ga': { socket: sockets['qemu-ga'], dir: join(work, 'qemu-ga') }, ours: { socket: sockets.ours, dir: join(work, 'ours') } },
-    }),
-  };
-  // Each case file is a child of this file, so its result counts in the run's totals.
-  for (const file of IN_VM) {
-    // Drain what an earlier file may have left in flight, so each file starts on a quiet port.
-    for (const socket of Object.values(sockets)) await (await connectAndSync(socket, 60_000)).close();
-    const r = await t.spawn(process.execPath, [join(conformance, file)], { env }, `${file} in the busybox VM`);
-    if (r && !r.ok) console.error(vm.console().slice(-3000));
+  return { vm, sockets, work, powerOff };
+}
+
+if (missing.length) {
+  t.test('conformance suite in VM guests', { skip: `missing ${missing.join(', ')}` }, async () => {});
+} else {
+  const kernel = prepareGuestKernel(cacheDir);
+  for (const kind of GUESTS) {
+    const { vm, sockets, work, powerOff } = await bootGuest(kind, kernel);
+    const env = {
+      ...process.env,
+      QGA_VM_AGENTS: JSON.stringify({
+        guest: kind,
+        agents: { 'qemu-ga': { socket: sockets['qemu-ga'], dir: join(work, 'qemu-ga') }, ours: { socket: sockets.ours, dir: join(work, 'ours') } },
+      }),
+    };
+    // Each case file is a child of this file, so its result counts in the run's totals.
+    for (const file of IN_VM) {
+      // Drain what an earlier file may have left in flight, so each file starts on a quiet port.
+      for (const socket of Object.values(sockets)) await (await connectAndSync(socket, 60_000)).close();
+      const r = await t.spawn(process.execPath, [join(conformance, file)], { env }, `${file} in the ${kind} VM`);
+      if (r && !r.ok) console.error(vm.console().slice(-3000));
+    }
+    await powerOff();
+    t.pass(`${kind}: the guest is powered off and its files are removed`);
   }
 }

@@ -10,8 +10,8 @@ export interface GuestKernel {
   readonly modules: readonly string[];
 }
 
-/** virtio-serial; 9p shares (host dirs in the guest); vsock over the loopback transport (CID 1). */
-const WANTED_MODULES = ['virtio_pci', 'virtio_console', '9pnet_virtio', '9p', 'vsock_loopback'];
+/** virtio-serial; 9p shares (host dirs in the guest) and overlayfs (the host's root as a Debian userland); vsock over the loopback transport (CID 1). */
+const WANTED_MODULES = ['virtio_pci', 'virtio_console', '9pnet_virtio', '9p', 'overlay', 'vsock_loopback'];
 
 function run(cmd: string, args: string[], cwd?: string): string {
   return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

@@ -61,7 +61,8 @@ export function bootVm(options: BootOptions): Vm {
       '-device', `virtserialport,bus=vser0.0,chardev=port${i + 1},name=${port}`,
     ]),
     ...(options.shares ?? []).flatMap((s) => [
-      '-virtfs', `local,path=${s.hostPath},mount_tag=${s.tag},security_model=none${s.readonly ? ',readonly=on' : ''}`,
+      // multidevs=remap: a share spanning several host filesystems (the host's root) keeps inode numbers unique.
+      '-virtfs', `local,path=${s.hostPath},mount_tag=${s.tag},security_model=none,multidevs=remap${s.readonly ? ',readonly=on' : ''}`,
     ]),
   ];
   const proc = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'ignore', 'pipe'] });
