@@ -17,6 +17,7 @@ import { prepareGuestKernel, type GuestKernel } from './vm-kernel.js';
 import { binaryWithLibraries, buildInitramfs } from './vm-initramfs.js';
 import { bootVm, portSocket } from './vm-machine.js';
 import { connectAndSync } from './vm-sync.js';
+import { checkVsockInGuest, VSOCK_PORT } from './vsock-in-guest.js';
 
 const repo = new URL('../../..', import.meta.url).pathname;
 const cacheDir = join(repo, '.cache', 'vm');
@@ -49,7 +50,7 @@ type Guest = 'busybox' | 'debian';
 /** QGA_VM_GUESTS=debian (say) runs one guest only. */
 const GUESTS = (process.env.QGA_VM_GUESTS ?? 'busybox,debian').split(',') as Guest[];
 // A plan keeps the root test open across the awaits between its children.
-if (!missing.length) t.plan(Object.keys(NOT_IN_VM).length + GUESTS.length * (3 + IN_VM.length));
+if (!missing.length) t.plan(Object.keys(NOT_IN_VM).length + GUESTS.length * (3 + IN_VM.length) + (GUESTS.includes('debian') ? 1 : 0));
 for (const [file, why] of Object.entries(NOT_IN_VM)) t.test(`${file} in the VM`, { skip: why }, async () => {});
 
 
@@ -78,6 +79,10 @@ async function bootGuest(kind: Guest, kernel: GuestKernel) {
           cwd: join(work, 'ours'),
           command: `${process.execPath} ${bundle} --backend linux -m virtio-serial -p /dev/virtio-ports/${PORTS.ours} -t ${join(work, 'ours')}`,
         },
+        // Debian's guest kernel has vsock_loopback: ours on vsock-listen, reached over CID 1 from inside the guest.
+        ...(kind === 'debian'
+          ? [{ name: 'ours-vsock', cwd: join(work, 'ours'), command: `${process.execPath} ${bundle} --backend linux -m vsock-listen -p 1:${VSOCK_PORT} -t ${join(work, 'ours')}` }]
+          : []),
       ],
     }),
   );
@@ -133,6 +138,13 @@ if (missing.length) {
       for (const socket of Object.values(sockets)) await (await connectAndSync(socket, 60_000)).close();
       const r = await t.spawn(process.execPath, [join(conformance, file)], { env }, `${file} in the ${kind} VM`);
       if (r && !r.ok) console.error(vm.console().slice(-3000));
+    }
+    if (kind === 'debian') {
+      await t.test('debian: vsock end to end inside the guest (ours on vsock-listen, a client over CID 1)', async (t) => {
+        const via = await connectAndSync(sockets['qemu-ga'], 60_000);
+        await checkVsockInGuest(t, via, () => vm.console());
+        await via.close();
+      });
     }
     await powerOff();
     t.pass(`${kind}: the guest is powered off and its files are removed`);

@@ -19,8 +19,10 @@ export function binaryWithLibraries(binary: string): GuestFiles {
 
 /** One agent the guest's init runs (and restarts) on a named virtio-serial port. */
 export interface GuestAgent {
-  /** virtserialport name, e.g. org.qemu.guest_agent.0; the device is /dev/virtio-ports/<name>. */
-  readonly port: string;
+  /** virtserialport name, e.g. org.qemu.guest_agent.0 (the device is /dev/virtio-ports/<name>); none for a vsock agent. */
+  readonly port?: string;
+  /** Name in the console's "agent NAME exited" lines (default: the port). */
+  readonly name?: string;
   readonly command: string;
   /** Working directory (created if missing); default /. */
   readonly cwd?: string;
@@ -39,11 +41,11 @@ function stage2Script(agents: readonly GuestAgent[], mounts: readonly GuestMount
     .join('\n');
   const agentLines = agents
     .map(
-      (a) => `port_ready ${a.port}
+      (a) => `${a.port ? `port_ready ${a.port}` : ''}
 mkdir -p ${a.cwd ?? '/'}
 (cd ${a.cwd ?? '/'}; while :; do
   ${a.command}
-  echo "qga-vm: agent on ${a.port} exited with $?"
+  echo "qga-vm: agent ${a.name ?? a.port} exited with $?"
   sleep 1
 done) &`,
     )
