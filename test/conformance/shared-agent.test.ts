@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { forEachTarget, withAgent } from '../support/per-target.js';
+import { busyboxGuestLacks, hostStateOnly } from '../support/vm-agent.js';
 import { bytes, sleep, type RawClient } from '../support/raw-client.js';
 import { call, execute, freshSyncId, request } from '../support/session.js';
 import { errorLine, returnLine, STRAY_FF } from '../support/wire.js';
@@ -99,7 +100,7 @@ forEachTarget(t, async (t, target: Target) => {
       t.same(qdictOrderViolations(line), [], 'keys in QDict hash order (version, supported_commands / enabled, name, success-response)');
     });
 
-    await t.test('/qga/network-get-interfaces', async (t) => {
+    await t.test('/qga/network-get-interfaces', { skip: hostStateOnly(agent, 'network interfaces') }, async (t) => {
       // Other tests on this machine may add or remove interfaces meanwhile: compare with a read before and after.
       const before = new Set(fs.readdirSync('/sys/class/net'));
       const addrsBefore = os.networkInterfaces();
@@ -129,7 +130,7 @@ forEachTarget(t, async (t, target: Target) => {
       t.same(qdictOrderViolations(line), [], 'keys in QDict hash order');
     });
 
-    await t.test('/qga/get-vcpus', { skip: !fs.existsSync('/sys/devices/system/cpu/cpu0') && 'no /sys/devices/system/cpu/cpu0' }, async (t) => {
+    await t.test('/qga/get-vcpus', { skip: hostStateOnly(agent, 'CPUs') || (!fs.existsSync('/sys/devices/system/cpu/cpu0') && 'no /sys/devices/system/cpu/cpu0') }, async (t) => {
       const line = await request(c, '{"execute":"guest-get-vcpus"}');
       const cpus = JSON.parse(line).return;
       t.ok('online' in cpus[0] && 'logical-id' in cpus[0], 'first element has online and logical-id');
@@ -138,7 +139,7 @@ forEachTarget(t, async (t, target: Target) => {
       t.same(qdictOrderViolations(line), [], 'keys in QDict hash order');
     });
 
-    await t.test('/qga/get-fsinfo', async (t) => {
+    await t.test('/qga/get-fsinfo', { skip: hostStateOnly(agent, 'mounts') }, async (t) => {
       const mountsBefore = readMounts();
       const line = await request(c, '{"execute":"guest-get-fsinfo"}');
       const list = JSON.parse(line).return;
@@ -172,7 +173,7 @@ forEachTarget(t, async (t, target: Target) => {
       if (fs.existsSync(sysfs)) t.equal(reply.return.size, parseInt(fs.readFileSync(sysfs, 'utf8').trim(), 16), 'size is block_size_bytes (hex)');
     });
 
-    await t.test('/qga/get-memory-blocks (an error is tolerated, as upstream)', async (t) => {
+    await t.test('/qga/get-memory-blocks (an error is tolerated, as upstream)', { skip: hostStateOnly(agent, 'memory blocks') }, async (t) => {
       const reply = await call(c, '{"execute":"guest-get-memory-blocks"}');
       if (reply.error) {
         t.equal(reply.error.class, 'GenericError', `error tolerated: ${reply.error.desc}`);
@@ -364,7 +365,7 @@ forEachTarget(t, async (t, target: Target) => {
       );
     });
 
-    await t.test('/qga/guest-exec-separated', async (t) => {
+    await t.test('/qga/guest-exec-separated', { skip: busyboxGuestLacks(agent, 'bash') }, async (t) => {
       const reply = await call(c, { execute: 'guest-exec', arguments: { path: 'bash', arg: ['-c', BASH_LOOP], 'capture-output': 'separated' } });
       if (!hasQemu(target, '8.0')) {
         t.same(reply.error, { class: 'GenericError', desc: "Invalid parameter type for 'capture-output', expected: boolean" }, 'before 8.0 capture-output is a plain bool');
@@ -383,7 +384,7 @@ forEachTarget(t, async (t, target: Target) => {
       );
     });
 
-    await t.test('/qga/guest-exec-merged', async (t) => {
+    await t.test('/qga/guest-exec-merged', { skip: busyboxGuestLacks(agent, 'bash') }, async (t) => {
       const reply = await call(c, { execute: 'guest-exec', arguments: { path: 'bash', arg: ['-c', BASH_LOOP], 'capture-output': 'merged' } });
       if (!hasQemu(target, '8.0')) {
         t.same(reply.error, { class: 'GenericError', desc: "Invalid parameter type for 'capture-output', expected: boolean" }, 'before 8.0 there is no merged mode');
@@ -431,7 +432,7 @@ forEachTarget(t, async (t, target: Target) => {
       t.ok(b.error?.desc.length > 0, `non-empty desc: ${b.error?.desc}`);
     });
 
-    await t.test('/qga/guest-get-host-name', async (t) => {
+    await t.test('/qga/guest-get-host-name', { skip: hostStateOnly(agent, 'host name') }, async (t) => {
       t.equal(await request(c, '{"execute":"guest-get-host-name"}'), `{"return": {"host-name": "${os.hostname()}"}}`);
     });
 

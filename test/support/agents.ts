@@ -172,6 +172,8 @@ export class AgentProcess {
   private exitStatus: ExitStatus | undefined;
   private readonly exited: Promise<ExitStatus>;
   readonly clients: RawClient[] = [];
+  /** Each client connection is its own byte stream here (unix socket); see VmAgent. */
+  readonly sharedStream = false;
 
   private constructor(
     readonly target: Target,

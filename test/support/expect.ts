@@ -17,6 +17,16 @@ export function expectDeviation<T>(target: Target, d: Deviation<T>): T {
 }
 
 /**
+ * A deviation about client connections (each gets a fresh parser, several at
+ * once). Over a virtio-serial port every host connection feeds one byte
+ * stream and the agent never sees clients come and go, so there ours must
+ * behave as qemu-ga does.
+ */
+export function expectConnectionDeviation<T>(target: Target, agent: { readonly sharedStream: boolean }, d: Deviation<T>): T {
+  return agent.sharedStream ? d.qemuGa : expectDeviation(target, d);
+}
+
+/**
  * Behaviour that changed upstream in `version` (e.g. '8.0' for the exec
  * capture modes). qemu-ga older than that must show `before`; our agent
  * follows the spec baseline and must show `since`.

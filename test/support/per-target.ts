@@ -1,5 +1,6 @@
 import type { Test } from 'tap';
 import { AgentProcess, selectedTargets, type StartOptions, type Target } from './agents.js';
+import { VmAgent, vmAgents } from './vm-agent.js';
 
 /**
  * Run `body` once per selected target, each as its own tap subtest named
@@ -20,8 +21,19 @@ export async function withAgent(
   t: Test,
   target: Target,
   options: StartOptions,
-  body: (agent: AgentProcess) => Promise<void>,
+  body: (agent: AgentProcess | VmAgent) => Promise<void>,
 ): Promise<void> {
+  const vm = vmAgents();
+  if (vm) {
+    // In a VM run the agents already serve on the guest's ports, with the command line the VM test gave them.
+    if (Object.keys(options).length > 0) throw new Error(`withAgent: options ${JSON.stringify(Object.keys(options))} need an agent of their own; not available in a VM run`);
+    const endpoint = vm.agents[target.name];
+    if (!endpoint) throw new Error(`no ${target.name} agent in the ${vm.guest} VM`);
+    const agent = new VmAgent(vm.guest, endpoint.socket, endpoint.dir);
+    t.teardown(() => agent.closeClients());
+    await body(agent);
+    return;
+  }
   const agent = await AgentProcess.start(target, options);
   let stopped = false;
   t.teardown(async () => {

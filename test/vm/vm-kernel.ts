@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What the guest needs from Debian's kernel package, cached between runs. */
@@ -10,7 +10,8 @@ export interface GuestKernel {
   readonly modules: readonly string[];
 }
 
-const WANTED_MODULES = ['virtio_pci', 'virtio_console'];
+/** virtio-serial; 9p shares (host dirs in the guest) and overlayfs (the host's root as a Debian userland); vsock over the loopback transport (CID 1). */
+const WANTED_MODULES = ['virtio_pci', 'virtio_console', '9pnet_virtio', '9p', 'overlay', 'vsock_loopback'];
 
 function run(cmd: string, args: string[], cwd?: string): string {
   return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -67,11 +68,13 @@ export function prepareGuestKernel(cacheDir: string): GuestKernel {
   const vmlinux = join(dir, 'vmlinux');
   const orderFile = join(dir, 'modules.order');
   if (existsSync(vmlinux) && existsSync(orderFile)) {
-    const modules = readFileSync(orderFile, 'utf8').split('\n').filter(Boolean).map((m) => join(dir, 'modules', m));
-    return { vmlinux, modules };
+    const names = readFileSync(orderFile, 'utf8').split('\n').filter(Boolean);
+    // A cache made for a shorter module list is rebuilt.
+    if (WANTED_MODULES.every((m) => names.includes(`${m}.ko`))) return { vmlinux, modules: names.map((m) => join(dir, 'modules', m)) };
   }
   mkdirSync(dir, { recursive: true });
-  const work = join(dir, 'work');
+  // Several VM test files may prepare the cache at once: each works in its own dir and renames finished files into place.
+  const work = join(dir, `work-${process.pid}`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work);
   run('apt-get', ['download', pkg], work);
@@ -81,7 +84,8 @@ export function prepareGuestKernel(cacheDir: string): GuestKernel {
   const boot = join(work, 'root', 'boot');
   const vmlinuz = readdirSync(boot).find((f) => f.startsWith('vmlinuz'));
   if (!vmlinuz) throw new Error('kernel package has no vmlinuz');
-  extractVmlinux(join(boot, vmlinuz), vmlinux);
+  extractVmlinux(join(boot, vmlinuz), join(work, 'vmlinux'));
+  renameSync(join(work, 'vmlinux'), vmlinux);
 
   const available = findModules(join(work, 'root', 'lib', 'modules'));
   const order: string[] = [];
@@ -94,8 +98,12 @@ export function prepareGuestKernel(cacheDir: string): GuestKernel {
   };
   WANTED_MODULES.forEach(visit);
   mkdirSync(join(dir, 'modules'), { recursive: true });
-  for (const name of order) copyFileSync(available.get(name)!, join(dir, 'modules', `${name}.ko`));
-  writeFileSync(orderFile, order.map((n) => `${n}.ko`).join('\n') + '\n');
+  for (const name of order) {
+    copyFileSync(available.get(name)!, join(work, `${name}.ko`));
+    renameSync(join(work, `${name}.ko`), join(dir, 'modules', `${name}.ko`));
+  }
+  writeFileSync(join(work, 'modules.order'), order.map((n) => `${n}.ko`).join('\n') + '\n');
+  renameSync(join(work, 'modules.order'), orderFile);
   rmSync(work, { recursive: true, force: true });
   return { vmlinux, modules: order.map((n) => join(dir, 'modules', `${n}.ko`)) };
 }

@@ -24,7 +24,25 @@ export function pickAccelerator(): 'kvm' | 'tcg' {
   return 'tcg';
 }
 
-export function bootVm(options: { dir: string; kernel: string; initrd: string; memoryMb?: number }): Vm {
+export interface BootOptions {
+  readonly dir: string;
+  readonly kernel: string;
+  readonly initrd: string;
+  readonly memoryMb?: number;
+  /** More virtserialports besides org.qemu.guest_agent.0, each on its own chardev socket (`portSocket(name)`). */
+  readonly extraPorts?: readonly string[];
+  /** Host directories shared over 9p (mount tag → host path, read-only or not). */
+  readonly shares?: readonly { readonly tag: string; readonly hostPath: string; readonly readonly: boolean }[];
+  /** Extra kernel command line. */
+  readonly append?: string;
+}
+
+/** The chardev socket of an extra port. */
+export function portSocket(dir: string, port: string): string {
+  return join(dir, `${port}.sock`);
+}
+
+export function bootVm(options: BootOptions): Vm {
   const qgaSocket = join(options.dir, 'qga.sock');
   const qmpSocket = join(options.dir, 'qmp.sock');
   const consoleLog = join(options.dir, 'console.log');
@@ -32,12 +50,20 @@ export function bootVm(options: { dir: string; kernel: string; initrd: string; m
   const args = [
     '-nodefaults', '-no-user-config', '-machine', 'pc', '-accel', accel, '-cpu', accel === 'kvm' ? 'host' : 'max',
     '-m', `${options.memoryMb ?? 768}M`, '-smp', '1', '-display', 'none', '-monitor', 'none', '-no-reboot',
-    '-kernel', options.kernel, '-initrd', options.initrd, '-append', 'console=ttyS0 quiet panic=-1',
+    '-kernel', options.kernel, '-initrd', options.initrd, '-append', `console=ttyS0 quiet panic=-1${options.append ? ` ${options.append}` : ''}`,
     '-serial', `file:${consoleLog}`,
     '-chardev', `socket,path=${qgaSocket},server=on,wait=off,id=qga0`,
     '-device', 'virtio-serial-pci,id=vser0',
     '-device', 'virtserialport,bus=vser0.0,chardev=qga0,name=org.qemu.guest_agent.0',
     '-qmp', `unix:${qmpSocket},server=on,wait=off`,
+    ...(options.extraPorts ?? []).flatMap((port, i) => [
+      '-chardev', `socket,path=${portSocket(options.dir, port)},server=on,wait=off,id=port${i + 1}`,
+      '-device', `virtserialport,bus=vser0.0,chardev=port${i + 1},name=${port}`,
+    ]),
+    ...(options.shares ?? []).flatMap((s) => [
+      // multidevs=remap: a share spanning several host filesystems (the host's root) keeps inode numbers unique.
+      '-virtfs', `local,path=${s.hostPath},mount_tag=${s.tag},security_model=none,multidevs=remap${s.readonly ? ',readonly=on' : ''}`,
+    ]),
   ];
   const proc = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { prepareGuestKernel } from './vm-kernel.js';
 import { binaryWithLibraries, buildInitramfs, type GuestFiles } from './vm-initramfs.js';
 import { bootVm, pickAccelerator } from './vm-machine.js';
-import { RawClient } from '../support/raw-client.js';
-import { exchange, freshSyncId, request } from '../support/session.js';
+import { exchange, request } from '../support/session.js';
+import { connectAndSync } from './vm-sync.js';
 
 // A real QEMU VM whose guest runs the agent on a real virtio-serial port; the
 // host side talks through QEMU's chardev socket, as libvirt does.
@@ -79,32 +79,6 @@ t.test('real VM over a real virtio-serial port', { skip: missing.length ? `missi
     });
   }
 });
-
-/**
- * Connects to QEMU's chardev socket and syncs while the guest boots. QEMU
- * holds what we send until the guest opens its port, so every earlier
- * attempt gets its reply late: keep reading delimited replies until the
- * newest attempt's id comes back (spec §1.8), sending a new attempt whenever
- * nothing arrives for a while.
- */
-async function connectAndSync(path: string, deadlineMs: number): Promise<RawClient> {
-  const client = await RawClient.connect(path, { retries: 100, delayMs: 100 });
-  const end = Date.now() + deadlineMs;
-  let latest = 0;
-  while (Date.now() < end) {
-    latest = freshSyncId();
-    await client.send(Buffer.concat([Buffer.from([0xff]), Buffer.from(`{"execute":"guest-sync-delimited","arguments":{"id":${latest}}}`)]));
-    try {
-      for (;;) {
-        await client.readUntilDelimiter(3000);
-        if ((await client.readLine(3000)) === `{"return": ${latest}}`) return client;
-      }
-    } catch {
-      // nothing for 3 s: the guest is still booting; try again with a new id
-    }
-  }
-  throw new Error('guest agent did not answer the sync handshake in time');
-}
 
 async function runGuestChecks(t: Test, socket: string): Promise<void> {
   const host = await connectAndSync(socket, 90000);

@@ -25,15 +25,15 @@ t.test('every qemu-ga key', async (t) => {
     statedir: '/st',
     verbose: true,
     retryPath: false,
-    blockRpcs: ['guest-info', 'guest-ping'],
+    blockRpcs: ['guest-ping', 'guest-info'],
     allowRpcs: ['guest-sync'],
   });
 });
 
 t.test('rpc lists: ; works as well as , (qemu-ga ignores ;-lists: fixed)', async (t) => {
-  t.same(readAgentConfig('[general]\nblock-rpcs=guest-ping;guest-get-time\n').settings.blockRpcs, ['guest-get-time', 'guest-ping']);
-  t.same(readAgentConfig('[general]\nblock-rpcs=guest-ping;guest-get-time;\n').settings.blockRpcs, ['guest-get-time', 'guest-ping'], 'GKeyFile list with trailing ;');
-  t.same(readAgentConfig('[general]\nallow-rpcs= a , b\n').settings.allowRpcs, ['b', 'a'], 'blanks trimmed');
+  t.same(readAgentConfig('[general]\nblock-rpcs=guest-ping;guest-get-time\n').settings.blockRpcs, ['guest-ping', 'guest-get-time'], 'order kept');
+  t.same(readAgentConfig('[general]\nblock-rpcs=guest-ping;guest-get-time;\n').settings.blockRpcs, ['guest-ping', 'guest-get-time'], 'GKeyFile list with trailing ;');
+  t.same(readAgentConfig('[general]\nallow-rpcs= a , b\n').settings.allowRpcs, ['a', 'b'], 'blanks trimmed');
   t.same(readAgentConfig('[general]\nblock-rpcs=\n').settings.blockRpcs, []);
 });
 
@@ -70,7 +70,7 @@ t.test('plugins: a list taking , and ;, accumulated with --plugin after it; -D p
   t.same(file, { plugins: ['/a.mjs', 'rel/b.mjs'] });
   const s = resolved(file, { plugins: ['/c.mjs'] });
   t.same(s.plugins, ['/a.mjs', 'rel/b.mjs', '/c.mjs']);
-  t.match(dumpConfig(s), /\nplugins=\/a\.mjs,rel\/b\.mjs,\/c\.mjs\n$/);
+  t.match(dumpConfig(s), /\nplugins=\/a\.mjs;rel\/b\.mjs;\/c\.mjs;\n$/);
   t.same(resolved({}).plugins, []);
   t.notMatch(dumpConfig(resolved({})), /plugins/);
 });
@@ -131,11 +131,11 @@ t.test('dump: qemu-ga key set and order, optional keys only when set', async (t)
   );
   t.equal(
     dumpConfig(resolved({ daemon: true, method: 'vsock-listen', path: '3:1234', logfile: '/tmp/log', pidfile: '/tmp/pf', fsfreezeHook: '/etc/qemu/fsfreeze-hook', statedir: '/tmp/st', verbose: true, retryPath: true, blockRpcs: ['b', 'a'], allowRpcs: ['c'] })),
-    '[general]\ndaemon=true\nmethod=vsock-listen\npath=3:1234\nlogfile=/tmp/log\npidfile=/tmp/pf\nfsfreeze-hook=/etc/qemu/fsfreeze-hook\nstatedir=/tmp/st\nverbose=true\nretry-path=true\nblock-rpcs=b,a\nallow-rpcs=c\n',
+    '[general]\ndaemon=true\nmethod=vsock-listen\npath=3:1234\nlogfile=/tmp/log\npidfile=/tmp/pf\nfsfreeze-hook=/etc/qemu/fsfreeze-hook\nstatedir=/tmp/st\nverbose=true\nretry-path=true\nblock-rpcs=b;a;\nallow-rpcs=c;\n',
   );
   t.equal(
     dumpConfig(resolved({ backend: 'mock', freezeTimeout: 5, maxClients: 2, excludeInterfaces: ['veth*'] })),
-    '[general]\ndaemon=false\nmethod=virtio-serial\npath=/dev/virtio-ports/org.qemu.guest_agent.0\npidfile=/var/run/qemu-ga.pid\nstatedir=/var/run\nverbose=false\nretry-path=false\nblock-rpcs=\nallow-rpcs=\nbackend=mock\nfreeze-timeout=5\nmax-clients=2\nexclude-interfaces=veth*\n',
+    '[general]\ndaemon=false\nmethod=virtio-serial\npath=/dev/virtio-ports/org.qemu.guest_agent.0\npidfile=/var/run/qemu-ga.pid\nstatedir=/var/run\nverbose=false\nretry-path=false\nblock-rpcs=\nallow-rpcs=\nbackend=mock\nfreeze-timeout=5\nmax-clients=2\nexclude-interfaces=veth*;\n',
   );
   t.match(dumpConfig(resolved({ logfile: '  a b\n\tc\r' })), /\nlogfile=\\s\\sa b\\n\tc\\r\n/);
 });

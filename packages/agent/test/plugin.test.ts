@@ -191,7 +191,7 @@ t.test('plugins= in the config file: relative to the working directory, then --p
   t.same(listed.stdout.trimEnd().split('\n').slice(-2), [NAME, '__org.test_extra'], 'config file first, then the command line');
   const dumped = await run(['-c', conf, '--plugin', 'extra.mjs', '-D'], { cwd: dir });
   t.equal(dumped.code, 0, dumped.stderr);
-  t.equal(dumped.stdout.split('\n').at(-2), `plugins=${rel},extra.mjs`, 'the last line, accumulated');
+  t.equal(dumped.stdout.split('\n').at(-2), `plugins=${rel};extra.mjs;`, 'the last line, accumulated');
   t.notMatch((await run(['-D'])).stdout, /plugins=/, 'no plugins= line when none is set');
   writeFileSync(conf, `[general]\nbackend=mock\nplugins=${rel},extra.mjs\n`);
   const s = await serve(t, MAIN_JS, dir, '-c', conf);

@@ -5,8 +5,11 @@ import type { AgentSettings } from './agent-settings.js';
  * `-D`: the effective configuration as qemu-ga.conf. qemu-ga's keys come in
  * its order and form (always daemon, method, pidfile, statedir, verbose,
  * retry-path, block-rpcs, allow-rpcs; path, logfile, fsfreeze-hook when set),
- * so with only qemu-ga options the output is byte-for-byte `qemu-ga -D`'s.
- * Our own keys follow, each only when it was set.
+ * Lists are written as GLib's g_key_file_set_string_list writes them
+ * (`block-rpcs=guest-ping;guest-get-time;`, in the order given), so a GLib
+ * list reader (QEMU's test-qga /qga/config) gets every entry back; qemu-ga
+ * 7.2 prints them reversed and comma-joined instead. Our own keys follow,
+ * each only when it was set.
  */
 export function dumpConfig(settings: AgentSettings): string {
   const entries: [string, KeyFileValue][] = [];
@@ -22,17 +25,17 @@ export function dumpConfig(settings: AgentSettings): string {
   add('statedir', settings.statedir);
   add('verbose', settings.verbose);
   add('retry-path', settings.retryPath);
-  add('block-rpcs', settings.blockRpcs.join(','));
-  add('allow-rpcs', settings.allowRpcs.join(','));
+  add('block-rpcs', settings.blockRpcs);
+  add('allow-rpcs', settings.allowRpcs);
   if (settings.backendExplicit) add('backend', settings.backend);
   add('freeze-timeout', settings.freezeTimeout === undefined ? undefined : String(settings.freezeTimeout));
   add('max-clients', settings.maxClients === undefined ? undefined : String(settings.maxClients));
-  if (settings.excludeInterfaces.length > 0) add('exclude-interfaces', settings.excludeInterfaces.join(','));
+  if (settings.excludeInterfaces.length > 0) add('exclude-interfaces', settings.excludeInterfaces);
   add('tls-cert', settings.tlsCert);
   add('tls-key', settings.tlsKey);
   add('tls-ca', settings.tlsCa);
   add('shared-secret-file', settings.sharedSecretFile);
   if (settings.allowRemote) add('allow-remote', true);
-  if (settings.plugins.length > 0) add('plugins', settings.plugins.join(','));
+  if (settings.plugins.length > 0) add('plugins', settings.plugins);
   return formatKeyFile([['general', entries]]);
 }

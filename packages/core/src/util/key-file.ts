@@ -96,11 +96,24 @@ export function escapeKeyFileString(value: string): string {
   return out;
 }
 
-export type KeyFileValue = string | boolean;
+/** A string, a boolean, or a string list (written as g_key_file_set_string_list does). */
+export type KeyFileValue = string | boolean | readonly string[];
 
-/** Serialize groups of key/values (strings escaped, booleans as true/false), GLib layout. */
+/**
+ * A string list as GLib writes it: each item escaped like a string, its `;`
+ * as `\;`, and followed by `;` (so `[a, b]` is `a;b;` and `[]` is empty).
+ */
+export function formatKeyFileList(items: readonly string[]): string {
+  return items.map((item) => `${escapeKeyFileString(item).replace(/;/g, '\\;')};`).join('');
+}
+
+function formatValue(value: KeyFileValue): string {
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return escapeKeyFileString(value);
+  return formatKeyFileList(value);
+}
+
+/** Serialize groups of key/values (strings escaped, booleans as true/false, lists `;`-terminated), GLib layout. */
 export function formatKeyFile(groups: ReadonlyArray<readonly [string, ReadonlyArray<readonly [string, KeyFileValue]>]>): string {
-  return groups
-    .map(([name, entries]) => `[${name}]\n${entries.map(([key, value]) => `${key}=${typeof value === 'boolean' ? String(value) : escapeKeyFileString(value)}\n`).join('')}`)
-    .join('\n');
+  return groups.map(([name, entries]) => `[${name}]\n${entries.map(([key, value]) => `${key}=${formatValue(value)}\n`).join('')}`).join('\n');
 }

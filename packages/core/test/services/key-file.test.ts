@@ -60,3 +60,9 @@ t.test('formatKeyFile layout', async (t) => {
   t.equal(formatKeyFile([['general', [['daemon', false], ['method', 'x']]]]), '[general]\ndaemon=false\nmethod=x\n');
   t.equal(formatKeyFile([['a', [['x', '1']]], ['b', []]]), '[a]\nx=1\n\n[b]\n');
 });
+
+t.test('string lists as g_key_file_set_string_list writes them: each item escaped, ; escaped, ; after each', async (t) => {
+  t.equal(formatKeyFile([['general', [['block-rpcs', ['guest-ping', 'guest-get-time']]]]]), '[general]\nblock-rpcs=guest-ping;guest-get-time;\n');
+  t.equal(formatKeyFile([['general', [['l', []]]]]), '[general]\nl=\n', 'an empty list is an empty value');
+  t.equal(formatKeyFile([['general', [['l', [' a', 'b;c', 'd\\e']]]]]), '[general]\nl=\\sa;b\\;c;d\\\\e;\n', 'leading blank per item, separator and backslash escaped');
+});
