@@ -81,7 +81,11 @@ t.test('hangup (EIO) and a new tty behind the same path', async (t) => {
   symlinkSync(second.path, link);
   // The new tty starts in cooked mode with echo, and input pending at open is discarded
   // (as qemu-ga's tcflush does): talk once the agent has opened and configured it.
-  await until(() => logs.slice(mark).some((l) => l.includes('device is back')), 5_000, 'the reopened device');
+  try {
+    await until(() => logs.slice(mark).some((l) => l.includes('device is back')), 5_000, 'the reopened device');
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; agent log since the new tty:\n${logs.slice(mark).join('\n')}`);
+  }
   second.write(req(2));
   t.same(JSON.parse((await second.waitLines(1, 5_000))[0]!), { return: 2, id: 2 });
   t.ok(agent.sessions.length >= 2, 'a new session');

@@ -24,16 +24,13 @@ export async function servePlugin(
 ): Promise<Served> {
   const dir = mkdtempSync(join(tmpdir(), 'qga-plugin-'));
   const path = join(dir, 'sock');
-  let listening: () => void = () => {};
-  const ready = new Promise<void>((resolve) => (listening = resolve));
   const agent = createAgent({
-    transport: unixListenTransport({ path, onListening: () => listening() }),
+    transport: unixListenTransport({ path }),
     backend: mockBackend(),
     plugins: [plugin],
     config: { stateDir: dir, ...config },
   });
-  await agent.start();
-  await ready;
+  await agent.start(); // resolves once the socket listens
   const client = await QgaClient.connect(`unix:${path}`, { timeoutMs: 20_000 });
   t.teardown(async () => {
     await client.close();
