@@ -174,7 +174,7 @@ forEachTarget(t, async (t, target) => {
           expectDeviation(target, {
             qemuGa: kept,
             ours: fresh,
-            why: 'each connection gets a fresh parser (spec §1.7, §8: parser state surviving disconnects is an upstream quirk we fix)',
+            why: 'each connection gets a fresh parser (docs/deviations.md: parser state surviving disconnects is an upstream quirk we fix)',
           }),
           'qemu-ga completes the old request on the new connection; ours starts clean',
         );
@@ -223,7 +223,7 @@ forEachTarget(t, async (t, target) => {
           expectDeviation(target, {
             qemuGa: kept,
             ours: fresh,
-            why: 'each connection gets a fresh parser (spec §1.7): the dead client\'s partial string is gone',
+            why: 'each connection gets a fresh parser (docs/deviations.md): the dead client\'s partial string is gone',
           }),
           'the handshake recovers; its 0xFF error shows what was left over',
         );

@@ -26,7 +26,7 @@ const MIN_REQUEST_WEIGHT = 256;
  * their turn; both resume as the host reads. Memory per session is bounded
  * by the two limits plus the request and the reply in hand.
  * Each session gets its own decoder: a new connection never inherits a
- * previous client's partial request (deliberate deviation from qemu-ga, §1.7).
+ * previous client's partial request (deliberate deviation from qemu-ga, docs/deviations.md).
  */
 export function serveSession(session: TransportSession, dispatcher: Dispatcher, logger: Logger): Subscription {
   const backlog = new ReplyBacklog(REPLY_BACKLOG_LIMIT);
