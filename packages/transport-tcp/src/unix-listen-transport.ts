@@ -155,5 +155,5 @@ function probeLive(path: string): Promise<boolean | Error> {
 function cannotListen(path: string, err: unknown): Error {
   const text = err instanceof Error ? err.message : String(err);
   if (text.startsWith('unix-listen: ')) return err as Error;
-  return new Error(`unix-listen: cannot listen on ${path}: ${errorText(err)}`, { cause: err });
+  return new Error(`unix-listen: cannot listen on ${path}: ${errorText(err)}`);
 }
