@@ -25,7 +25,7 @@ const extra = process.argv.slice(2);
 const args = ['-m', 'unix-listen', '-p', sock, '-t', join(runDir, 'state'), '-v', ...extra];
 if (!extra.includes('--backend')) args.push('--backend', process.platform === 'linux' ? 'linux' : 'mock');
 
-// The hints come once the agent says it listens (its own -v log line), never
+// The hints come once the agent says it listens (its transport's -v log line), never
 // before: an agent that fails at once prints only its error, and we exit with its status.
 const banner = (where) => {
   console.log(`qga: listening on ${where}`);
@@ -42,7 +42,9 @@ agent.stderr.setEncoding('utf8').on('data', (chunk) => {
   process.stderr.write(chunk);
   if (announced) return;
   pending += chunk;
-  const m = /: info: listening on (\S+)\n/.exec(pending);
+  // The listening transport's own line ("unix-listen:PATH: listening"), logged once the socket
+  // is in place; core's "listening on …" can come before that.
+  const m = /: info: (\S+): listening\n/.exec(pending);
   if (m) {
     announced = true;
     pending = '';

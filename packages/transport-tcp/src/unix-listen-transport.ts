@@ -155,5 +155,7 @@ function probeLive(path: string): Promise<boolean | Error> {
 function cannotListen(path: string, err: unknown): Error {
   const text = err instanceof Error ? err.message : String(err);
   if (text.startsWith('unix-listen: ')) return err as Error;
-  return new Error(`unix-listen: cannot listen on ${path}: ${errorText(err)}`);
+  // The errno name stays on the error (`code`) for callers that test it.
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return Object.assign(new Error(`unix-listen: cannot listen on ${path}: ${errorText(err)}`), code !== undefined ? { code } : {});
 }
