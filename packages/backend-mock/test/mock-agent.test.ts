@@ -18,7 +18,6 @@ async function start(t: { teardown(fn: () => unknown): void }, guest: MockGuest 
   const agent = createAgent({ transport, backend: mockBackend(guest), config: { stateDir, ...config } });
   await agent.start();
   const client = transport.connect();
-  let seen = 0;
   t.teardown(async () => {
     await agent.stop();
     guest.dispose();
@@ -27,8 +26,8 @@ async function start(t: { teardown(fn: () => unknown): void }, guest: MockGuest 
   /** Send one request text and return its reply line. */
   const text = async (request: string): Promise<string> => {
     client.send(request);
-    const lines = await client.lines(++seen);
-    return lines[seen - 1]!;
+    const [line] = await client.lines(1);
+    return line!;
   };
   /** Send one request and return its reply line (raw text). */
   const raw = (execute: string, args?: object): Promise<string> =>

@@ -58,6 +58,7 @@ export { FsFreezeController } from './services/fsfreeze-controller.js';
 export { runProgram, helperFailureMessage } from './services/program-runner.js';
 export { strerror, errnoNumber, errnoCode, errorCode, errorText, errnoError, errnoOf, isEnoent, errnoFromMessage } from './util/strerror.js';
 export { decodeBase64 } from './util/base64.js';
+export { makeDirectory } from './util/make-directory.js';
 export { nextSessionId } from './util/next-session-id.js';
 export { checkSettableTime } from './commands/time-commands.js';
 export { FILE_READ_COUNT_DEFAULT, FILE_READ_COUNT_MAX } from './commands/file-commands.js';

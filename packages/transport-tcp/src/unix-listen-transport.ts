@@ -1,7 +1,7 @@
 import { chmodSync, lstatSync, mkdtempSync, renameSync, rmSync, unlinkSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { basename, dirname, join } from 'node:path';
-import type { Logger, Transport } from '@qga/core';
+import { errorText, type Logger, type Transport } from '@qga/core';
 import { DEFAULT_MAX_CLIENTS, validateMaxClients } from './max-clients.js';
 import { socketTransport } from './socket-transport.js';
 import { watchServer } from './watch-server.js';
@@ -27,7 +27,9 @@ export interface UnixListenOptions {
  * The socket is bound inside a fresh 0700 directory next to `path`, given its
  * mode, then renamed over `path`: nobody can connect before the mode is set,
  * and a stale socket is replaced atomically (no umask games, which would be
- * process-wide).
+ * process-wide). A socket someone still answers on is never taken over: a
+ * second agent on the same path would steal the first one's clients, and
+ * delete its socket when it exits.
  */
 export function unixListenTransport(options: UnixListenOptions): Transport {
   const { path } = options;
@@ -52,35 +54,56 @@ export function unixListenTransport(options: UnixListenOptions): Transport {
       logger,
       onFatal: (err) => {
         cleanStaging();
-        subscriber.error(err);
+        subscriber.error(cannotListen(path, err));
       },
     });
-    try {
-      assertReplaceable(path);
-      stagingDir = mkdtempSync(join(dirname(path), `.${basename(path).slice(0, 8)}-`));
-    } catch (err) {
-      subscriber.error(err);
-      return undefined;
-    }
-    const staged = join(stagingDir, 's');
-    server.listen(staged, () => {
+    let stopped = false;
+    const fail = (err: unknown): void => {
+      cleanStaging();
+      server.close();
+      if (!stopped) subscriber.error(cannotListen(path, err));
+    };
+    const bindAndPublish = (): void => {
       try {
-        chmodSync(staged, mode);
-        assertReplaceable(path);
-        renameSync(staged, path);
-        ours = lstatSync(path).ino;
+        stagingDir = mkdtempSync(join(dirname(path), `.${basename(path).slice(0, 8)}-`));
       } catch (err) {
-        cleanStaging();
-        server.close();
-        subscriber.error(err);
+        fail(err);
         return;
       }
-      cleanStaging();
-      nowListening();
-      listening();
-      options.onListening?.();
-    });
+      const staged = join(stagingDir, 's');
+      server.listen(staged, () => {
+        try {
+          chmodSync(staged, mode);
+          assertReplaceable(path);
+          renameSync(staged, path);
+          ours = lstatSync(path).ino;
+        } catch (err) {
+          fail(err);
+          return;
+        }
+        cleanStaging();
+        nowListening();
+        listening();
+        options.onListening?.();
+      });
+    };
+    let existing: boolean;
+    try {
+      existing = assertReplaceable(path);
+    } catch (err) {
+      subscriber.error(cannotListen(path, err));
+      return undefined;
+    }
+    if (!existing) bindAndPublish();
+    else
+      void probeLive(path).then((live) => {
+        if (stopped) return;
+        if (live instanceof Error) subscriber.error(cannotListen(path, live));
+        else if (live) subscriber.error(new Error(`unix-listen: ${path} is in use: another process accepts connections on it (is another agent running?); refusing to take it over`));
+        else bindAndPublish(); // a stale socket file left by a process that died
+      });
     return () => {
+      stopped = true;
       server.close();
       cleanStaging();
       // Remove our socket file, but never one another process has put there since.
@@ -96,14 +119,43 @@ export function unixListenTransport(options: UnixListenOptions): Transport {
   });
 }
 
-/** qemu-ga unlinks whatever is at the path; we replace only a (stale) socket and refuse to clobber anything else. */
-function assertReplaceable(path: string): void {
+/**
+ * qemu-ga unlinks whatever is at the path; we replace only a (stale) socket and
+ * refuse to clobber anything else. True when a socket file is there.
+ */
+function assertReplaceable(path: string): boolean {
   let isSocket: boolean;
   try {
     isSocket = lstatSync(path).isSocket();
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw err;
   }
   if (!isSocket) throw new Error(`unix-listen: ${path} exists and is not a socket; refusing to replace it`);
+  return true;
+}
+
+/**
+ * Does a process accept connections on the socket at `path`? A stale file
+ * refuses (ECONNREFUSED) or is gone meanwhile; any other failure (EACCES…)
+ * is returned, as we cannot tell.
+ */
+function probeLive(path: string): Promise<boolean | Error> {
+  return new Promise((resolve) => {
+    const socket = connect(path);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED' || err.code === 'ENOENT' ? false : err));
+  });
+}
+
+/** One line naming the path the user gave, not our staging directory. */
+function cannotListen(path: string, err: unknown): Error {
+  const text = err instanceof Error ? err.message : String(err);
+  if (text.startsWith('unix-listen: ')) return err as Error;
+  // The errno name stays on the error (`code`) for callers that test it.
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return Object.assign(new Error(`unix-listen: cannot listen on ${path}: ${errorText(err)}`), code !== undefined ? { code } : {});
 }

@@ -85,3 +85,31 @@ t.test('client killed mid-reply', (t) => scenarios.killMidReply(t, unixHarness(t
 t.test('client that never reads', (t) => scenarios.neverReadingClient(t, unixHarness(t)));
 t.test('maxClients', (t) => scenarios.maxClientsRefused(t, unixHarness(t)));
 t.test('half-close', (t) => scenarios.halfCloseStillAnswered(t, unixHarness(t)));
+
+t.test('refuses a socket path a live process accepts connections on, and leaves its socket alone', async (t) => {
+  const path = join(tmpDir(t), 'qga.sock');
+  // The probe connects and hangs up at once: the server sees a reset, as any client leaving.
+  const live = createServer((s) => s.on('error', () => undefined).end('still mine\n')).listen(path);
+  await new Promise((r) => live.once('listening', r));
+  t.teardown(() => live.close());
+  const inode = lstatSync(path).ino;
+  const agent = startEchoAgent(unixListenTransport({ path }));
+  t.teardown(() => agent.stop());
+  for (let i = 0; i < 500 && agent.errors.length === 0; i++) await sleep(10);
+  t.match(String(agent.errors[0]), `unix-listen: ${path} is in use`);
+  t.equal(lstatSync(path).ino, inode, 'the socket file is untouched');
+  t.same(readdirSync(dirname(path)), ['qga.sock'], 'no staging directory left behind');
+  const reply = await new Promise<string>((resolve) => {
+    const c = connect(path);
+    let text = '';
+    c.setEncoding('utf8').on('data', (d: string) => (text += d)).on('end', () => resolve(text));
+  });
+  t.equal(reply, 'still mine\n', 'the live server still answers');
+});
+
+t.test('a listen failure names the socket path, not the staging directory', async (t) => {
+  const agent = startEchoAgent(unixListenTransport({ path: '/nonexistent/dir/qga.sock' }));
+  t.teardown(() => agent.stop());
+  for (let i = 0; i < 500 && agent.errors.length === 0; i++) await sleep(10);
+  t.equal(String(agent.errors[0]), 'Error: unix-listen: cannot listen on /nonexistent/dir/qga.sock: No such file or directory');
+});

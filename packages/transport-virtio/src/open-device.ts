@@ -48,7 +48,17 @@ export async function openRawTty(path: string): Promise<number> {
     makeRawTty(probe);
     await discardPending(probe, 1 << 20);
     return await openFd(`/proc/self/fd/${probe}`, constants.O_RDWR | constants.O_NOCTTY);
+  } catch (e) {
+    throw namingPath(e, path);
   } finally {
     closeQuietly(probe);
   }
+}
+
+/** tcgetattr's and the reopen's errors name no path (or /proc/self/fd/N): name the one the user gave. */
+function namingPath(e: unknown, path: string): unknown {
+  if (e instanceof Error) {
+    e.message = `${path}: ${e.message.replace(/ ?'?\/proc\/self\/fd\/\d+'?/, '')}`;
+  }
+  return e;
 }

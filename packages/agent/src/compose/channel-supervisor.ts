@@ -1,4 +1,4 @@
-import { defer, retry, tap, timer, type Observable } from 'rxjs';
+import { catchError, defer, EMPTY, retry, tap, timer, type Observable } from 'rxjs';
 import type { Logger, Transport, TransportSession } from '@qga/core';
 
 /** qemu-ga's QGA_RETRY_INTERVAL: wait this long before re-creating a failed channel with `-r`. */
@@ -74,6 +74,11 @@ export class ChannelSupervisor {
           tap({
             error: (error: unknown) => this.finish(error instanceof Error ? error : new Error(message(error))),
             complete: () => this.finish(),
+          }),
+          // A failure before the channel is ready is `ready`'s to report (once); the agent must not log it too.
+          catchError((error: unknown) => {
+            if (!this.isReady) return EMPTY;
+            throw error;
           }),
         );
       },

@@ -1,6 +1,6 @@
 import { resolve as resolvePath } from 'node:path';
 import { filter, take, type Subscription } from 'rxjs';
-import { createAgent, SERVICES, TransportStartError, type FreezeState } from '@qga/core';
+import { createAgent, SERVICES, TransportStartError, type CommandRegistry, type FreezeState } from '@qga/core';
 import { PROGRAM } from '../cli/parse-command-line.js';
 import type { AgentSettings } from '../config/agent-settings.js';
 import { selectBackend } from '../compose/select-backend.js';
@@ -9,6 +9,7 @@ import { listenFdTransport } from '../compose/listen-fd-transport.js';
 import { ChannelSupervisor } from '../compose/channel-supervisor.js';
 import { agentConfig } from '../compose/agent-config.js';
 import { loadPlugins } from '../compose/load-plugins.js';
+import { rpcListWarnings } from '../config/rpc-list-warnings.js';
 import { releaseMemoryWhenIdle } from './idle-memory.js';
 import { acquirePidfile, type PidfileLock } from './pidfile.js';
 import { createLogSink, type LogSink } from './log-sink.js';
@@ -106,6 +107,8 @@ export async function serve(given: AgentSettings, ctx: ServeContext): Promise<nu
   } catch (e) {
     return failStartup(errorText(e)); // a plugin's ContainerModule failed while loading
   }
+  const known = agent.container.get<CommandRegistry>(SERVICES.CommandRegistry).list().map((entry) => entry.name);
+  for (const warning of rpcListWarnings(settings, known)) ctx.stderr.write(`${PROGRAM}: warning: ${warning}\n`);
   const freeze = agent.container.get<FreezeState>(SERVICES.FreezeState);
   sink.suspendWhile(() => freeze.frozen);
 

@@ -1,4 +1,5 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { makeDirectory } from '@qga/core';
 import { join } from 'node:path';
 
 /**
@@ -9,11 +10,10 @@ import { join } from 'node:path';
  */
 export function ensureStateDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDirectory(dir, 0o700);
   } catch (e) {
-    throw new Error(`unable to create state directory ${dir}: ${(e as Error).message}`);
+    throw new Error(`unable to create state directory ${dir}: ${(e as Error).message.replace(/^unable to create directory [^:]*: /, '')}`);
   }
-  if (!statSync(dir).isDirectory()) throw new Error(`state directory ${dir} is not a directory`);
 }
 
 /**

@@ -7,6 +7,7 @@ import { QgaError } from '../protocol/qga-error.js';
 import { parseKeyFile } from '../util/key-file.js';
 import { errorCode, errorText } from '../util/strerror.js';
 import { SerialQueue } from '../util/serial-queue.js';
+import { makeDirectory } from '../util/make-directory.js';
 import type { StateStore } from './state-store.js';
 
 const DEFAULT_FD_COUNTER = 1000n;
@@ -36,6 +37,8 @@ export class FileStateStore implements StateStore {
   }
 
   async load(): Promise<void> {
+    // Created as the qga binary does (0700, with parents); a failure is one line naming the directory.
+    makeDirectory(this.dir, 0o700);
     try {
       await stat(this.markerPath);
       this.frozenAtStart = true;

@@ -7,7 +7,12 @@ export interface MemoryClient {
   send(data: string | Uint8Array): void;
   /** Everything the agent wrote so far. */
   received(): Buffer;
-  /** Resolves once `n` reply lines (each ending in \n) have arrived; 0xFF bytes stay in place. */
+  /**
+   * The next `n` reply lines (each ending in \n, returned without it), waiting
+   * for them: lines returned by an earlier call are not returned again, so
+   * `send(); lines(1)` in a loop reads one reply per request. `received()`
+   * still has everything. 0xFF bytes stay in place (latin1 text).
+   */
   lines(n: number, timeoutMs?: number): Promise<string[]>;
   /** The host hangs up. */
   close(): void;
@@ -42,6 +47,7 @@ export class MemoryTransport implements Transport {
     };
     this.sessions$.next(session);
     const received = (): Buffer => Buffer.concat(chunks);
+    let consumed = 0; // reply lines already returned by lines()
     return {
       send: (data) => input.next(typeof data === 'string' ? Buffer.from(data, 'utf8') : data),
       received,
@@ -49,17 +55,17 @@ export class MemoryTransport implements Transport {
       lines: (n, timeoutMs = 5000) =>
         new Promise((resolve, reject) => {
           const check = (): void => {
-            const text = received().toString('latin1');
-            const parts = text.split('\n');
+            const parts = received().toString('latin1').split('\n').slice(consumed);
             if (parts.length - 1 >= n) {
               waiters.delete(check);
               clearTimeout(timer);
+              consumed += n;
               resolve(parts.slice(0, n));
             }
           };
           const timer = setTimeout(() => {
             waiters.delete(check);
-            reject(new Error(`timed out waiting for ${n} lines; got ${JSON.stringify(received().toString('latin1'))}`));
+            reject(new Error(`timed out waiting for ${n} more lines after ${consumed}; got ${JSON.stringify(received().toString('latin1'))}`));
           }, timeoutMs);
           waiters.add(check);
           check();

@@ -57,10 +57,15 @@ t.test('an unreadable or unparsable state file fails startup', async (t) => {
   await rm(join(dir, 'qga.state'));
   await mkdir(join(dir, 'qga.state'));
   await t.rejects(new FileStateStore(dir).load(), { message: 'failed to load persistent state' }, 'a directory');
+  // A missing directory is created (as the qga binary does); one that cannot be is one line naming it.
+  const deeper = join(dir, 'missing', 'deeper');
+  await new FileStateStore(deeper).load();
+  t.equal(await readFile(join(deeper, 'qga.state'), 'utf8'), '[global]\nfd_counter=1000\n', 'missing directories are created');
+  await writeFile(join(dir, 'a-file'), '');
   await t.rejects(
-    new FileStateStore(join(dir, 'missing', 'deeper')).load(),
-    { message: 'failed to load persistent state' },
-    'cannot create the file',
+    new FileStateStore(join(dir, 'a-file', 'y')).load(),
+    { message: `unable to create directory ${join(dir, 'a-file', 'y')}: Not a directory` },
+    'cannot create the directory',
   );
 });
 
