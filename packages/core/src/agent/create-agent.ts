@@ -120,7 +120,8 @@ export function createAgent(options: CreateAgentOptions): Agent {
         for (const service of lifecycles().reverse()) await service.stop?.();
         throw e;
       }
-      logger.log('info', `listening on ${transport.description}`);
+      // A transport that does not announce listening may still be opening (a device, a supervised channel).
+      logger.log('info', transport.announcesListening ? `listening on ${transport.description}` : `started ${transport.description}`);
     },
     async stop() {
       sessions?.unsubscribe();
