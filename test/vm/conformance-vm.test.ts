@@ -9,7 +9,6 @@
  * that check files on disk still can.
  */
 import t from 'tap';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { binaryWithLibraries, buildInitramfs } from './vm-initramfs.js';
 import { bootVm, portSocket } from './vm-machine.js';
 import { connectAndSync } from './vm-sync.js';
 import { checkVsockInGuest, VSOCK_PORT } from './vsock-in-guest.js';
+import { missingVmTools } from './vm-tools.js';
 
 const repo = new URL('../../..', import.meta.url).pathname;
 const cacheDir = join(repo, '.cache', 'vm');
@@ -37,14 +37,7 @@ const NOT_IN_VM: Record<string, string> = {
   'size-limits.test.js': 'pushes 4 x 64 MiB; under TCG that alone would take minutes of CI',
 };
 
-const missing = ['qemu-system-x86_64', 'apt-get', 'dpkg-deb', 'xz'].filter((c) => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${c}`]);
-    return false;
-  } catch {
-    return true;
-  }
-});
+const missing = missingVmTools();
 
 type Guest = 'busybox' | 'debian';
 /** QGA_VM_GUESTS=debian (say) runs one guest only. */

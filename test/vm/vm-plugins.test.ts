@@ -5,11 +5,11 @@ import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync
 import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import * as pty from 'node-pty';
 import { prepareGuestKernel } from './vm-kernel.js';
 import { binaryWithLibraries, buildInitramfs, type GuestFiles } from './vm-initramfs.js';
 import { bootVm } from './vm-machine.js';
+import { missingVmTools } from './vm-tools.js';
 
 // The first-party plugins inside a real guest, driven by qga-client through
 // QEMU's chardev socket and a real virtio-serial port (where the host can only poll).
@@ -21,14 +21,7 @@ const PORT = '/dev/virtio-ports/org.qemu.guest_agent.0';
 /** Under TCG every byte is emulated: 32 MiB keeps the run to a couple of minutes (QGA_VM_TRANSFER_MIB to change). */
 const SIZE = Number(process.env['QGA_VM_TRANSFER_MIB'] ?? 32) * 1024 * 1024;
 
-const missing = ['qemu-system-x86_64', 'apt-get', 'dpkg-deb', 'xz'].filter((c) => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${c}`]);
-    return false;
-  } catch {
-    return true;
-  }
-});
+const missing = missingVmTools();
 
 /** node-pty as the bundle finds it from /qga/qga.mjs: package.json, its JavaScript and the native addon. */
 function nodePtyFiles(): GuestFiles {

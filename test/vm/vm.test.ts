@@ -2,12 +2,12 @@ import t, { type Test } from 'tap';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { prepareGuestKernel } from './vm-kernel.js';
 import { binaryWithLibraries, buildInitramfs, type GuestFiles } from './vm-initramfs.js';
 import { bootVm, pickAccelerator } from './vm-machine.js';
 import { exchange, request } from '../support/session.js';
 import { connectAndSync } from './vm-sync.js';
+import { missingVmTools } from './vm-tools.js';
 
 // A real QEMU VM whose guest runs the agent on a real virtio-serial port; the
 // host side talks through QEMU's chardev socket, as libvirt does.
@@ -36,14 +36,7 @@ const targets: Target[] = [
   },
 ];
 
-const missing = ['qemu-system-x86_64', 'apt-get', 'dpkg-deb', 'xz'].filter((c) => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${c}`]);
-    return false;
-  } catch {
-    return true;
-  }
-});
+const missing = missingVmTools();
 
 t.test('real VM over a real virtio-serial port', { skip: missing.length ? `missing ${missing.join(', ')}` : false }, async (t) => {
   const kernel = prepareGuestKernel(cacheDir);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import './thread-pool.js';
+import './young-generation.js';
 import { runAgent } from './run-agent.js';
 
 // process.exit: a virtio read parked in the libuv pool must not keep a stopped agent alive.

@@ -45,6 +45,7 @@ export { StreamLogger, silentLogger } from './agent/stream-logger.js';
 export { CommandRegistry } from './dispatch/command-registry.js';
 export { Dispatcher } from './dispatch/dispatcher.js';
 export { validateArgs } from './dispatch/arg-validator.js';
+export { intArg } from './dispatch/int-arg.js';
 export { qdictOrder, qdictBucket } from './protocol/qdict-order.js';
 export { builtinCommands } from './commands/builtin-commands.js';
 export { coreServicesModule } from './services/core-services.module.js';

@@ -1,8 +1,8 @@
+import { intArg } from '@qga/core';
 import { inject, injectable } from 'inversify';
 import type { Command } from '@qga/core';
 import { EXEC_TOKENS } from '../exec-tokens.js';
 import type { ExecSessions } from '../exec-sessions.js';
-import { intArg } from '../int-arg.js';
 
 interface ReadArgs {
   id: bigint;

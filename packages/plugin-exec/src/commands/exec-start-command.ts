@@ -1,9 +1,8 @@
 import { userInfo } from 'node:os';
 import { inject, injectable } from 'inversify';
-import { qapi, QgaError, type Command } from '@qga/core';
+import { qapi, QgaError, type Command, intArg } from '@qga/core';
 import { EXEC_TOKENS } from '../exec-tokens.js';
 import type { ExecSessions } from '../exec-sessions.js';
-import { intArg } from '../int-arg.js';
 
 interface StartArgs {
   path?: string;

@@ -1,8 +1,8 @@
+import { intArg } from '@qga/core';
 import { inject, injectable } from 'inversify';
 import type { Command } from '@qga/core';
 import { FILES_TOKENS } from '../files-tokens.js';
 import type { ResolvedFilesOptions } from '../files-options.js';
-import { intArg } from '../int-arg.js';
 import { openRegularForRead } from '../open-regular.js';
 
 interface ReadArgs {

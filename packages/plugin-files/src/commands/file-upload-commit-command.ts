@@ -1,7 +1,6 @@
 import { inject, injectable } from 'inversify';
-import { QgaError, type Command } from '@qga/core';
+import { QgaError, type Command, intArg } from '@qga/core';
 import { FILES_TOKENS } from '../files-tokens.js';
-import { intArg } from '../int-arg.js';
 import type { Uploads } from '../uploads.js';
 
 interface CommitArgs {

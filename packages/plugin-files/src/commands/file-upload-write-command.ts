@@ -1,7 +1,6 @@
 import { inject, injectable } from 'inversify';
-import { decodeBase64, QgaError, type Command } from '@qga/core';
+import { decodeBase64, QgaError, type Command, intArg } from '@qga/core';
 import { FILES_TOKENS } from '../files-tokens.js';
-import { intArg } from '../int-arg.js';
 import type { Uploads } from '../uploads.js';
 
 interface WriteArgs {
