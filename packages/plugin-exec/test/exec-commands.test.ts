@@ -2,21 +2,8 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QgaClientError, type JsonObject, type QgaClient } from '@qga/client';
-import { createExecPlugin } from '../src/index.js';
+import { createExecPlugin, type ExecReadReply as ReadReply } from '../src/index.js';
 import { servePlugin } from './helpers/serve-plugin.js';
-
-interface ReadReply {
-  'out-offset': number;
-  'out-data': string;
-  'out-eof': boolean;
-  'err-offset': number;
-  'err-data': string;
-  'err-eof': boolean;
-  exited: boolean;
-  exitcode?: number;
-  signal?: number;
-  'timed-out'?: boolean;
-}
 
 const b64 = (s: string | Buffer): string => Buffer.from(s).toString('base64');
 const text = (s: string): string => Buffer.from(s, 'base64').toString('utf8');
