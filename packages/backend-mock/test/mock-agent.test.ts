@@ -239,3 +239,15 @@ t.test('the read-only inventory commands return the guest state', async (t) => {
   a.guest.failNext('storage.disks', 'failed to read /sys/block');
   t.same(await a.call('guest-get-disks'), { error: { class: 'GenericError', desc: 'failed to read /sys/block' } });
 });
+
+t.test("the agent keeps its own frozen copy of the config: the embedder's arrays stay theirs", async (t) => {
+  const blockRpcs = ['guest-get-host-name'];
+  const a = await start(t, createMockGuest(), { blockRpcs });
+  t.notOk(Object.isFrozen(blockRpcs), "the array the embedder passed is not frozen");
+  blockRpcs.push('guest-get-time');
+  t.same(blockRpcs, ['guest-get-host-name', 'guest-get-time'], 'and the embedder can still change it');
+  t.match(await a.raw('guest-get-time'), /^\{"return": \d+\}$/, "changing it later does not change the agent's policy");
+  t.match(await a.call('guest-get-host-name'), { error: { class: 'CommandNotFound' } }, 'the policy given at creation holds');
+  t.ok(Object.isFrozen(a.agent.config.blockRpcs), "the agent's copy is frozen");
+  t.throws(() => (a.agent.config.blockRpcs as string[]).push('guest-ping'), TypeError, 'nothing can widen or narrow it');
+});

@@ -13,6 +13,7 @@ import { CommandRegistry } from '../dispatch/command-registry.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import type { Logger } from '../ports/logger.port.js';
 import type { Transport } from '../ports/transport.port.js';
+import { frozenCopy } from './frozen-copy.js';
 
 /** Agent.start() failed because the transport could not listen; `cause` is the transport's error. */
 export class TransportStartError extends Error {
@@ -60,7 +61,7 @@ export interface Agent {
  */
 export function createAgent(options: CreateAgentOptions): Agent {
   // Frozen: nothing that holds the config (a plugin's command included) can change the policy.
-  const config: AgentConfig = deepFreeze({ ...DEFAULT_AGENT_CONFIG, ...options.config });
+  const config: AgentConfig = frozenCopy({ ...DEFAULT_AGENT_CONFIG, ...options.config });
   const logger = options.logger ?? silentLogger;
   const container = new Container({ defaultScope: 'Singleton' });
 
@@ -130,12 +131,4 @@ export function createAgent(options: CreateAgentOptions): Agent {
       for (const service of lifecycles().reverse()) await service.stop?.();
     },
   };
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }
