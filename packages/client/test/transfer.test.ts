@@ -123,6 +123,17 @@ t.test('push and pull through @qga/plugin-files', async (t) => {
     t.equal(pushed.code, 0, pushed.stderr);
     t.equal(readFileSync(secret, 'utf8'), 'secret', 'the symlink target is untouched');
     t.ok(lstatSync(link).isFile(), 'the link was replaced by the uploaded file');
+    // On the host, a part file planted as a symlink is not written through either.
+    const victim = join(agent.dir, 'victim');
+    writeFileSync(victim, 'victim');
+    const out = join(agent.dir, 'planted-out');
+    symlinkSync(victim, `${out}.qga-part`);
+    const planted = await cli([...a, 'pull', small, out]);
+    t.not(planted.code, 0, 'the pull refuses');
+    t.match(planted.stderr, /planted-out\.qga-part is a symbolic link: refusing to write through it/);
+    t.equal(readFileSync(victim, 'utf8'), 'victim', 'the symlink target is untouched');
+    t.ok(lstatSync(`${out}.qga-part`).isSymbolicLink(), 'the planted link is left for the user to inspect');
+    t.notOk(existsSync(out), 'no output file was made');
   });
 });
 

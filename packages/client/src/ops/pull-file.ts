@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import { QgaProtocolError } from '../errors/qga-protocol-error.js';
 import type { CommandRunner } from './command-runner.js';
 import { resolveVerified, type VerifiedTransferOptions } from './transfer-progress.js';
@@ -36,10 +36,10 @@ export async function pullFile(runner: CommandRunner, remote: string, local: str
   const hash = createHash('sha256');
   let offset = 0;
   if (options.resume ?? true) {
-    const have = await fs.stat(part).catch(() => undefined);
+    const have = await fs.lstat(part).catch(() => undefined);
     if (have?.isFile() && have.size <= size) offset = have.size;
   }
-  const file = await fs.open(part, offset > 0 ? 'r+' : 'w');
+  const file = await openPart(part);
   const resumedFrom = offset;
   try {
     if (offset > 0) {
@@ -82,3 +82,24 @@ export async function pullFile(runner: CommandRunner, remote: string, local: str
   await fs.rename(part, local);
   return { size: offset, sha256: digest, resumedFrom };
 }
+
+/**
+ * Opens (or creates) the part file without following a symlink at its path:
+ * the download directory may be shared, and a planted `x.qga-part -> target`
+ * must not make the pull truncate or overwrite the target. Anything but a
+ * regular file there is refused too (a FIFO would hang the pull).
+ */
+async function openPart(part: string): Promise<fs.FileHandle> {
+  const { O_RDWR, O_CREAT, O_NOFOLLOW, O_NONBLOCK } = fsConstants;
+  const file = await fs.open(part, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK, 0o666).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ELOOP') throw new QgaProtocolError(`${part} is a symbolic link: refusing to write through it (remove it to pull)`);
+    throw e;
+  });
+  const st = await file.stat();
+  if (!st.isFile()) {
+    await file.close();
+    throw new QgaProtocolError(`${part} is not a regular file: refusing to write into it (remove it to pull)`);
+  }
+  return file;
+}
+
