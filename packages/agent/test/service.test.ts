@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readFileSync, readlinkSync, statSync, writeFileS
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RawQgaClient } from './helpers/qga-socket.js';
-import { agentArgs, run, start, tempDir } from './helpers/run-qga.js';
+import { agentArgs, BUNDLE, ensureBundle, run, start, tempDir } from './helpers/run-qga.js';
+import { openPtyDevice } from './helpers/pty-device.js';
 import { isAlive } from '../src/service/pidfile.js';
 
 async function waitFor(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
@@ -246,4 +247,32 @@ t.test('-b / -a on the command line filter commands', async (t) => {
   client.close();
   agent.child.kill('SIGTERM');
   t.equal((await agent.exited).code, 0);
+});
+
+t.test('on a serial line with a read parked in the kernel, SIGTERM still ends the agent at once with status 0', async (t) => {
+  ensureBundle();
+  const dir = tempDir(t);
+  const device = await openPtyDevice();
+  t.teardown(() => device.close());
+  const agent = start(['--backend', 'mock', '-m', 'isa-serial', '-p', device.path, '-t', dir], { program: BUNDLE });
+  t.teardown(() => agent.child.kill('SIGKILL'));
+  // Input that arrives before the agent has configured the line is discarded (as qemu-ga): sync until it answers.
+  let reply: string | undefined;
+  for (let id = 1; id <= 60 && reply === undefined; id++) {
+    device.write(`{"execute": "guest-sync", "arguments": {"id": ${id}}}\n`);
+    for (let line = await device.nextLine(500); line !== undefined; line = await device.nextLine(50)) {
+      if (line.includes(`"return": ${id}`)) reply = line;
+    }
+  }
+  t.ok(reply, 'the agent answers on the serial line');
+  device.write('{"execute": "guest-ping"}\n');
+  t.equal(await device.nextLine(10_000), PING_REPLY);
+  // Its next read now waits in the kernel on a thread of libuv's pool, which a normal exit would join forever.
+  agent.child.kill('SIGTERM');
+  const hung = sleep(20_000).then(() => 'still running 20 s after SIGTERM' as const);
+  const done = await Promise.race([agent.exited, hung]);
+  t.not(done, 'still running 20 s after SIGTERM', 'the agent exits');
+  if (done !== 'still running 20 s after SIGTERM') {
+    t.equal(done.code, 0, `with status 0 (${done.stderr.trim()})`);
+  }
 });

@@ -19,3 +19,4 @@ export { nvmeSmartLog } from './nvme-smart.js';
 export { seekFile, readFileAt, writeFileAt } from './file-io.js';
 export { closeInheritedFdsOnExec } from './close-on-exec.js';
 export { mallocTrim } from './malloc-trim.js';
+export { exitNow } from './exit-now.js';
