@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { forEachTarget, withAgent } from '../support/per-target.js';
-import { bytes, sleep } from '../support/raw-client.js';
+import { sleep } from '../support/raw-client.js';
 import { exchange, execute, request, syncDelimited } from '../support/session.js';
 import { errorLine, EXPECTING_VALUE, NOT_AN_OBJECT, parseErrorLine, strayLine, STRAY_FF } from '../support/wire.js';
 import { expectConnectionDeviation, expectDeviation } from '../support/expect.js';

@@ -123,6 +123,7 @@ export async function serve(given: AgentSettings, ctx: ServeContext): Promise<nu
     }
     void shutdown(0, `received ${signal}, stopping`);
   };
+  // eslint-disable-next-line prefer-const -- finish() can run (a signal during startup) before it is assigned below
   let stopReleasingMemory: (() => void) | undefined;
   const finish = (code: number): void => {
     stopReleasingMemory?.();

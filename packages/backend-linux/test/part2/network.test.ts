@@ -1,7 +1,5 @@
 import 'reflect-metadata';
-import { readFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
-import { join } from 'node:path';
 import t from 'tap';
 import {
   assembleInterfaces,

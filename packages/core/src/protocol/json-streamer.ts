@@ -65,6 +65,8 @@ export class JsonStreamer implements LexerSink {
       case TokenType.RSQUARE:
         this.brackets--;
         break;
+      default: // other tokens do not nest
+        break;
     }
     if (this.discarding) {
       if (this.messageEnded()) this.setDiscarding(false);

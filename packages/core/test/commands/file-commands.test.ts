@@ -19,7 +19,6 @@ import type { StateStore } from '../../src/services/state-store.js';
 import { errnoError } from '../../src/util/strerror.js';
 import { NodeFilesPort, wireShape } from '../services/fixtures/fakes.js';
 
-const ctx = { sessionId: 1, delimitReply: () => undefined };
 const HELLO = Buffer.from('Hello World!\n\0');
 const HELLO_B64 = HELLO.toString('base64');
 
