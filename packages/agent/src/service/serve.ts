@@ -32,7 +32,7 @@ const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
 /**
  * Run the agent as a service until a signal or the end of the channel
- * (spec §4.11). Startup order: backend, state directory, pidfile (the lock is
+ * (docs/agent.md#daemon-pidfile-logging-signals). Startup order: backend, state directory, pidfile (the lock is
  * taken before the socket is created, so a second instance cannot steal the
  * first one's socket), log, channel; then "ready" (the `-d` parent exits 0).
  *

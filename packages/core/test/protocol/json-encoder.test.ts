@@ -20,7 +20,7 @@ t.test('compact layout with qemu-ga separators', async (t) => {
   t.equal(encodeJson(null), 'null');
 });
 
-t.test('QDict key order (spec §1.1 and qemu-ga 7.2 output)', async (t) => {
+t.test('QDict key order (docs/protocol.md#key-order and qemu-ga 7.2 output)', async (t) => {
   t.equal(encodeJson({ return: 1n, id: 2n }), '{"return": 1, "id": 2}');
   t.equal(encodeJson({ id: 2n, return: 1n }), '{"return": 1, "id": 2}', 'independent of insertion order');
   t.equal(
