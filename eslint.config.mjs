@@ -17,7 +17,6 @@ export default tseslint.config(
       'bench-results/**',
       'coverage/**',
       'bench/results/**',
-      'bench/figures/**',
     ],
   },
   js.configs.recommended,
