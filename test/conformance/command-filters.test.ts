@@ -1,11 +1,11 @@
 /**
- * Command filtering (spec §4.1, §5 /qga/blockedrpcs and /qga/allowedrpcs):
+ * Command filtering (docs/commands.md#command-filtering; upstream tests /qga/blockedrpcs and /qga/allowedrpcs):
  * the block list, the allow list, the frozen gate, and guest-info's
  * `enabled` flags under each.
  *
  * The frozen state is reached without freezing anything: an agent that
  * finds `<statedir>/qga.state.isfrozen` at startup believes the previous
- * instance died frozen and starts in frozen mode (spec §4.2, §4.7). qemu-ga is
+ * instance died frozen and starts in frozen mode (docs/commands.md#filesystem-freeze). qemu-ga is
  * never asked to freeze or thaw (thaw would issue FITHAW on this machine's
  * mounts), and it is ended with SIGKILL, because it ignores SIGTERM while
  * frozen. Real freeze/thaw round trips run on our agent's mock backend only
@@ -22,7 +22,7 @@ import { errorLine } from '../support/wire.js';
 import { expectDeviation, hasQemu, sinceQemu } from '../support/expect.js';
 import { expectedLinuxCommands, FREEZE_SAFE } from '../support/schema.js';
 
-/** The CommandNotFound desc for a command disabled by -b / -a (spec §1.2 step 6; older texts before 9.1). */
+/** The CommandNotFound desc for a command disabled by -b / -a (docs/protocol.md#request-checks step 6; older texts before 9.1). */
 function blockedDesc(target: Target, name: string, how: 'block' | 'allow'): string {
   if (hasQemu(target, '9.1')) return `Command ${name} has been disabled: the command is not allowed`;
   if (how === 'allow' && hasQemu(target, '8.1')) return `Command ${name} has been disabled: the command is not allowed`;
@@ -60,7 +60,7 @@ forEachTarget(t, async (t, target) => {
       t.equal(
         await request(c, '{"execute":"guest-ping","arguments":{"x":1}}'),
         errorLine(blockedDesc(target, 'guest-ping', 'block'), 'CommandNotFound'),
-        'disabled is checked before the arguments (§1.2 step 6 before 7)',
+        'disabled is checked before the arguments (request checks: step 6 before 7)',
       );
       t.equal(await request(c, '{"execute":"guest-ping","arguments":5}'), errorLine("QMP input member 'arguments' must be an object"), 'envelope checks come first');
       const fsinfo = await call(c, '{"execute":"guest-get-fsinfo"}');
@@ -136,7 +136,7 @@ forEachTarget(t, async (t, target) => {
     const pingEnabledWhileFrozen = expectDeviation(target, {
       qemuGa: hasQemu(target, '9.1'),
       ours: false,
-      why: 'we honour the block list while frozen; since 9.1 qemu-ga re-enables a blocked freeze-safe command while frozen (spec §4.1 step 4, §7.2). qemu-ga 7.2 kept it disabled too',
+      why: 'we honour the block list while frozen; since 9.1 qemu-ga re-enables a blocked freeze-safe command while frozen (docs/upstream-bugs.md#blocked-commands-return-while-frozen). qemu-ga 7.2 kept it disabled too',
     });
     t.equal(
       await request(c, '{"execute":"guest-ping"}'),
@@ -150,7 +150,7 @@ forEachTarget(t, async (t, target) => {
     else t.ok(flags.size > FREEZE_SAFE.length + 10, `all commands still listed (${flags.size} on the mock backend)`);
     if (target.name === 'qemu-ga') {
       agent.signal('SIGTERM');
-      t.equal(await agent.waitExit(700), undefined, 'qemu-ga ignores SIGTERM while frozen (spec §4.2)');
+      t.equal(await agent.waitExit(700), undefined, 'qemu-ga ignores SIGTERM while frozen (docs/commands.md#filesystem-freeze)');
       t.equal(await request(c, '{"execute":"guest-fsfreeze-status"}'), '{"return": "frozen"}', 'and keeps serving');
     } else {
       // Thaw on the mock backend, then everything is back and SIGTERM works.

@@ -1,6 +1,6 @@
 /**
- * §5 /qga/config (`-D` with QGA_CONF) and /qga/guest-get-osinfo (QGA_OS_RELEASE),
- * plus the config-file rules of spec §4.8 that a user can observe.
+ * upstream's /qga/config (`-D` with QGA_CONF) and /qga/guest-get-osinfo (QGA_OS_RELEASE),
+ * plus the config-file rules of docs/agent.md#config-file that a user can observe.
  */
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -110,7 +110,7 @@ forEachTarget(t, async (t, target) => {
           expectDeviation(target, {
             qemuGa: '{"return": {}}',
             ours: '{"error": {"class": "CommandNotFound", "desc": "Command guest-ping has been disabled: the command is not allowed"}}',
-            why: "spec §4.8: qemu-ga splits config lists on ',' only, so 'guest-ping;guest-get-time' is one unknown name and nothing is blocked; we accept ';' too",
+            why: "docs/upstream-bugs.md#semicolon-lists-in-the-config: qemu-ga splits config lists on ',' only, so 'guest-ping;guest-get-time' is one unknown name and nothing is blocked; we accept ';' too",
           }),
           'guest-ping',
         );
@@ -144,8 +144,8 @@ forEachTarget(t, async (t, target) => {
       t.equal(info['version-id'], '', 'empty value is present and empty');
       t.equal(info.version, 'a \\x b', 'an unknown escape keeps its backslash');
       t.notOk('pretty-name' in info, 'missing fields are omitted');
-      if (target.name === 'qemu-ga') t.equal(info.name, "'single", "single quotes are not unquoted: NAME='single quoted' → \"'single\" (spec §7.2 bug)");
-      else t.comment("ours: NAME='single quoted' handling undecided (spec §7.2 lists upstream's behaviour as a bug)");
+      if (target.name === 'qemu-ga') t.equal(info.name, "'single", "single quotes are not unquoted: NAME='single quoted' → \"'single\" (docs/upstream-bugs.md#os-release-single-quotes)");
+      else t.comment("ours: NAME='single quoted' handling undecided (docs/upstream-bugs.md#os-release-single-quotes lists upstream's behaviour as a bug)");
     });
     await withAgent(t, target, { env: { QGA_OS_RELEASE: '/nonexistent-qga-dir/os-release' } }, async (agent) => {
       const c = await agent.connect();

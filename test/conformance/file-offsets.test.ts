@@ -6,7 +6,6 @@
  * and no write may land anywhere but where the position says.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { forEachTarget, withAgent } from '../support/per-target.js';

@@ -1,5 +1,5 @@
 /**
- * Framing and recovery (spec §1.1, §1.6, §1.7, §1.9, §2): pipelining,
+ * Framing and recovery (docs/protocol.md: framing, message-boundaries, recovery-and-0xff, execution-order, limits): pipelining,
  * arbitrary chunking, junk cascades, 0xFF resets, the nesting and token-count
  * limits, and what happens across client connections.
  */
@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { forEachTarget, withAgent } from '../support/per-target.js';
-import { bytes, sleep } from '../support/raw-client.js';
+import { sleep } from '../support/raw-client.js';
 import { exchange, execute, request, syncDelimited } from '../support/session.js';
 import { errorLine, EXPECTING_VALUE, NOT_AN_OBJECT, parseErrorLine, strayLine, STRAY_FF } from '../support/wire.js';
 import { expectConnectionDeviation, expectDeviation } from '../support/expect.js';
@@ -16,7 +16,7 @@ const PING_OK = '{"return": {}}';
 const ping = (id: number | string) => `{"execute":"guest-ping","id":${JSON.stringify(id)}}`;
 const pingReply = (id: number | string) => `{"return": {}, "id": ${JSON.stringify(id)}}`;
 
-/** Junk inputs and the exact reply sequence qemu-ga gives (spec §1.6/§1.7); ours must match byte for byte. */
+/** Junk inputs and the exact reply sequence qemu-ga gives (docs/protocol.md#message-boundaries, #recovery-and-0xff); ours must match byte for byte. */
 const CASCADES: [string, string[], string][] = [
   ['{"execute":"guest-ping",} {"execute":"guest-ping"}', [EXPECTING_VALUE, PING_OK], 'trailing comma, then a good request'],
   ['{"execute" "guest-ping"}{"execute":"guest-ping","id":2}', [parseErrorLine('missing : in object pair'), pingReply(2)], 'missing colon, then a good request'],
@@ -99,7 +99,7 @@ forEachTarget(t, async (t, target) => {
         expectDeviation(target, {
           qemuGa: Array(1025).fill(EXPECTING_VALUE),
           ours: [],
-          why: 'after a limit error we discard the rest of the message silently instead of answering each leftover closer (spec §2, §8 "keep the first error reply identical")',
+          why: 'after a limit error we discard the rest of the message silently instead of answering each leftover closer (docs/upstream-bugs.md#error-flood-after-a-limit: the first error reply stays identical)',
         }),
         'what the leftover 1024 ] and the } cause',
       );
@@ -194,7 +194,7 @@ forEachTarget(t, async (t, target) => {
         expectConnectionDeviation(target, agent, {
           qemuGa: '',
           ours: pingReply('from-b') + '\n',
-          why: 'we serve several clients at once; qemu-ga serves one and leaves the next in the listen backlog (spec §4.10)',
+          why: 'we serve several clients at once; qemu-ga serves one and leaves the next in the listen backlog (docs/agent.md#transports)',
         }),
         'the second client while the first is connected',
       );

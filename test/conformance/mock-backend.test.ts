@@ -24,7 +24,7 @@ const notAllowed = (name: string, id?: string) => errorLine(`Command ${name} has
 forEachTarget(t, async (t, target) => {
   const skip = target.name === 'qemu-ga' ? MOCK_ONLY : false;
 
-  await t.test('success-response:false commands send nothing on success (spec §1.2 step 9)', { skip }, async (t) => {
+  await t.test('success-response:false commands send nothing on success (docs/protocol.md#request-checks step 9)', { skip }, async (t) => {
     await withAgent(t, target, { backend: 'mock' }, async (agent) => {
       const c = await agent.connect();
       await syncDelimited(c);
@@ -45,7 +45,7 @@ forEachTarget(t, async (t, target) => {
       t.equal(
         await request(c, '{"execute":"guest-shutdown","arguments":{"mode":"bogus"},"id":1}'),
         errorLine('mode is invalid (valid values are: halt|powerdown|reboot', 'GenericError', '1'),
-        'errors are still sent (spec §4.6 text, closing parenthesis missing as upstream)',
+        'errors are still sent (docs/commands.md#guest-shutdown text, closing parenthesis missing as upstream)',
       );
       t.equal(
         await request(c, '{"execute":"guest-shutdown","arguments":{"mode":1}}'),
@@ -58,7 +58,7 @@ forEachTarget(t, async (t, target) => {
     });
   });
 
-  await t.test('freeze → frozen gate → thaw (spec §4.1, §4.2)', { skip }, async (t) => {
+  await t.test('freeze → frozen gate → thaw (docs/commands.md#filesystem-freeze)', { skip }, async (t) => {
     await withAgent(t, target, { backend: 'mock', args: ['-b', 'guest-ping'] }, async (agent) => {
       const c = await agent.connect();
       await syncDelimited(c);
@@ -69,7 +69,7 @@ forEachTarget(t, async (t, target) => {
       t.ok(fs.existsSync(marker), 'qga.state.isfrozen exists while frozen');
       t.equal(await request(c, '{"execute":"guest-file-open","arguments":{"path":"x"},"id":"a"}'), notAllowed('guest-file-open', 'a'), 'file commands are disabled');
       t.equal(await request(c, '{"execute":"guest-fsfreeze-freeze"}'), notAllowed('guest-fsfreeze-freeze'), 'a second freeze is disabled');
-      t.equal(await request(c, '{"execute":"guest-ping"}'), notAllowed('guest-ping'), 'blocked guest-ping stays disabled while frozen (our deviation, spec §7.2)');
+      t.equal(await request(c, '{"execute":"guest-ping"}'), notAllowed('guest-ping'), 'blocked guest-ping stays disabled while frozen (our deviation, docs/upstream-bugs.md#blocked-commands-return-while-frozen)');
       t.equal(await request(c, '{"execute":"guest-sync","arguments":{"id":9}}'), '{"return": 9}', 'freeze-safe commands work');
       const info = await call(c, '{"execute":"guest-info"}');
       t.same(

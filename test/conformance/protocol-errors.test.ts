@@ -1,5 +1,5 @@
 /**
- * Spec §1.4 error catalogue, §1.5 dialect and §1.2 envelope checks: every
+ * The error texts, JSON dialect and request checks of docs/protocol.md: every
  * reachable row, byte-exact. Each case is sent on its own and followed by
  * 0xFF + guest-sync-delimited (see `exchange`), so the replies it caused are
  * delimited exactly and the reply to that 0xFF shows the lexer state the
@@ -141,7 +141,7 @@ const envelopeCases: Case[] = [
   ['{"execute":1,"id":7}', [errorLine("QMP input member 'execute' must be a string", 'GenericError', '7')], 'id echoed on envelope errors'],
   ['{"execute":"nope","id":7}', [errorLine('The command nope has not been found', 'CommandNotFound', '7')], 'unknown command with id'],
   ['{"execute":""}', [errorLine('The command  has not been found', 'CommandNotFound')], 'empty command name'],
-  // Members are checked in QDict hash order; the first failure wins (spec §1.2 step 3).
+  // Members are checked in QDict hash order; the first failure wins (docs/protocol.md#request-checks step 3).
   ['{"arguments":null,"execute":1}', [errorLine("QMP input member 'execute' must be a string")], 'hash order: execute is checked before arguments'],
   ['{"execute":1,"foo":1}', [errorLine("QMP input member 'execute' must be a string")], 'hash order: execute before foo'],
   ['{"arguments":null,"foo":1}', [errorLine("QMP input member 'arguments' must be an object")], 'hash order: arguments before foo'],
@@ -244,8 +244,8 @@ forEachTarget(t, async (t, target) => {
       t.equal(await c.readLine(), NOT_AN_OBJECT, 'the newline completes it');
     });
 
-    await run('envelope checks (spec §1.2)', envelopeCases);
-    await run('argument validation (spec §1.4)', argumentCases(target), true);
+    await run('envelope checks (docs/protocol.md#request-checks)', envelopeCases);
+    await run('argument validation (docs/protocol.md#argument-validation)', argumentCases(target), true);
 
     await t.test('uint64 members accept negative integers and wrap', async (t) => {
       // A memory block that cannot exist: the command only reports not-found.

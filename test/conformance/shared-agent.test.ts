@@ -1,8 +1,8 @@
 /**
- * Upstream's tests/unit/test-qga.c, the tests that share one agent (spec §5),
+ * Upstream's tests/unit/test-qga.c, the tests that share one agent (docs/commands.md#upstream-tests),
  * in registration order, with stricter checks where the result can be
  * verified against the machine, plus the handshake and id-echo details of
- * spec §1.2/§1.7/§1.8.
+ * docs/protocol.md (request checks, recovery, synchronisation).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -94,7 +94,7 @@ forEachTarget(t, async (t, target: Target) => {
         expectedLinuxCommands(target),
         sinceQemu(target, '10.0', {
           before: 'the 7.x command set in reverse schema order (no guest-get-load / guest-network-get-route; guest-get-devices listed disabled)',
-          since: 'the spec baseline command set on Linux in reverse schema order (incl. guest-get-load, guest-network-get-route; no guest-get-devices)',
+          since: 'the current upstream command set on Linux in reverse schema order (incl. guest-get-load, guest-network-get-route; no guest-get-devices)',
         }),
       );
       t.same(qdictOrderViolations(line), [], 'keys in QDict hash order (version, supported_commands / enabled, name, success-response)');
@@ -224,7 +224,7 @@ forEachTarget(t, async (t, target: Target) => {
       t.same(fs.readFileSync(path.join(agent.dir, 'foo')), data, 'on disk');
     });
 
-    await t.test('guest-file-* details (spec §4.3)', async (t) => {
+    await t.test('guest-file-* details (docs/commands.md#file-handles)', async (t) => {
       fs.writeFileSync(path.join(agent.dir, 'bar'), Buffer.from('0123456789abcd'));
       const h = await execute(c, 'guest-file-open', { path: 'bar', mode: 'r+' });
       t.equal(await request(c, { execute: 'guest-file-read', arguments: { handle: h, count: -1 } }), errorLine("value '-1' is invalid for argument count"), 'count < 0');
@@ -254,7 +254,7 @@ forEachTarget(t, async (t, target: Target) => {
         expectDeviation(target, {
           qemuGa: 0o666,
           ours: 0o666 & ~process.umask(),
-          why: 'spec §7.2: upstream creates files 0666 ignoring the umask; ours respects the umask',
+          why: 'docs/upstream-bugs.md#new-files-0666: upstream creates files 0666 ignoring the umask; ours respects the umask',
         }),
         'mode of a newly created file',
       );
@@ -359,7 +359,7 @@ forEachTarget(t, async (t, target: Target) => {
         expectDeviation(target, {
           qemuGa: errorLine(sinceQemu(target, '9.1', { before: "Invalid parameter 'pid'", since: 'PID ld does not exist' })),
           ours: errorLine(`PID ${reply.return.pid} does not exist`),
-          why: 'spec §7.2: upstream prints the literal "PID ld does not exist" (missing %); we print the pid. qemu-ga 7.2 says "Invalid parameter \'pid\'"',
+          why: 'docs/upstream-bugs.md#pid-ld-does-not-exist: upstream prints the literal "PID ld does not exist" (missing %); we print the pid. qemu-ga 7.2 says "Invalid parameter \'pid\'"',
         }),
         'the record is gone after the first exited:true',
       );
@@ -397,7 +397,7 @@ forEachTarget(t, async (t, target: Target) => {
       t.same(qdictOrderViolations(line), [], 'keys in QDict hash order');
     });
 
-    await t.test('guest-exec: modes, stdin, env, signals (spec §4.4)', async (t) => {
+    await t.test('guest-exec: modes, stdin, env, signals (docs/commands.md#guest-exec)', async (t) => {
       const run = async (args: object) => {
         const r = await call(c, { execute: 'guest-exec', arguments: args });
         if (r.error) throw new Error(r.error.desc);

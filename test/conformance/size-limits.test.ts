@@ -1,5 +1,5 @@
 /**
- * The 64 MiB limits (spec §2): one token, and the sum of the tokens of one
+ * The 64 MiB limits (docs/protocol.md#limits): one token, and the sum of the tokens of one
  * message. After either, the handshake (0xFF + guest-sync-delimited) must be
  * answered. Slow-ish: each case pushes 64 MiB through the socket.
  */
@@ -11,7 +11,7 @@ import { expectDeviation } from '../support/expect.js';
 
 const MIB64 = 64 * 1024 * 1024;
 const TOKEN_LIMIT = errorLine('JSON token size limit exceeded');
-const WHY = 'after a limit error we discard the rest of that message silently; qemu-ga resets its lexer mid-string and lexes the rest as JSON (spec §2, §7.2 "error flood")';
+const WHY = 'after a limit error we discard the rest of that message silently; qemu-ga resets its lexer mid-string and lexes the rest as JSON (docs/upstream-bugs.md#error-flood-after-a-limit)';
 
 /** `"` + n × 'a' + tail, as one buffer. */
 function bigString(n: number, tail: string): Buffer {

@@ -29,7 +29,7 @@ export function expectConnectionDeviation<T>(target: Target, agent: { readonly s
 /**
  * Behaviour that changed upstream in `version` (e.g. '8.0' for the exec
  * capture modes). qemu-ga older than that must show `before`; our agent
- * follows the spec baseline and must show `since`.
+ * follows the current upstream line (10.2.50) and must show `since`.
  */
 export function sinceQemu<T>(target: Target, version: string, d: { readonly before: T; readonly since: T }): T {
   return versionLess(target.version, version) ? d.before : d.since;

@@ -1,5 +1,5 @@
 /**
- * Independent re-statement of spec §1.1's key order rule, to check replies:
+ * Independent re-statement of the key order rule (docs/protocol.md#key-order), to check replies:
  * a QDict has 512 buckets and is printed bucket by bucket, so within every
  * printed object the bucket numbers of the keys must not decrease. (Keys
  * sharing a bucket print in reverse insertion order, which a black-box test

@@ -3,7 +3,7 @@ import { hasQemu } from './expect.js';
 
 /**
  * qemu-ga's commands in schema order with the upstream version that added
- * them (spec §3.2). Facts for the test oracle only.
+ * them (docs/commands.md#command-list). Facts for the test oracle only.
  */
 export const SCHEMA_COMMANDS: readonly { readonly name: string; readonly since: string; readonly successResponse: boolean }[] = [
   ['guest-sync-delimited', '1.1'],
@@ -52,7 +52,7 @@ export const SCHEMA_COMMANDS: readonly { readonly name: string; readonly since: 
   ['guest-network-get-route', '9.1'],
 ].map(([name, since, sr]) => ({ name: name as string, since: since as string, successResponse: sr !== false }));
 
-/** Commands that stay enabled while frozen (spec §4.1). */
+/** Commands that stay enabled while frozen (docs/commands.md#command-filtering). */
 export const FREEZE_SAFE = ['guest-ping', 'guest-info', 'guest-sync', 'guest-sync-delimited', 'guest-fsfreeze-status', 'guest-fsfreeze-thaw'];
 
 export interface ExpectedCommand {

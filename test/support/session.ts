@@ -9,7 +9,7 @@ export function freshSyncId(): number {
 }
 
 /**
- * The documented handshake (spec §1.8): 0xFF, then guest-sync-delimited with a
+ * The documented handshake (docs/protocol.md#synchronisation): 0xFF, then guest-sync-delimited with a
  * fresh id; skip everything up to the agent's 0xFF, then the next line must be
  * `{"return": <id>}`. Returns the lines skipped before the 0xFF.
  */
@@ -33,7 +33,7 @@ export interface Exchange {
  * Send raw input, then 0xFF + guest-sync-delimited, and split what comes back:
  * the input's replies, then one error for the 0xFF, then the 0xFF-delimited
  * sync reply. Works whatever state the input leaves the parser in, because
- * 0xFF always resets it (spec §1.7) and always costs exactly one error reply.
+ * 0xFF always resets it (docs/protocol.md#recovery-and-0xff) and always costs exactly one error reply.
  */
 export async function exchange(client: RawClient, input: string | Uint8Array, timeoutMs = 15_000): Promise<Exchange> {
   await client.send(typeof input === 'string' ? bytes(input) : input);

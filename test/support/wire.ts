@@ -1,6 +1,6 @@
 /**
  * Expected reply lines, written the way qemu-ga's JSON writer prints them
- * (spec §1.1): compact with `", "` and `": "`, ASCII only, `\uXXXX` with
+ * (docs/protocol.md#output-encoding): compact with `", "` and `": "`, ASCII only, `\uXXXX` with
  * upper-case hex, short escapes for `" \ \b \f \n \r \t`, `/` unescaped.
  * Used to build byte-exact expectations; it is a test oracle, not a codec.
  */

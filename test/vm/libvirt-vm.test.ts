@@ -186,7 +186,7 @@ if (missing.length) {
     succeeds(t, r);
     t.equal(r.ours.out, r['qemu-ga'].out, 'the same reply');
   });
-  await both('virsh shutdown --mode agent', (d) => ['shutdown', d, '--mode', 'agent'], async (t, r) => {
+  await both('virsh shutdown --mode agent', (d) => ['shutdown', d, '--mode', 'agent'], (t, r) => {
     succeeds(t, r);
   });
   await t.test('the domains power off after shutdown --mode agent; libvirtd stops', async (t) => {

@@ -54,9 +54,9 @@ if ('skip' in bed) {
   t.comment(`qga.mjs under Wine listening after ${Date.now() - started} ms`);
   const client = await RawClient.connect({ host: '127.0.0.1', port });
   const linuxClient = await RawClient.connect({ host: '127.0.0.1', port: await listeningPort(() => linuxLog, 'qga under Linux node') });
-  t.teardown(() => {
-    client.close();
-    linuxClient.close();
+  t.teardown(async () => {
+    await client.close();
+    await linuxClient.close();
   });
 
   t.test('sync-delimited handshake, ping', async (t) => {

@@ -48,7 +48,7 @@ if ('skip' in bed) {
     t.equal(start.code, 0, `net start (${start.log})`);
     const client = await RawClient.connect({ host: '127.0.0.1', port }, { retries: 100, delayMs: 100 });
     t.same(await call(client, { execute: 'guest-get-host-name' }), { return: { 'host-name': os.hostname() } }, 'the service answers');
-    client.close();
+    await client.close();
     const query = await runWineTool(bed, ['sc', 'query', 'qemu-ga'], file('query.log'));
     t.match(query.log, /STATE\s+:\s+4\s+RUNNING/);
 

@@ -13,7 +13,7 @@ export interface ChannelSupervisorOptions {
 }
 
 /**
- * Watches the channel for the service layer (spec §4.10, §4.11):
+ * Watches the channel for the service layer (docs/agent.md#transports, docs/agent.md#daemon-pidfile-logging-signals):
  *  - `ready` resolves once the channel is open (the daemon's parent waits for
  *    it; an error before that is an initialization failure, exit 1) — or,
  *    with `-r`, once the first attempt has failed and a retry is scheduled;

@@ -3,7 +3,7 @@ import { readAgentConfig, type AgentConfigFile } from './read-agent-config.js';
 import type { ConfigLocation } from '../cli/parse-command-line.js';
 
 /**
- * Read the config file (spec §4.8): a missing `$QGA_CONF` or default file is
+ * Read the config file (docs/agent.md#config-file): a missing `$QGA_CONF` or default file is
  * ignored, a missing `-c` file is fatal, any other read or parse error is
  * fatal, with qemu-ga's message shape.
  */

@@ -28,7 +28,7 @@ const rpcs =
     into[field] = splitRpcList(keyFileString(raw, key));
   };
 
-/** The `[general]` keys: qemu-ga's (spec §4.8), then ours. */
+/** The `[general]` keys: qemu-ga's (docs/agent.md#config-file), then ours. */
 const KEYS: Record<string, Reader> = {
   daemon: bool('daemon'),
   method: str('method'),

@@ -32,7 +32,7 @@ const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
 /**
  * Run the agent as a service until a signal or the end of the channel
- * (spec §4.11). Startup order: backend, state directory, pidfile (the lock is
+ * (docs/agent.md#daemon-pidfile-logging-signals). Startup order: backend, state directory, pidfile (the lock is
  * taken before the socket is created, so a second instance cannot steal the
  * first one's socket), log, channel; then "ready" (the `-d` parent exits 0).
  *
@@ -123,6 +123,7 @@ export async function serve(given: AgentSettings, ctx: ServeContext): Promise<nu
     }
     void shutdown(0, `received ${signal}, stopping`);
   };
+  // eslint-disable-next-line prefer-const -- finish() can run (a signal during startup) before it is assigned below
   let stopReleasingMemory: (() => void) | undefined;
   const finish = (code: number): void => {
     stopReleasingMemory?.();

@@ -12,7 +12,7 @@ export interface SocketActivation {
 export type ActivationResult = { readonly activation?: SocketActivation } | { readonly error: string };
 
 /**
- * systemd socket activation (spec §4.9): honoured only when LISTEN_PID is our
+ * systemd socket activation (docs/agent.md#socket-activation): honoured only when LISTEN_PID is our
  * pid; one fd at most; fd 3 must be a unix socket (the method becomes
  * unix-listen and -m/-p are ignored). qemu-ga also takes a vsock socket; Node
  * cannot serve one (libuv does not know AF_VSOCK), so that is refused with a

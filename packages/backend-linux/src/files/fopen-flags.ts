@@ -39,6 +39,6 @@ export function fopenFlags(mode: FopenMode): number {
 /**
  * Permission bits for a newly created file. Passed to open(2) so the kernel
  * applies the process umask, as fopen() does. Upstream qemu-ga instead
- * fchmods new files to 0666 regardless of umask (spec §7.2) — fixed here.
+ * fchmods new files to 0666 regardless of umask (docs/upstream-bugs.md#new-files-0666) — fixed here.
  */
 export const NEW_FILE_MODE = 0o666;

@@ -8,7 +8,7 @@ import { osPath } from './os-path.js';
 /**
  * guest-file-open on Linux: one open(2) with the fopen mode's flags plus
  * O_NOCTTY|O_NONBLOCK|O_CLOEXEC. New files get 0666 minus the umask (upstream
- * forces 0666, spec §7.2). Errors are Node errors carrying the errno `code`.
+ * forces 0666, docs/upstream-bugs.md#new-files-0666). Errors are Node errors carrying the errno `code`.
  */
 @injectable()
 export class LinuxFiles implements FilesPort {

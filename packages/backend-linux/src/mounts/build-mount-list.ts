@@ -3,7 +3,7 @@ import type { MountinfoEntry } from './parse-mountinfo.js';
 import type { MtabEntry } from './parse-proc-mounts.js';
 
 /**
- * Local filesystems from mountinfo, in mount order (spec §4.2): device major 0
+ * Local filesystems from mountinfo, in mount order (docs/commands.md#filesystem-freeze): device major 0
  * (tmpfs, proc, NFS, overlay, FUSE, ...) is skipped, except btrfs, whose real
  * device is found by stat()ing its source; later mounts of an already listed
  * major:minor (bind mounts, btrfs subvolumes) are dropped.

@@ -87,7 +87,7 @@ export class LinuxNetwork implements NetworkPort {
   }
 
   /**
-   * IPv4 then IPv6 routes. Deviation (spec §7.2): a missing
+   * IPv4 then IPv6 routes. Deviation (docs/upstream-bugs.md#routes-without-ipv6): a missing
    * /proc/net/ipv6_route (IPv6 disabled) leaves just the IPv4 routes instead
    * of failing the whole command.
    */

@@ -14,7 +14,7 @@ import { TIMED_OUT, withTimeout } from '../proc/with-timeout.js';
  *
  * Every helper runs with a timeout (its process group is killed after
  * `env.timeoutMs`), so a hung shutdown program can no longer hang the agent
- * (spec §7.2). The port returns as soon as one way of starting the action
+ * (docs/upstream-bugs.md#a-hung-shutdown-or-helper-hangs-the-agent). The port returns as soon as one way of starting the action
  * succeeded.
  */
 @injectable()

@@ -3,7 +3,7 @@ import { DEFAULT_HELPER_ENV } from '../exec/run-command.js';
 
 /** Tunables of LinuxPower (bind under POWER_OPTIONS to override; tests point everything at doubles). */
 export interface PowerOptions {
-  /** Where the spec's first choice lives: `<sbinDir>/poweroff|halt|reboot`, else `<sbinDir>/shutdown`. */
+  /** Where qemu-ga's first choice lives: `<sbinDir>/poweroff|halt|reboot`, else `<sbinDir>/shutdown`. */
   readonly sbinDir: string;
   /** PATH for the fallbacks (systemctl, loginctl, shutdown, poweroff -f, pm-utils) and the per-helper timeout. */
   readonly env: HelperEnv;

@@ -5,14 +5,14 @@ export const SHUTDOWN_MESSAGE = 'hypervisor initiated shutdown';
 /** One way of shutting down, tried in order until one exits 0. */
 export interface ShutdownStep {
   readonly argv: readonly [string, ...string[]];
-  /** The spec's program: its failure text is what the host sees when every step fails. */
+  /** qemu-ga's program: its failure text is what the host sees when every step fails. */
   readonly primary: boolean;
   /** Skip (rather than fail) when the program does not exist. */
   readonly optional: boolean;
 }
 
 /**
- * The fallback chain for a mode. First exactly what qemu-ga does (spec §4.6):
+ * The fallback chain for a mode. First exactly what qemu-ga does (docs/commands.md#guest-shutdown):
  * `<sbin>/poweroff|halt|reboot` when executable, else `<sbin>/shutdown -h
  * -P|-H|-r +0 "hypervisor initiated shutdown"`. Then the orderly alternatives
  * for guests where that is missing or broken: systemd, elogind, a `shutdown`

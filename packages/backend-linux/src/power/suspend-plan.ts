@@ -1,6 +1,6 @@
 import type { SuspendMode } from '@qga/core';
 
-/** Names each suspend strategy uses for a mode (spec §3.4). */
+/** Names each suspend strategy uses for a mode (docs/commands.md#guest-suspend). */
 export interface SuspendNames {
   /** `systemctl status systemd-<x>` probes, `systemctl <x>` acts. */
   readonly systemd: string;

@@ -52,7 +52,7 @@ const SHELL_ESCAPABLE = new Set(['$', "'", '"', '\\', '`']);
 /**
  * Unquote one value. Double quotes: up to the closing quote, with `\$ \' \" \\ \``
  * unescaped and any other backslash kept. Single quotes (fix of upstream's
- * bug, spec §7.2, which left them in place): literal text up to the closing
+ * bug, docs/upstream-bugs.md#os-release-single-quotes, which left them in place): literal text up to the closing
  * quote, as in the shell. Unquoted: cut at the first space, then at the first
  * `;`, as upstream. An unterminated quote takes the rest of the value
  * (upstream also appends leftover bytes of the raw string; we do not).

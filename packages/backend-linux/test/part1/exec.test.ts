@@ -8,7 +8,7 @@ import { rejectionCode, scratchDir } from './fixtures.js';
 
 const exec = new LinuxExec();
 
-t.test('echo with capture: the spec test', async (t) => {
+t.test('echo with capture: the test-qga case', async (t) => {
   const p = await exec.spawn({ path: '/bin/echo', args: ['-n', '" test_str "'], capture: 'separated' });
   t.ok(p.pid > 0);
   const r = await finish(p);

@@ -4,7 +4,7 @@ import { closeSync, constants as c, openSync, readFileSync, readSync, statSync, 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import { LinuxFiles, LinuxRawFile } from '../../src/files/index.js';
+import { LinuxFiles, type LinuxRawFile } from '../../src/files/index.js';
 import { rejectionCode, scratchDir } from './fixtures.js';
 
 const files = new LinuxFiles();

@@ -20,7 +20,7 @@ t.test('ioctl errors map to the protocol texts', async (t) => {
   t.equal(trimErrorText(ioctlFailure(errnoError('EROFS', 'ioctl'))), 'failed to trim: Read-only file system');
 });
 
-t.test('shutdown plan: the spec program first, then the fallback chain', async (t) => {
+t.test('shutdown plan: qemu-ga\'s program first, then the fallback chain', async (t) => {
   t.same(
     shutdownPlan('powerdown', '/sbin', true, true).map((s) => s.argv),
     [

@@ -1,7 +1,5 @@
 import 'reflect-metadata';
-import { readFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
-import { join } from 'node:path';
 import t from 'tap';
 import {
   assembleInterfaces,
@@ -219,7 +217,7 @@ t.test('routes', async (t) => {
   t.equal(parseRouteV6('garbage line\n').length, 0);
 });
 
-t.test('LinuxNetwork.routes: IPv6 disabled still answers (fix of spec §7.2)', async (t) => {
+t.test('LinuxNetwork.routes: IPv6 disabled still answers (fix of an upstream bug, docs/upstream-bugs.md#routes-without-ipv6)', async (t) => {
   const routes = await new LinuxNetwork(fixtureConfig('ipv6-disabled')).routes();
   t.same(
     routes.map((r) => [r.version, r.iface, r.destination, r.mask]),

@@ -76,7 +76,7 @@ const names = (v: unknown): unknown => (v as Obj[]).map((x) => x['name'] ?? x['m
 
 /**
  * Mount points that repeat an earlier major:minor (bind mounts). qemu-ga 7.2
- * lists them; the spec's mount list (§4.2, shared with freeze) drops them.
+ * lists them; qemu-ga's mount list (docs/commands.md#filesystem-freeze, shared with freeze) drops them.
  */
 async function bindMountPoints(): Promise<Set<string>> {
   const { readFile } = await import('node:fs/promises');
@@ -212,7 +212,7 @@ if (QEMU_GA === undefined) {
   });
 
   t.test('os-release files (QGA_OS_RELEASE) side by side', async (t) => {
-    // Members where we deliberately differ (spec §7.2 fix and robustness); everything else must match.
+    // Members where we deliberately differ (docs/upstream-bugs.md fixes and robustness); everything else must match.
     const differs: Record<string, string[]> = {
       'quoting-mix': ['version', 'pretty-name'],
       'single-quotes': ['name', 'id', 'pretty-name'],

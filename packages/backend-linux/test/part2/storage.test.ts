@@ -16,7 +16,7 @@ import {
   scsiTarget,
   type StatfsNumbers,
 } from '../../src/storage/index.js';
-import { fakeProgram, fixture, fixtureConfig, readFixture, readFixtureBytes, scratch } from './fixtures.js';
+import { fixture, fixtureConfig, readFixture, readFixtureBytes, scratch } from './fixtures.js';
 
 const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 const pci = (domain: number, bus: number, slot: number, fn: number) => ({ domain, bus, slot, function: fn });

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { Observable, ReplaySubject } from 'rxjs';
+import { type Observable, ReplaySubject } from 'rxjs';
 import { codePageDecoder } from './code-page.js';
 
 /**

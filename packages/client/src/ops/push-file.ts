@@ -37,7 +37,7 @@ export async function pushFile(runner: CommandRunner, local: string, remote: str
     let offset = Number(opened.offset);
     if (offset > size) {
       await runner.execute('__org.qga_file-upload-abort', { handle });
-      return pushFile(runner, local, remote, { ...options, resume: false });
+      return await pushFile(runner, local, remote, { ...options, resume: false });
     }
     const resumedFrom = offset;
     const hash = createHash('sha256');

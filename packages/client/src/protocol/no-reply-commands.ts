@@ -1,6 +1,6 @@
 /**
  * Commands declared with success-response false: on success the agent sends
- * nothing at all, so a client must not wait for a reply (spec §1.2 step 9).
+ * nothing at all, so a client must not wait for a reply (docs/protocol.md#request-checks, step 9).
  */
 export const NO_REPLY_COMMANDS: ReadonlySet<string> = new Set([
   'guest-shutdown',

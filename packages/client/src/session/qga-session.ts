@@ -87,7 +87,7 @@ const FF = Buffer.from([0xff]);
 /**
  * One connection to an agent. Requests carry an `id` and replies are matched
  * by order and id. The stream is (re)synchronised with 0xFF + guest-sync-delimited
- * (spec §1.8) at start, after every timeout and after any reply that breaks the
+ * (docs/protocol.md#synchronisation) at start, after every timeout and after any reply that breaks the
  * order, so a late reply is never taken for a newer one. While out of sync,
  * new requests are held back and written after the sync succeeds.
  */

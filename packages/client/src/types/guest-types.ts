@@ -1,6 +1,6 @@
 /*
  * Result shapes of the commands the helpers wrap, as they appear on the wire
- * (spec §3.3). Integers that may exceed 2^53 are typed `number | bigint`.
+ * (docs/commands.md#result-types). Integers that may exceed 2^53 are typed `number | bigint`.
  */
 
 export type WireInt = number | bigint;

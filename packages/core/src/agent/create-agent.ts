@@ -96,7 +96,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
         // Resolves once the transport listens (or at once, for one that does not say); rejects if it cannot.
         await new Promise<void>((resolve, reject) => {
           let settled = false;
-          const settle = (error?: unknown): void => {
+          const settle = (error?: Error): void => {
             if (settled) return;
             settled = true;
             if (error === undefined) resolve();

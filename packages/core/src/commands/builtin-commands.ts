@@ -51,7 +51,7 @@ export interface BuiltinCommand {
 const T = TOKENS;
 
 /**
- * The built-ins written against ports, in the schema order of spec §3.2
+ * The built-ins written against ports, in the schema order of docs/commands.md#command-list
  * (registration order; guest-info lists them reversed). guest-sync-delimited,
  * guest-sync, guest-ping and guest-info are the dispatcher's own.
  */

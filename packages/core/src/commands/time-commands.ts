@@ -21,7 +21,7 @@ export interface GuestSetTimeArgs {
 }
 
 /**
- * The range checks qemu-ga makes before settimeofday (spec §4.5): the
+ * The range checks qemu-ga makes before settimeofday (docs/commands.md#guest-set-time): the
  * seconds must fit time_t (only reachable with a 32-bit time_t) and fall in
  * the years [1970, 2070) of local time. Seconds truncate toward zero, as C
  * division does.

@@ -6,7 +6,7 @@ import type { AlternateType, EnumType, MembersSpec, TypeSpec } from './arg-spec.
 
 /**
  * Turns a request's `arguments` into typed values, failing with QEMU's
- * input-visitor messages (spec §1.4). Members are visited in schema order and
+ * input-visitor messages (docs/protocol.md#argument-validation). Members are visited in schema order and
  * the first error wins; unexpected members are reported only after every
  * declared member was read, as QEMU's generated marshallers do.
  */
@@ -76,7 +76,7 @@ function visitScalar(type: string, value: JsonValue, path: string): unknown {
       if (typeof value === 'bigint' && value >= INT64_MIN && value <= INT64_MAX) return value;
       throw typeError(path, TYPE_NAMES.int!);
     case 'uint64':
-      // Negative int64 values are accepted and wrap, for compatibility (spec §1.4).
+      // Negative int64 values are accepted and wrap, for compatibility (docs/protocol.md#argument-validation).
       if (typeof value === 'bigint' && value >= INT64_MIN && value <= UINT64_MAX) {
         return value < 0n ? value + UINT64_MAX + 1n : value;
       }

@@ -21,12 +21,12 @@ export interface CommandEntry {
 
 /**
  * Every registered command (built-in and plugin alike, collected from
- * TOKENS.Command) and whether it is enabled right now (spec §4.1).
+ * TOKENS.Command) and whether it is enabled right now (docs/commands.md#command-filtering).
  *
  * While frozen only freeze-safe commands are enabled, and the allow list
  * does not apply (as in qemu-ga, so a host can always thaw). Deliberate
  * deviation: the block list still applies while frozen; qemu-ga re-enables
- * blocked freeze-safe commands then (§7.2).
+ * blocked freeze-safe commands then (docs/upstream-bugs.md#blocked-commands-return-while-frozen).
  */
 @injectable()
 export class CommandRegistry {

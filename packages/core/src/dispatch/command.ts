@@ -25,6 +25,7 @@ export interface CommandContext {
  * TOKENS.Command and collected with `@multiInject`. A handler returns the
  * `return` value (`undefined` means `{}`) or throws a QgaError.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry holds commands of every argument type; `unknown` would reject them (run's parameter is contravariant)
 export interface Command<A = any, R = unknown> {
   readonly spec: CommandSpec;
   run(args: A, ctx: CommandContext): R | Promise<R>;

@@ -13,7 +13,7 @@ import type { CommandContext } from './command.js';
 import { errorReply, type Reply } from './reply.js';
 
 /**
- * Runs one decoded request through the checks of spec §1.2, in qemu-ga's
+ * Runs one decoded request through the checks of docs/protocol.md#request-checks, in qemu-ga's
  * order, and produces its reply (or null: success of a success-response:false
  * command). Returns synchronously when the command does, so the common case
  * costs no promise.

@@ -1,4 +1,4 @@
-/** The fopen modes the agent accepts (spec §4.3); anything else is rejected by core. */
+/** The fopen modes the agent accepts (docs/commands.md#file-handles); anything else is rejected by core. */
 export const FOPEN_MODES = ['r', 'rb', 'w', 'wb', 'a', 'ab', 'r+', 'rb+', 'r+b', 'w+', 'wb+', 'w+b', 'a+', 'ab+', 'a+b'] as const;
 export type FopenMode = (typeof FOPEN_MODES)[number];
 

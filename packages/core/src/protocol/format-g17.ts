@@ -1,6 +1,6 @@
 /**
  * A double as C's printf("%.17g") prints it, which is how qemu-ga writes
- * numbers that are not integers of the int64/uint64 kind (spec §1.1):
+ * numbers that are not integers of the int64/uint64 kind (docs/protocol.md#output-encoding):
  * 0.1 → "0.10000000000000001", 2 → "2", 1e21 → "1e+21", 1e-5 → "1.0000000000000001e-05".
  */
 export function formatG17(x: number): string {

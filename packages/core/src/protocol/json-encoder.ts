@@ -3,7 +3,7 @@ import { formatG17 } from './format-g17.js';
 import { qdictOrder } from './qdict-order.js';
 
 /**
- * Serializes a reply the way qemu-ga's JSON writer does (spec §1.1), so our
+ * Serializes a reply the way qemu-ga's JSON writer does (docs/protocol.md#output-encoding), so our
  * bytes match its bytes:
  * - compact, with ", " between members and ": " after keys;
  * - pure ASCII: code points below 0x20 or from 0x7F up as \uXXXX (upper-case

@@ -13,7 +13,7 @@ import {
 
 /**
  * Byte-level JSON lexer with the exact token grammar, error points and error
- * recovery of qemu-ga's lexer (spec §1.5, §1.7, §2), written from the spec.
+ * recovery of qemu-ga's lexer (docs/protocol.md: json-dialect, recovery-and-0xff, limits).
  *
  * - Tokens: `{ } [ ] : ,`, "…" and '…' strings, numbers, keywords `[a-z]+`.
  * - Numbers and keywords end only on the byte after them (lookahead), which is

@@ -1,5 +1,5 @@
 /**
- * The JSON streamer's security limits (spec §2). They bound what one
+ * The JSON streamer's security limits (docs/protocol.md#limits). They bound what one
  * request can make the agent allocate, and their numbers are part of the
  * wire contract: a client that stays under qemu-ga's limits must stay under ours.
  */

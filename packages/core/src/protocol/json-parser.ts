@@ -6,7 +6,7 @@ export type ParseResult = { readonly ok: true; readonly value: JsonValue } | { r
 
 /**
  * Turns the tokens of one message into a JsonValue, or into the exact error
- * qemu-ga reports for it (spec §1.4, §1.5): the same grammar, the same checks
+ * qemu-ga reports for it (docs/protocol.md#error-texts, docs/protocol.md#json-dialect): the same grammar, the same checks
  * in the same order, the same details. The first error wins.
  */
 export function parseJsonTokens(tokens: readonly JsonToken[]): ParseResult {

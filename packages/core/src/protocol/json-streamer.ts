@@ -20,7 +20,7 @@ export interface StreamerSink {
 
 /**
  * Splits the token stream into messages the way qemu-ga's streamer does
- * (spec §1.6, §2): it counts open braces and brackets and hands over the
+ * (docs/protocol.md#message-boundaries, docs/protocol.md#limits): it counts open braces and brackets and hands over the
  * queued tokens as soon as both counts are zero or either is negative, so every
  * top-level token outside a container is a message of its own (a stray `}`
  * gives one `expecting value`, a bare `42 ` one value).
@@ -64,6 +64,8 @@ export class JsonStreamer implements LexerSink {
         break;
       case TokenType.RSQUARE:
         this.brackets--;
+        break;
+      default: // other tokens do not nest
         break;
     }
     if (this.discarding) {

@@ -1,5 +1,5 @@
 /**
- * QEMU's "modified UTF-8" rules (spec §1.1, §1.5), needed twice:
+ * QEMU's "modified UTF-8" rules (docs/protocol.md#output-encoding, docs/protocol.md#json-dialect), needed twice:
  *  - the parser rejects what they reject (`invalid UTF-8 sequence in string`);
  *  - qemu-ga echoes raw input bytes in `stray '…'` errors and its writer turns
  *    each invalid sequence into one U+FFFD; our descs must read the same.

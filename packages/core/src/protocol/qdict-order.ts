@@ -1,7 +1,7 @@
 /**
  * QEMU's QDict is a 512-bucket hash table and its JSON writer walks the
  * buckets in index order; keys sharing a bucket come out in reverse insertion
- * order (spec §1.1). We reproduce it for byte-identical replies, and the
+ * order (docs/protocol.md#key-order). We reproduce it for byte-identical replies, and the
  * dispatcher uses it to check request members in the order qemu-ga does.
  */
 export function qdictBucket(key: string): number {

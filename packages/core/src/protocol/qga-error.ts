@@ -1,4 +1,4 @@
-/** The two error classes the agent ever sends (spec §1.3). */
+/** The two error classes the agent ever sends (docs/protocol.md#error-classes). */
 export type QgaErrorClass = 'GenericError' | 'CommandNotFound';
 
 /**

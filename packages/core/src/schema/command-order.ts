@@ -1,5 +1,5 @@
 /**
- * The 44 commands in qemu-ga's schema order (spec §3.2). Built-ins register
+ * The 44 commands in qemu-ga's schema order (docs/commands.md#command-list). Built-ins register
  * in this order, and guest-info lists them reversed, as qemu-ga does.
  */
 export const SCHEMA_COMMAND_ORDER = [
@@ -16,7 +16,7 @@ export const SCHEMA_COMMAND_ORDER = [
   'guest-get-cpustats', 'guest-get-load', 'guest-network-get-route',
 ] as const;
 
-/** Commands that stay enabled while filesystems are frozen (spec §4.1). */
+/** Commands that stay enabled while filesystems are frozen (docs/commands.md#command-filtering). */
 export const FREEZE_SAFE_COMMANDS = [
   'guest-ping', 'guest-info', 'guest-sync', 'guest-sync-delimited', 'guest-fsfreeze-status', 'guest-fsfreeze-thaw',
 ] as const;

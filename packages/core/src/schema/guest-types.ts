@@ -2,7 +2,7 @@ import type { Base64Bytes } from '../protocol/base64-bytes.js';
 
 /**
  * Result shapes of the agent's commands, exactly as they go on the wire
- * (spec §3.3): kebab-case keys, optional members omitted rather than null.
+ * (docs/commands.md#result-types): kebab-case keys, optional members omitted rather than null.
  * int → number (or bigint when it may exceed 2^53), uint64 → bigint | number.
  * Ports return these shapes, so no command needs a mapping layer.
  */

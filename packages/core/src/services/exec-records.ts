@@ -48,10 +48,10 @@ interface ExecRecord {
 }
 
 /**
- * guest-exec processes and their captured output (spec §4.4). A record is
+ * guest-exec processes and their captured output (docs/commands.md#guest-exec). A record is
  * deleted by the first status that reports `exited: true`, or — unlike
  * qemu-ga, which keeps it forever — `execRecordTtlMs` after the process
- * finished when nobody asks (spec §7.2).
+ * finished when nobody asks (docs/upstream-bugs.md#exec-records-never-freed).
  */
 @injectable()
 export class ExecRecords {

@@ -6,7 +6,7 @@ import type { StdioFile } from './stdio-file.js';
 
 /**
  * Open guest files by handle. Handles come from the persistent counter and
- * are global to the agent, not tied to a connection (spec §4.3).
+ * are global to the agent, not tied to a connection (docs/commands.md#file-handles).
  */
 @injectable()
 export class FileHandles {

@@ -13,7 +13,7 @@ import type { StateStore } from './state-store.js';
 const DEFAULT_FD_COUNTER = 1000n;
 
 /**
- * qemu-ga's persistent state (spec §4.7): `<dir>/qga.state`, a GKeyFile
+ * qemu-ga's persistent state (docs/agent.md#state-directory): `<dir>/qga.state`, a GKeyFile
  * `[global]\nfd_counter=N\n` rewritten atomically (temp file, fsync, rename)
  * after every handle allocation, and the `<dir>/qga.state.isfrozen` marker.
  */

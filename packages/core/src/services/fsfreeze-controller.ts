@@ -12,7 +12,7 @@ import { runProgram } from './program-runner.js';
 import type { StateStore } from './state-store.js';
 
 /**
- * The freeze/thaw sequence of spec §4.2, the fsfreeze hook, and an
+ * The freeze/thaw sequence of docs/commands.md#filesystem-freeze, the fsfreeze hook, and an
  * agent-side auto-thaw so a host that vanishes mid-backup cannot leave the
  * guest frozen. Operations (commands and the timer) run one at a time.
  *

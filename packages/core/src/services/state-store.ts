@@ -1,5 +1,5 @@
 /**
- * Persistent agent state (spec §4.7): the file-handle counter in
+ * Persistent agent state (docs/agent.md#state-directory): the file-handle counter in
  * `<statedir>/qga.state` and the `qga.state.isfrozen` marker.
  */
 export interface StateStore {

@@ -15,6 +15,7 @@ export interface KeyFile {
   readonly groups: ReadonlyMap<string, ReadonlyMap<string, string>>;
 }
 
+// eslint-disable-next-line no-control-regex -- a group name may hold no control character
 const GROUP_LINE = /^\[([^[\]\x00-\x1f]+)\]\s*$/;
 
 export function parseKeyFile(data: Uint8Array | string): KeyFile {

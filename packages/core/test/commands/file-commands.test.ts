@@ -19,7 +19,6 @@ import type { StateStore } from '../../src/services/state-store.js';
 import { errnoError } from '../../src/util/strerror.js';
 import { NodeFilesPort, wireShape } from '../services/fixtures/fakes.js';
 
-const ctx = { sessionId: 1, delimitReply: () => undefined };
 const HELLO = Buffer.from('Hello World!\n\0');
 const HELLO_B64 = HELLO.toString('base64');
 
@@ -45,7 +44,7 @@ async function commands(t: { teardown(fn: () => unknown): void }, store: StateSt
   };
 }
 
-t.test('/qga/file-ops sequence (spec §5)', async (t) => {
+t.test('/qga/file-ops sequence (upstream test-qga)', async (t) => {
   const c = await commands(t);
   const h = await c.open('foo', 'w+');
   t.equal(h, 1000n);
@@ -65,7 +64,7 @@ t.test('/qga/file-ops sequence (spec §5)', async (t) => {
   t.equal(c.handles.size, 0);
 });
 
-t.test('/qga/file-write-read sequence (spec §5)', async (t) => {
+t.test('/qga/file-write-read sequence (upstream test-qga)', async (t) => {
   const c = await commands(t);
   const h = await c.open('foo', 'w+');
   t.same(await c.write(h, HELLO_B64), { count: 14, eof: false });

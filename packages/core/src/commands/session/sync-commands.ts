@@ -15,7 +15,7 @@ export class SyncCommand implements Command<SyncArgs, bigint> {
   }
 }
 
-/** guest-sync-delimited: like guest-sync, with a 0xFF byte before the reply (spec §1.7). */
+/** guest-sync-delimited: like guest-sync, with a 0xFF byte before the reply (docs/protocol.md#recovery-and-0xff). */
 @injectable()
 export class SyncDelimitedCommand implements Command<SyncArgs, bigint> {
   readonly spec = { name: 'guest-sync-delimited', args: { id: 'int' }, allowedWhileFrozen: true } as const;
