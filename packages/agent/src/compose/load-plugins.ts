@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ContainerModule, type ContainerModuleLoadOptions } from 'inversify';
 import { lendModulesToPlugins } from './plugin-host.js';
 import { FIRST_PARTY_PLUGINS } from './first-party-plugins.js';
+import { importModule } from './import-module.js';
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -75,7 +76,7 @@ export async function loadPlugins(paths: readonly string[], cwd: string = proces
     let exports: Record<string, unknown>;
     try {
       const firstParty = FIRST_PARTY_PLUGINS[path];
-      exports = firstParty ? await firstParty() : ((await import(pluginUrl(path, cwd))) as Record<string, unknown>);
+      exports = firstParty ? await firstParty() : await importModule(pluginUrl(path, cwd));
     } catch (e) {
       throw new PluginError(`${where}: cannot load: ${importFailure(e)}`);
     }

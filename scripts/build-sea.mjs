@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+// `npm run build:sea [-- --target linux-x64,win-x64] [--no-code-cache]`: Node
+// single-executable applications of the agent and the client, after `npm run build`.
+//
+//   dist-bin/linux-x64/qga, qga-client   this machine's Node (process.execPath) + the bundles
+//   dist-bin/linux-x64/koffi.node        koffi's prebuilt binary, looked up beside the executable
+//                                        or in ../lib/qga/ (packaging: /usr/sbin/qga + /usr/lib/qga/koffi.node)
+//   dist-bin/win-x64/qga.exe, koffi.node the Windows node.exe of scripts/setup-wine.sh + the bundle
+//
+// Each executable is a copy of a Node binary with the CommonJS bundle injected
+// (postject) as the NODE_SEA_BLOB resource. The blob must be made by the same
+// Node version that runs it, so the Windows blob is made by node.exe under Wine.
+// The Linux blob carries V8's code cache (useCodeCache) unless --no-code-cache:
+// BENCHMARKS.md ("cold start") has the measured effect. The Windows blob has none
+// (the code cache is only valid for the V8 build and flags that made it).
+// Nothing here is compiled: koffi.node comes from koffi's npm packages as prebuilt.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url)).replace(/\/$/, '');
+const OUT = join(ROOT, 'dist-bin');
+const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+const args = process.argv.slice(2);
+const targetArg = args.includes('--target') ? args[args.indexOf('--target') + 1] : 'linux-x64,win-x64';
+const targets = targetArg.split(',');
+const codeCache = !args.includes('--no-code-cache');
+
+function run(cmd, argv, opts = {}) {
+  const r = spawnSync(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', ...opts });
+  if (r.error || r.status !== 0) {
+    throw new Error(`${cmd} ${argv.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`})\n${r.stdout ?? ''}${r.stderr ?? ''}`);
+  }
+  return r;
+}
+
+function koffiPrebuilt(platformArch, triplet) {
+  const file = join(ROOT, `node_modules/@koromix/koffi-${platformArch}/${triplet}/koffi.node`);
+  if (!existsSync(file)) throw new Error(`${file} is missing (${platformArch === 'win32-x64' ? 'run scripts/setup-wine.sh' : 'run npm ci'})`);
+  return file;
+}
+
+/** Copy `node` to `exe` and inject the blob; postject on ELF and PE alike. */
+function inject(node, blob, exe) {
+  rmSync(exe, { force: true });
+  copyFileSync(node, exe);
+  chmodSync(exe, 0o755);
+  run(process.execPath, [join(ROOT, 'node_modules/postject/dist/cli.js'), exe, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', FUSE]);
+}
+
+function seaConfig(dir, name, main, blob, useCodeCache) {
+  const file = join(dir, `${name}.sea.json`);
+  writeFileSync(file, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache, useSnapshot: false }, null, 2));
+  return file;
+}
+
+function shipKoffi(koffiNode, dir) {
+  copyFileSync(koffiNode, join(dir, 'koffi.node'));
+  chmodSync(join(dir, 'koffi.node'), 0o644);
+  copyFileSync(join(ROOT, 'node_modules/koffi/LICENSE.txt'), join(dir, 'koffi.LICENSE.txt'));
+}
+
+function buildLinuxX64() {
+  if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`linux-x64 is built on linux-x64 (this is ${process.platform}-${process.arch})`);
+  const dir = join(OUT, 'linux-x64');
+  const work = join(OUT, '.work/linux-x64');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  mkdirSync(work, { recursive: true });
+  const koffiNode = koffiPrebuilt('linux-x64', 'linux_x64');
+  run(process.execPath, [join(ROOT, 'packages/agent/build.mjs'), '--cjs', join(work, 'qga.cjs'), '--koffi-node', koffiNode]);
+  run(process.execPath, [join(ROOT, 'packages/client/build.mjs'), '--cjs', join(work, 'qga-client.cjs')]);
+  for (const name of ['qga', 'qga-client']) {
+    const blob = join(work, `${name}.blob`);
+    run(process.execPath, ['--experimental-sea-config', seaConfig(work, name, join(work, `${name}.cjs`), blob, codeCache)], { cwd: work });
+    inject(process.execPath, blob, join(dir, name));
+  }
+  shipKoffi(koffiNode, dir);
+  return dir;
+}
+
+function buildWinX64() {
+  const nodeExe = process.env.QGA_WINE_NODE ?? join(ROOT, '.cache/node-win/node.exe');
+  if (!existsSync(nodeExe)) throw new Error(`no Windows node.exe at ${nodeExe} (run scripts/setup-wine.sh)`);
+  const prefix = process.env.WINEPREFIX ?? join(ROOT, '.cache/wine');
+  const dir = join(OUT, 'win-x64');
+  const work = join(OUT, '.work/win-x64');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  mkdirSync(work, { recursive: true });
+  const koffiNode = koffiPrebuilt('win32-x64', 'win32_x64');
+  run(process.execPath, [join(ROOT, 'packages/agent/build.mjs'), '--cjs', join(work, 'qga.cjs'), '--koffi-node', koffiNode]);
+  // Relative paths: node.exe resolves them from its working directory (Z:\…\work).
+  const config = seaConfig(work, 'qga', 'qga.cjs', 'qga.blob', false);
+  rmSync(join(work, 'qga.blob'), { force: true });
+  const log = join(work, 'sea-config.log');
+  // node.exe cannot write to a pipe under Wine: its output goes to a file.
+  const env = { ...process.env, WINEPREFIX: prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
+  delete env.NODE_OPTIONS;
+  const r = spawnSync('sh', ['-c', 'timeout -k 5 300 wine "$0" --experimental-sea-config "$1" >"$2" 2>&1', nodeExe, 'qga.sea.json', log], { cwd: work, env, stdio: 'ignore' });
+  if (r.status !== 0 || !existsSync(join(work, 'qga.blob'))) {
+    throw new Error(`node.exe --experimental-sea-config ${config} under Wine failed (exit ${r.status}): ${existsSync(log) ? readFileSync(log, 'utf8') : ''}`);
+  }
+  inject(nodeExe, join(work, 'qga.blob'), join(dir, 'qga.exe'));
+  shipKoffi(koffiNode, dir);
+  return dir;
+}
+
+const builders = { 'linux-x64': buildLinuxX64, 'win-x64': buildWinX64 };
+let failed = 0;
+for (const target of targets) {
+  const builder = builders[target];
+  const started = Date.now();
+  try {
+    if (!builder) throw new Error(`unknown target (known: ${Object.keys(builders).join(', ')})`);
+    const dir = builder();
+    const files = ['qga', 'qga-client', 'qga.exe', 'koffi.node'].filter((f) => existsSync(join(dir, f)));
+    const sizes = files.map((f) => `${f} ${(statSync(join(dir, f)).size / 2 ** 20).toFixed(1)} MiB`).join(', ');
+    console.log(`build-sea: ${target}: ${dirname(dir) === OUT ? `dist-bin/${target}` : dir}: ${sizes} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  } catch (e) {
+    failed++;
+    console.error(`build-sea: ${target}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+rmSync(join(OUT, '.work'), { recursive: true, force: true });
+process.exit(failed ? 1 : 0);
