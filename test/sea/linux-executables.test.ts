@@ -188,6 +188,13 @@ if (!fs.existsSync(QGA) || !fs.existsSync(CLIENT) || !fs.existsSync(KOFFI)) {
     t.notMatch(s.log(), /ExperimentalWarning|Error/, 'nothing printed about loading plugins');
   });
 
+  t.test('an unusable --plugin: exit 1 with the reason, as the unbundled program', async (t) => {
+    const dir = scratch(t);
+    const r = spawnSync(QGA, ['-m', 'unix-listen', '-p', path.join(dir, 's.sock'), '-t', dir, '--plugin', '/nonexistent/x.mjs'], { env: noNodeEnv(dir), encoding: 'utf8', timeout: 120_000 });
+    t.equal(r.status, 1);
+    t.equal(r.stderr, "qga: plugin /nonexistent/x.mjs: cannot load: Cannot find module '/nonexistent/x.mjs'\n");
+  });
+
   t.test('-d daemonizes the executable (it re-runs itself, not node)', async (t) => {
     const dir = scratch(t);
     const pidfile = path.join(dir, 'qga.pid');
