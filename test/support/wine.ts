@@ -62,7 +62,12 @@ export function runWineTool(bed: WineBed, args: readonly string[], logFile: stri
 
 /** Run node.exe under Wine to its end; resolves with the exit code and what it printed. */
 export function runUnderWine(bed: WineBed, args: readonly string[], logFile: string, timeoutSec = 180): Promise<{ code: number | null; log: string }> {
-  const child = startUnderWine(bed, args, logFile, timeoutSec);
+  return runProgramUnderWine(bed, bed.nodeExe, args, logFile, timeoutSec);
+}
+
+/** Run any Windows program (node.exe, qga.exe) under Wine to its end, as runUnderWine. */
+export function runProgramUnderWine(bed: WineBed, program: string, args: readonly string[], logFile: string, timeoutSec = 180): Promise<{ code: number | null; log: string }> {
+  const child = startProgramUnderWine(bed, program, args, logFile, timeoutSec);
   return new Promise((resolve) => {
     child.once('exit', (code) => resolve({ code, log: fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '' }));
   });
