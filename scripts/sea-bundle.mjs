@@ -19,7 +19,8 @@ import { fileURLToPath } from 'node:url';
 
 /** The agent's compiled SEA-only modules (packages/agent/src/sea, from `tsc -b`). */
 const COMPILED_SEA = fileURLToPath(new URL('../packages/agent/dist/src/sea', import.meta.url));
-const KOFFI_REQUIRE = /\(0, _?\w*\.?createRequire\)\(import\.meta\.url\)\(['"]koffi['"]\)|createRequire\(import\.meta\.url\)\(['"]koffi['"]\)/g;
+/** How tsc writes native-linux's and backend-windows' lazy koffi load (their sources: `createRequire(import.meta.url)('koffi')`). */
+const KOFFI_REQUIRE = /createRequire\(import\.meta\.url\)\(['"]koffi['"]\)/g;
 
 /** @param {{ entry: string, outfile: string, define?: Record<string,string>, koffiNode?: string, plugins?: import('esbuild').Plugin[], version: string, versionDefine?: string }} o */
 export async function buildSeaBundle(o) {
