@@ -2,6 +2,7 @@
 export type { IfAddrEntry } from './interface-addresses.js';
 export type { NativePasswd } from './passwd.js';
 export type { TrimRange } from './fs-ioctl.js';
+export type { RawDirEntry } from './list-directory.js';
 export type { AcceptHandler, StreamListener } from './stream-listener.js';
 export type { SyslogSocket } from './syslog.js';
 
@@ -19,3 +20,4 @@ export { nvmeSmartLog } from './nvme-smart.js';
 export { seekFile, readFileAt, writeFileAt } from './file-io.js';
 export { closeInheritedFdsOnExec } from './close-on-exec.js';
 export { mallocTrim } from './malloc-trim.js';
+export { listDirectory } from './list-directory.js';

@@ -6,6 +6,7 @@ export interface Koffi {
   load(path: string): KoffiLib;
   errno(): number;
   view(ptr: unknown, length: number): ArrayBuffer;
+  address(ptr: unknown): bigint;
   decode(ptr: unknown, type: string, length?: number): unknown;
   decode(ptr: unknown, offset: number, type: string, length?: number): unknown;
   alloc(type: string, length: number): bigint;
