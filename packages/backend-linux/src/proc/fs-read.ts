@@ -160,10 +160,13 @@ export class StatKeyedCache<T> {
   }
 }
 
-/** A sysfs attribute's text, or undefined (read through a kept-open descriptor, see KeptOpenFiles). */
+/**
+ * A sysfs attribute's text, or undefined (read through a kept-open
+ * descriptor, see KeptOpenFiles; a missing one costs an access(), not an exception).
+ */
 export async function readAttribute(path: string): Promise<string | undefined> {
   try {
-    return keptOpenFiles.readText(path);
+    return keptOpenFiles.readTextIfExists(path);
   } catch {
     return undefined;
   }

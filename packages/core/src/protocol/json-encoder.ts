@@ -185,15 +185,16 @@ class JsonWriter {
   }
 
   private object(obj: Record<string, unknown>, depth: number): void {
-    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined);
+    const keys = Object.keys(obj);
     this.cur += '{';
     let first = true;
-    for (const k of keys.length > 1 ? qdictOrder(keys) : keys) {
+    for (const k of keys.length > 1 ? memberOrder(keys) : keys) {
+      const v = obj[k];
+      if (v === undefined) continue;
       if (!first) this.cur += ', ';
       first = false;
-      this.cur += quoteString(k);
-      this.cur += ': ';
-      this.value(obj[k], depth);
+      this.cur += memberPrefix(k);
+      this.value(v, depth);
     }
     this.cur += '}';
   }
@@ -227,6 +228,40 @@ class JsonWriter {
     this.out.push(this.cur);
     return this.out;
   }
+}
+
+/**
+ * QDict order of an object's keys, remembered per key list: results of one
+ * command have the same few shapes every time, and sorting the keys again
+ * was a good part of encoding an inventory reply. Leaving members out
+ * (undefined values) does not change the order of the others, so the order
+ * of all keys serves every subset.
+ */
+const orderByShape = new Map<string, readonly string[]>();
+const MAX_SHAPES = 4096;
+
+function memberOrder(keys: string[]): readonly string[] {
+  const shape = keys.join('\u0000');
+  let order = orderByShape.get(shape);
+  if (order === undefined) {
+    order = qdictOrder(keys);
+    if (orderByShape.size >= MAX_SHAPES) orderByShape.clear();
+    orderByShape.set(shape, order);
+  }
+  return order;
+}
+
+/** `"key": ` for a member name, remembered (member names come from a small set). */
+const prefixes = new Map<string, string>();
+
+function memberPrefix(key: string): string {
+  let p = prefixes.get(key);
+  if (p === undefined) {
+    p = `${quoteString(key)}: `;
+    if (prefixes.size >= MAX_SHAPES) prefixes.clear();
+    prefixes.set(key, p);
+  }
+  return p;
 }
 
 /** Printable ASCII other than " and \: such strings go out as they are. */
