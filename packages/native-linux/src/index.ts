@@ -3,6 +3,7 @@ export type { IfAddrEntry } from './interface-addresses.js';
 export type { NativePasswd } from './passwd.js';
 export type { TrimRange } from './fs-ioctl.js';
 export type { RawDirEntry } from './list-directory.js';
+export type { ChildFd, NativeSpawnRequest } from './spawn-process.js';
 export type { AcceptHandler, StreamListener } from './stream-listener.js';
 export type { SyslogSocket } from './syslog.js';
 
@@ -21,3 +22,4 @@ export { seekFile, readFileAt, writeFileAt } from './file-io.js';
 export { closeInheritedFdsOnExec } from './close-on-exec.js';
 export { mallocTrim } from './malloc-trim.js';
 export { listDirectory } from './list-directory.js';
+export { spawnProcess, spawnClosesOtherFds, socketPairFds, reapChild } from './spawn-process.js';
