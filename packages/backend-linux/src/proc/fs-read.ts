@@ -142,10 +142,16 @@ export class StatKeyedCache<T> {
   constructor(private readonly maxBytes: number) {}
 
   async get(path: string, parse: (bytes: Buffer) => T | undefined): Promise<T | undefined> {
+    // Number stat, no exception for a missing file: the BigInt stat and its key cost more than the rest of
+    // guest-get-osinfo. mtimeMs/ctimeMs keep sub-microsecond resolution at today's dates.
     let key: string;
     try {
-      const st = statSync(path, { bigint: true });
-      key = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.mode}`;
+      const st = statSync(path, { throwIfNoEntry: false });
+      if (st === undefined) {
+        this.entries.delete(path);
+        return undefined;
+      }
+      key = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.mode}`;
     } catch {
       this.entries.delete(path);
       return undefined;

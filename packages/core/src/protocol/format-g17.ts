@@ -5,11 +5,12 @@
  */
 export function formatG17(x: number): string {
   // Polled figures (load averages) repeat between calls; the exact formatting below costs microseconds.
+  if (Object.is(x, -0)) return '-0'; // a Map would find it under 0
   let text = recent.get(x);
   if (text === undefined) {
     text = formatG17Exact(x);
     if (recent.size >= MAX_RECENT) recent.clear();
-    if (!Object.is(x, -0)) recent.set(x, text); // Map keys treat -0 as 0
+    recent.set(x, text);
   }
   return text;
 }

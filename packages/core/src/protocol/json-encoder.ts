@@ -237,18 +237,37 @@ class JsonWriter {
  * (undefined values) does not change the order of the others, so the order
  * of all keys serves every subset.
  */
-const orderByShape = new Map<string, readonly string[]>();
+const orderByShape = new Map<string, { keys: readonly string[]; order: readonly string[] }[]>();
+let shapes = 0;
 const MAX_SHAPES = 4096;
+const MAX_SHAPES_PER_KEY = 16;
 
 function memberOrder(keys: string[]): readonly string[] {
-  const shape = keys.join('\u0000');
-  let order = orderByShape.get(shape);
-  if (order === undefined) {
-    order = qdictOrder(keys);
-    if (orderByShape.size >= MAX_SHAPES) orderByShape.clear();
-    orderByShape.set(shape, order);
+  // Looked up by first key, then compared key by key: property names are internalized strings, so
+  // this compares pointers and allocates nothing (joining the keys into one lookup key did both).
+  let known = orderByShape.get(keys[0]!);
+  if (known !== undefined) {
+    for (const shape of known) if (sameKeys(shape.keys, keys)) return shape.order;
+  } else {
+    known = [];
+    orderByShape.set(keys[0]!, known);
   }
+  const order = qdictOrder(keys);
+  if (known.length >= MAX_SHAPES_PER_KEY) return order; // objects of ever-changing shapes: not worth keeping
+  if (shapes >= MAX_SHAPES) {
+    orderByShape.clear();
+    shapes = 0;
+    orderByShape.set(keys[0]!, (known = []));
+  }
+  known.push({ keys, order });
+  shapes++;
   return order;
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** `"key": ` for a member name, remembered (member names come from a small set). */
