@@ -24,6 +24,7 @@ import { fileWrite, MiB } from './figures/file-write.js';
 import { fileRead } from './figures/file-read.js';
 import { execTrue } from './figures/exec.js';
 import { coldStartOnce } from './figures/cold-start.js';
+import { INVENTORY_COMMANDS, inventoryLatency } from './figures/inventory.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => {
@@ -69,6 +70,11 @@ const workloads: [string, Workload][] = [
     const r = await execTrue(c, 300, null);
     return `median ${median(r.ms).toFixed(2)} ms, ${median(r.polls)} polls`;
   }],
+  // One profile per inventory command (`--only inventory` selects them all): 5,000 calls each.
+  ...INVENTORY_COMMANDS.map((command): [string, Workload] => [`inventory-${command.replace(/^guest-/, '')}`, async (_t, c) => {
+    const r = await inventoryLatency(c, command, 5000);
+    return `median ${r.medianUs.toFixed(0)} µs${r.error === undefined ? '' : ` (error ${r.error})`}`;
+  }]),
 ];
 
 async function main(): Promise<void> {
@@ -78,7 +84,7 @@ async function main(): Promise<void> {
   const summaries: string[] = [];
   try {
     for (const [name, run] of [...workloads, ['cold', null] as const]) {
-      if (only.size > 0 && !only.has(name)) continue;
+      if (only.size > 0 && !only.has(name) && !(only.has('inventory') && name.startsWith('inventory-'))) continue;
       const dir = join(outDir, name);
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });

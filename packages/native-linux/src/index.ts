@@ -2,6 +2,8 @@
 export type { IfAddrEntry } from './interface-addresses.js';
 export type { NativePasswd } from './passwd.js';
 export type { TrimRange } from './fs-ioctl.js';
+export type { RawDirEntry } from './list-directory.js';
+export type { ChildFd, NativeSpawnRequest } from './spawn-process.js';
 export type { AcceptHandler, StreamListener } from './stream-listener.js';
 export type { SyslogSocket } from './syslog.js';
 
@@ -20,3 +22,5 @@ export { seekFile, readFileAt, writeFileAt } from './file-io.js';
 export { closeInheritedFdsOnExec } from './close-on-exec.js';
 export { mallocTrim } from './malloc-trim.js';
 export { exitNow } from './exit-now.js';
+export { listDirectory } from './list-directory.js';
+export { spawnProcess, spawnClosesOtherFds, socketPairFds, reapChild } from './spawn-process.js';

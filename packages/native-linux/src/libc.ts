@@ -3,9 +3,10 @@ import { errnoCode, errnoError } from '@qga/core';
 
 /** The part of koffi this package uses (typed locally: one lazy require, no type import at load time). */
 export interface Koffi {
-  load(path: string): KoffiLib;
+  load(path: string | null): KoffiLib;
   errno(): number;
   view(ptr: unknown, length: number): ArrayBuffer;
+  address(ptr: unknown): bigint;
   decode(ptr: unknown, type: string, length?: number): unknown;
   decode(ptr: unknown, offset: number, type: string, length?: number): unknown;
   alloc(type: string, length: number): bigint;
@@ -17,6 +18,7 @@ export interface KoffiFn {
 }
 export interface KoffiLib {
   func(prototype: string): KoffiFn;
+  symbol(name: string, type: string): unknown;
 }
 
 /** koffi (or its prebuilt binary for this platform) could not be loaded: native calls are unavailable. */

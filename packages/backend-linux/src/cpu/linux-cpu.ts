@@ -1,10 +1,11 @@
 import { constants } from 'node:fs';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inject, injectable, optional } from 'inversify';
 import { errorText, isEnoent, QgaError, type CpuPort, type GuestCpuStats, type GuestLogicalProcessor } from '@qga/core';
 import { listDir, readText } from '../proc/fs-read.js';
+import { keptOpenFiles } from '../proc/kept-open-files.js';
 import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
 import { parseProcStat } from './proc-stat-parser.js';
 import { vcpuFromOnlineFile, vcpuIdsFromEntries } from './vcpu-online.js';
@@ -43,21 +44,32 @@ export class LinuxCpu implements CpuPort {
 
   private readVcpu(id: number): GuestLogicalProcessor {
     const dir = this.cpuPath(id);
-    let text: string;
+    let text: string | undefined;
     try {
-      text = readFileSync(`${dir}/online`, 'utf8');
+      text = keptOpenFiles.readTextIfExists(`${dir}/online`);
     } catch (e) {
-      // Upstream opens the directory first; it came from readdir, so only look at it when `online` failed.
-      try {
-        statSync(dir);
-      } catch (dirError) {
-        throw new QgaError(`open("${dir}"): ${errorText(dirError)}`);
+      text = undefined;
+      if (!isEnoent(e)) {
+        this.checkDir(dir);
+        throw new QgaError(`open("${dir}/online"): ${errorText(e)}`);
       }
-      if (isEnoent(e)) return vcpuFromOnlineFile(id, undefined);
-      throw new QgaError(`open("${dir}/online"): ${errorText(e)}`);
+    }
+    if (text === undefined) {
+      // Upstream opens the directory first; it came from readdir, so only look at it when `online` is missing.
+      this.checkDir(dir);
+      return vcpuFromOnlineFile(id, undefined);
     }
     if (text === '') throw new QgaError(`pread("${dir}/online"): unexpected EOF`);
     return vcpuFromOnlineFile(id, text);
+  }
+
+  private checkDir(dir: string): void {
+    if (existsSync(dir)) return;
+    try {
+      statSync(dir);
+    } catch (dirError) {
+      throw new QgaError(`open("${dir}"): ${errorText(dirError)}`);
+    }
   }
 
   async setOnline(logicalId: number, online: boolean): Promise<void> {

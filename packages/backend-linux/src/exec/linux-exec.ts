@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import type { Socket } from 'node:net';
-import { errnoError, type ExecPort, type ExitStatus, type SpawnedProcess, type SpawnRequest } from '@qga/core';
+import { errnoError, errnoOf, type ExecPort, type ExitStatus, type SpawnedProcess, type SpawnRequest } from '@qga/core';
 import { injectable } from 'inversify';
 import { exitStatusOf } from './exit-status.js';
 import { envListToObject, findProgram, pathFromEnvList } from './find-program.js';
@@ -8,6 +8,10 @@ import { socketPair } from './socket-pair.js';
 import { passOnlyStdio } from './pass-only-stdio.js';
 import { nulSafeArgv } from './nul-safe-argv.js';
 import { streamObservable } from './stream-observable.js';
+import { spawnNative } from './native-spawn.js';
+
+/** false once posix_spawn through the native layer turned out to be unavailable here. */
+let nativeSpawn = true;
 
 /**
  * guest-exec on Linux through child_process.spawn.
@@ -28,9 +32,38 @@ import { streamObservable } from './stream-observable.js';
  */
 @injectable()
 export class LinuxExec implements ExecPort {
+  /**
+   * The usual route: posix_spawn through the native layer (native-spawn.ts),
+   * which does not copy the agent the way libuv's fork() does. undefined
+   * when the native layer is unavailable here (then child_process below).
+   */
+  private spawnWithoutFork(file: string, req: SpawnRequest): SpawnedProcess | undefined {
+    let envp: string[] | 'inherit' = 'inherit';
+    if (req.env !== undefined) {
+      envp = Object.entries(envListToObject(req.env)).map(([k, v]) => `${k}=${v}`);
+      // As child_process refuses them (C strings end at the first NUL).
+      if (envp.some((e) => e.includes('\0'))) throw errnoError('EINVAL', 'spawn', req.path);
+    }
+    if (file.includes('\0')) throw errnoError('EINVAL', 'spawn', req.path);
+    const viaShell = nulSafeArgv(file, req.args);
+    try {
+      return viaShell ? spawnNative(viaShell.file, [viaShell.file, ...viaShell.args], envp, req) : spawnNative(file, [req.path, ...req.args], envp, req);
+    } catch (e) {
+      if (errnoOf(e) === undefined) {
+        nativeSpawn = false; // no koffi, or this libc lacks posix_spawn: child_process from now on
+        return undefined;
+      }
+      throw errnoError((e as NodeJS.ErrnoException).code ?? 'EINVAL', 'spawn', req.path);
+    }
+  }
+
   async spawn(req: SpawnRequest): Promise<SpawnedProcess> {
     const searchPath = req.env === undefined ? process.env['PATH'] : (pathFromEnvList(req.env) ?? process.env['PATH']);
     const file = await findProgram(req.path, searchPath);
+    if (nativeSpawn) {
+      const native = this.spawnWithoutFork(file, req);
+      if (native !== undefined) return native;
+    }
 
     let merged: { childEnd: Socket; parentEnd: Socket } | undefined;
     const stdin = req.input === undefined ? 'ignore' : 'pipe';

@@ -53,6 +53,8 @@ export class LinuxLogins {
 
   /** utmp records; a missing or unreadable file means nobody (getutxent's behaviour). */
   async fromUtmp(): Promise<GuestUser[]> {
+    // access() first: a failing open's ENOENT error costs more than the rest of the command (Debian 13 has no utmp).
+    if (!existsSync(this.cfg.utmpPath)) return [];
     const bytes = await readBytesOrUndefined(this.cfg.utmpPath);
     if (bytes === undefined) return [];
     return usersFromUtmp(parseUtmp(bytes, endianness() === 'LE'));

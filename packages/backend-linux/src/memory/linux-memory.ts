@@ -6,6 +6,7 @@ import { inject, injectable, optional } from 'inversify';
 import { errnoOf, errorText, isEnoent, QgaError, type GuestMemoryBlock, type GuestMemoryBlockInfo, type GuestMemoryBlockResponse, type MemoryPort } from '@qga/core';
 import { IO_CONCURRENCY, mapLimit } from '../proc/map-limit.js';
 import { listDir } from '../proc/fs-read.js';
+import { keptOpenFiles } from '../proc/kept-open-files.js';
 import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
 import { memoryBlockFromFiles, memoryBlockIndexes, parseBlockSizeBytes, uint } from './memory-block-parser.js';
 
@@ -34,6 +35,16 @@ async function readAttr(dir: string, name: string, size: number): Promise<string
     return buf.subarray(0, n).toString('latin1');
   } finally {
     closeSync(fd);
+  }
+}
+
+/** The attribute through a kept-open descriptor; undefined on any failure (then readAttr's own path reports it). */
+function readAttrKept(path: string, size: number): string | undefined {
+  try {
+    const text = keptOpenFiles.readText(path).slice(0, size);
+    return text === '' ? undefined : text;
+  } catch {
+    return undefined;
   }
 }
 
@@ -147,6 +158,9 @@ export class LinuxMemory implements MemoryPort {
 
   async blockInfo(): Promise<GuestMemoryBlockInfo> {
     const dir = this.memDir;
+    // The usual case first: the attribute reads, so the directory exists (its checks below only name a failure).
+    const text0 = readAttrKept(join(dir, 'block_size_bytes'), 20);
+    if (text0 !== undefined) return { size: uint(parseBlockSizeBytes(text0)) };
     try {
       const st = statSync(dir);
       if (!st.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });

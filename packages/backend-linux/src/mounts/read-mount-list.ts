@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { keptOpenFiles } from '../proc/kept-open-files.js';
 import { QgaError } from '@qga/core';
 import { mountListFromMountinfo, mountListFromMtab } from './build-mount-list.js';
 import { splitDev } from './dev-numbers.js';
@@ -29,7 +30,7 @@ export function statDevice(path: string): DeviceInfo | undefined {
 export async function readMountList(paths: MountTablePaths = PROC_MOUNT_TABLES): Promise<FsMount[]> {
   let mountinfo: string | undefined;
   try {
-    mountinfo = readFileSync(paths.mountinfo, 'utf8'); // procfs: answered from memory
+    mountinfo = keptOpenFiles.readText(paths.mountinfo); // procfs: answered from memory
   } catch {
     mountinfo = undefined;
   }

@@ -12,6 +12,7 @@ import { assembleInterfaces, ipv4MaskBits, type AddressInfo, type LinkInfo } fro
 import { globMatcher } from './name-glob.js';
 import { parseProcNetDev } from './proc-net-dev-parser.js';
 import { parseRouteV4, parseRouteV6 } from './route-parser.js';
+import { TextMemo } from '../proc/text-memo.js';
 
 /**
  * guest-network-get-interfaces and guest-network-get-route on Linux.
@@ -29,6 +30,9 @@ import { parseRouteV4, parseRouteV6 } from './route-parser.js';
 export class LinuxNetwork implements NetworkPort {
   private readonly cfg: LinuxInventoryConfig;
   private readonly excluded: (name: string) => boolean;
+  // Routes rarely change between polls: an unchanged file keeps its parse (see TextMemo).
+  private readonly routesV4 = new TextMemo<readonly GuestNetworkRoute[]>();
+  private readonly routesV6 = new TextMemo<readonly GuestNetworkRoute[]>();
 
   constructor(@inject(LINUX_INVENTORY_CONFIG) @optional() config?: LinuxInventoryOptions) {
     this.cfg = resolveInventoryConfig(config);
@@ -105,11 +109,11 @@ export class LinuxNetwork implements NetworkPort {
       ),
     ]);
     if ('error' in v4) throw new QgaError(`open("${v4Path}"): ${errorText(v4.error)}`);
-    const routes = parseRouteV4(v4.t, endianness() === 'LE');
+    const routes = this.routesV4.get(v4.t, (t) => parseRouteV4(t, endianness() === 'LE'));
     if ('error' in v6) {
-      if (isEnoent(v6.error)) return routes;
+      if (isEnoent(v6.error)) return [...routes];
       throw new QgaError(`open("${v6Path}"): ${errorText(v6.error)}`);
     }
-    return [...routes, ...parseRouteV6(v6.t)];
+    return [...routes, ...this.routesV6.get(v6.t, parseRouteV6)];
   }
 }

@@ -1,6 +1,8 @@
-import { closeSync, constants, fstatSync, openSync, opendirSync, readFileSync, readlinkSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, opendirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { isEnoent } from '@qga/core';
+import { errnoOf, isEnoent } from '@qga/core';
+import { listDirectory } from '@qga/native-linux';
+import { keptOpenFiles } from './kept-open-files.js';
 
 export type EntryType = 'dir' | 'link' | 'file' | 'other';
 
@@ -16,6 +18,9 @@ export interface DirEntry {
 // Anything that can block for long (statfs of a network mount, a FIFO named
 // by $TZ) keeps its own async, bounded reader.
 
+/** d_type values (DT_DIR, DT_REG, DT_LNK) as the types opendir's Dirent reports. */
+const DT_TYPES: Readonly<Record<number, EntryType>> = { 4: 'dir', 8: 'file', 10: 'link' };
+
 /**
  * A directory's entries in the kernel's readdir order (opendir, not readdir:
  * libuv's scandir sorts names, and qemu-ga reports raw readdir order).
@@ -24,7 +29,22 @@ export async function listDir(path: string): Promise<DirEntry[]> {
   return listDirSync(path);
 }
 
+/** false once the native listing turned out to be unavailable here (no koffi, no getdents64 in this libc). */
+let nativeListing = true;
+
 function listDirSync(path: string): DirEntry[] {
+  if (nativeListing) {
+    try {
+      return listDirectory(path).map((e) => ({ name: e.name, type: DT_TYPES[e.type] ?? 'other' }));
+    } catch (e) {
+      if (errnoOf(e) !== undefined) throw e;
+      nativeListing = false;
+    }
+  }
+  return listDirViaOpendir(path);
+}
+
+function listDirViaOpendir(path: string): DirEntry[] {
   const dir = opendirSync(path, { bufferSize: 128 });
   const out: DirEntry[] = [];
   try {
@@ -49,13 +69,18 @@ export async function listDirIfExists(path: string): Promise<DirEntry[] | undefi
 }
 
 export async function readText(path: string): Promise<string> {
-  return readFileSync(path, 'utf8');
+  return keptOpenFiles.readText(path);
+}
+
+/** readText without the promise, for callers that are synchronous themselves. */
+export function readTextSync(path: string): string {
+  return keptOpenFiles.readText(path);
 }
 
 /** The file's text, or undefined when it cannot be read for any reason. */
 export async function readTextOrUndefined(path: string): Promise<string | undefined> {
   try {
-    return readFileSync(path, 'utf8');
+    return keptOpenFiles.readText(path);
   } catch {
     return undefined;
   }
@@ -117,10 +142,16 @@ export class StatKeyedCache<T> {
   constructor(private readonly maxBytes: number) {}
 
   async get(path: string, parse: (bytes: Buffer) => T | undefined): Promise<T | undefined> {
+    // Number stat, no exception for a missing file: the BigInt stat and its key cost more than the rest of
+    // guest-get-osinfo. mtimeMs/ctimeMs keep sub-microsecond resolution at today's dates.
     let key: string;
     try {
-      const st = statSync(path, { bigint: true });
-      key = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.mode}`;
+      const st = statSync(path, { throwIfNoEntry: false });
+      if (st === undefined) {
+        this.entries.delete(path);
+        return undefined;
+      }
+      key = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.mode}`;
     } catch {
       this.entries.delete(path);
       return undefined;
@@ -135,21 +166,14 @@ export class StatKeyedCache<T> {
   }
 }
 
-const attributeBuffer = Buffer.allocUnsafe(8192);
-
 /**
- * A sysfs attribute's text, or undefined: one open, one read, one close
- * (attributes are at most a page and come whole from the first read).
+ * A sysfs attribute's text, or undefined (read through a kept-open
+ * descriptor, see KeptOpenFiles; a missing one costs an access(), not an exception).
  */
 export async function readAttribute(path: string): Promise<string | undefined> {
-  let fd: number | undefined;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    const n = readSync(fd, attributeBuffer, 0, attributeBuffer.length, 0);
-    return attributeBuffer.toString('utf8', 0, n);
+    return keptOpenFiles.readTextIfExists(path);
   } catch {
     return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }

@@ -17,15 +17,16 @@ export function parseDiskstats(text: string): GuestDiskStatsInfo[] {
   for (const line of text.split('\n')) {
     const tok = line.trim().split(/\s+/);
     if (tok.length < 3 || !/^\d+$/.test(tok[0]!) || !/^\d+$/.test(tok[1]!)) continue;
-    const values: bigint[] = [];
+    const values: string[] = [];
     for (const t of tok.slice(3, 20)) {
       if (!/^\d+$/.test(t)) break;
-      values.push(BigInt(t));
+      values.push(t);
     }
     const fields = 3 + values.length;
     if (fields < 7) continue;
-    const u64 = (i: number): Int => num(BigInt.asUintN(64, values[i - 3]!));
-    const u32 = (i: number): Int => num(BigInt.asUintN(32, values[i - 3]!));
+    // Up to 15 digits a double holds the value exactly (and its 32-bit wrap): BigInt only beyond.
+    const u64 = (i: number): Int => (values[i - 3]!.length <= 15 ? Number(values[i - 3]) : num(BigInt.asUintN(64, BigInt(values[i - 3]!))));
+    const u32 = (i: number): Int => (values[i - 3]!.length <= 15 ? Number(values[i - 3]) % 4294967296 : num(BigInt.asUintN(32, BigInt(values[i - 3]!))));
     const stats: GuestDiskStats = {};
     if (fields === 7) {
       stats['read-ios'] = u64(3);

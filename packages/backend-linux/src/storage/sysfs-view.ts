@@ -1,6 +1,6 @@
 import { realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { listDir, listDirIfExists, linkBasename, readAttribute, readTextOrUndefined } from '../proc/fs-read.js';
+import { listDir, linkBasename, readAttribute, readTextOrUndefined } from '../proc/fs-read.js';
 import { parseUdevDb, parseUevent } from './udev-props.js';
 
 /**
@@ -55,7 +55,12 @@ export class SysfsView {
 
   /** Whether udev's database directory exists (no udev: containers, initramfs, this sandbox). */
   async hasUdevDatabase(): Promise<boolean> {
-    return (await listDirIfExists(this.udevDataDir).catch(() => undefined)) !== undefined;
+    // stat, not a listing: where udev does not run, the failing opendir's ENOENT error cost more than the whole lookup.
+    try {
+      return statSync(this.udevDataDir, { throwIfNoEntry: false })?.isDirectory() === true;
+    } catch {
+      return false;
+    }
   }
 
   /**

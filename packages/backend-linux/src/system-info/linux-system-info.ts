@@ -12,6 +12,18 @@ import { parseTzif, type TzifZone } from './tzif-parser.js';
 const MAX_OS_RELEASE = 1 << 20;
 const MAX_TZIF = 1 << 20;
 
+let identity: Pick<GuestOSInfo, 'kernel-release' | 'kernel-version' | 'machine'> | undefined;
+
+/**
+ * uname()'s release, version and machine: fixed for as long as the kernel
+ * runs (only the host name in uname can change), so asked once instead of
+ * three uname calls per guest-get-osinfo.
+ */
+function kernelIdentity(): Pick<GuestOSInfo, 'kernel-release' | 'kernel-version' | 'machine'> {
+  identity ??= { 'kernel-release': release(), 'kernel-version': version(), machine: machine() };
+  return identity;
+}
+
 /** guest-get-osinfo, -host-name, -timezone, -load on Linux. */
 @injectable()
 export class LinuxSystemInfo implements SystemInfoPort {
@@ -19,19 +31,24 @@ export class LinuxSystemInfo implements SystemInfoPort {
   // Hosts poll osinfo and timezone every few seconds: parse the files again only when they change.
   private readonly osRelease = new StatKeyedCache<ReturnType<typeof parseOsReleaseBytes>>(MAX_OS_RELEASE);
   private readonly zones = new StatKeyedCache<TzifZone>(MAX_TZIF);
+  private lastOsInfo: { keys: ReturnType<typeof parseOsReleaseBytes>; info: GuestOSInfo } | undefined;
 
   constructor(@inject(LINUX_INVENTORY_CONFIG) @optional() config?: LinuxInventoryOptions) {
     this.cfg = resolveInventoryConfig(config);
   }
 
   async osInfo(): Promise<GuestOSInfo> {
-    const info: GuestOSInfo = { 'kernel-release': release(), 'kernel-version': version(), machine: machine() };
+    const info: GuestOSInfo = { ...kernelIdentity() };
     // $QGA_OS_RELEASE (even empty) replaces the search, as upstream; otherwise first parsable file wins.
     const override = this.cfg.env['QGA_OS_RELEASE'];
     const candidates = override !== undefined ? [override] : this.cfg.osReleasePaths;
     for (const path of candidates) {
       const keys = await this.osRelease.get(path, parseOsReleaseBytes);
-      if (keys !== undefined) return { ...info, ...osReleaseFields(keys) };
+      if (keys !== undefined) {
+        // The same parse (file unchanged) gives the same answer: build it once per parse.
+        if (this.lastOsInfo?.keys !== keys) this.lastOsInfo = { keys, info: { ...info, ...osReleaseFields(keys) } };
+        return this.lastOsInfo.info;
+      }
     }
     return info;
   }

@@ -4,6 +4,21 @@
  * 0.1 → "0.10000000000000001", 2 → "2", 1e21 → "1e+21", 1e-5 → "1.0000000000000001e-05".
  */
 export function formatG17(x: number): string {
+  // Polled figures (load averages) repeat between calls; the exact formatting below costs microseconds.
+  if (Object.is(x, -0)) return '-0'; // a Map would find it under 0
+  let text = recent.get(x);
+  if (text === undefined) {
+    text = formatG17Exact(x);
+    if (recent.size >= MAX_RECENT) recent.clear();
+    recent.set(x, text);
+  }
+  return text;
+}
+
+const recent = new Map<number, string>();
+const MAX_RECENT = 1024;
+
+function formatG17Exact(x: number): string {
   if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
   if (x === 0) return Object.is(x, -0) ? '-0' : '0';
   const [digits, exp] = significantDigits17(Math.abs(x));

@@ -185,15 +185,16 @@ class JsonWriter {
   }
 
   private object(obj: Record<string, unknown>, depth: number): void {
-    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined);
+    const keys = Object.keys(obj);
     this.cur += '{';
     let first = true;
-    for (const k of keys.length > 1 ? qdictOrder(keys) : keys) {
+    for (const k of keys.length > 1 ? memberOrder(keys) : keys) {
+      const v = obj[k];
+      if (v === undefined) continue;
       if (!first) this.cur += ', ';
       first = false;
-      this.cur += quoteString(k);
-      this.cur += ': ';
-      this.value(obj[k], depth);
+      this.cur += memberPrefix(k);
+      this.value(v, depth);
     }
     this.cur += '}';
   }
@@ -227,6 +228,59 @@ class JsonWriter {
     this.out.push(this.cur);
     return this.out;
   }
+}
+
+/**
+ * QDict order of an object's keys, remembered per key list: results of one
+ * command have the same few shapes every time, and sorting the keys again
+ * was a good part of encoding an inventory reply. Leaving members out
+ * (undefined values) does not change the order of the others, so the order
+ * of all keys serves every subset.
+ */
+const orderByShape = new Map<string, { keys: readonly string[]; order: readonly string[] }[]>();
+let shapes = 0;
+const MAX_SHAPES = 4096;
+const MAX_SHAPES_PER_KEY = 16;
+
+function memberOrder(keys: string[]): readonly string[] {
+  // Looked up by first key, then compared key by key: property names are internalized strings, so
+  // this compares pointers and allocates nothing (joining the keys into one lookup key did both).
+  let known = orderByShape.get(keys[0]!);
+  if (known !== undefined) {
+    for (const shape of known) if (sameKeys(shape.keys, keys)) return shape.order;
+  } else {
+    known = [];
+    orderByShape.set(keys[0]!, known);
+  }
+  const order = qdictOrder(keys);
+  if (known.length >= MAX_SHAPES_PER_KEY) return order; // objects of ever-changing shapes: not worth keeping
+  if (shapes >= MAX_SHAPES) {
+    orderByShape.clear();
+    shapes = 0;
+    orderByShape.set(keys[0]!, (known = []));
+  }
+  known.push({ keys, order });
+  shapes++;
+  return order;
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** `"key": ` for a member name, remembered (member names come from a small set). */
+const prefixes = new Map<string, string>();
+
+function memberPrefix(key: string): string {
+  let p = prefixes.get(key);
+  if (p === undefined) {
+    p = `${quoteString(key)}: `;
+    if (prefixes.size >= MAX_SHAPES) prefixes.clear();
+    prefixes.set(key, p);
+  }
+  return p;
 }
 
 /** Printable ASCII other than " and \: such strings go out as they are. */

@@ -1,4 +1,6 @@
 import t from 'tap';
+import fc from 'fast-check';
+import { qdictOrder } from '../../src/protocol/qdict-order.js';
 import { encodeJson, encodeReply, REPLY_SLICE, SlicedReply, type EncodedReply } from '../../src/protocol/json-encoder.js';
 import { Base64Bytes } from '../../src/protocol/base64-bytes.js';
 
@@ -208,4 +210,28 @@ t.test('what JSON cannot carry throws a TypeError (cycles included), never overf
   for (let i = 0; i < 1023; i++) deep = [deep];
   t.equal(bytesOf(encodeReply(deep, false)).length, 1023 * 2 + 2, '1023 levels are fine');
   t.throws(() => encodeReply([[deep]], false), /nesting deeper than 1024/);
+});
+
+t.test('member order remembered per shape: the same as computed afresh, for every subset and any number of shapes', async (t) => {
+  const keys = ['iface', 'destination', 'gateway', 'mask', 'metric', 'flags', 'refcnt', 'use', 'mtu', 'window', 'irtt', 'version'];
+  const fresh = (o: Record<string, unknown>): string => `{${qdictOrder(Object.keys(o).filter((k) => o[k] !== undefined)).map((k) => `"${k}": ${JSON.stringify(o[k])}`).join(', ')}}`;
+  fc.assert(
+    fc.property(fc.array(fc.subarray(keys, { minLength: 1 }), { minLength: 1, maxLength: 40 }), fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), (shapes, holes) => {
+      for (const shape of shapes) {
+        const o: Record<string, unknown> = {};
+        shape.forEach((k, i) => (o[k] = holes[i] ? undefined : i));
+        if (encodeJson(o) !== fresh(o)) return false;
+      }
+      return true;
+    }),
+  );
+});
+
+t.test('%.17g of a number asked again is the same text (remembered), -0 included', async (t) => {
+  for (const x of [0.1, 1.5, 0.1, 1e21, 1e-5, 0.1, 2.5e-7, 1e-5]) t.equal(encodeJson(x), formatG17(x));
+  t.equal(encodeJson(0.1), '0.10000000000000001');
+  t.equal(encodeJson(-0.5), '-0.5');
+  t.equal(formatG17(-0), '-0', 'not the remembered 0');
+  t.equal(formatG17(0), '0');
+  t.equal(formatG17(-0), '-0');
 });
