@@ -114,6 +114,17 @@ t.test('an empty project outside the repository installs what each README says',
   }
 });
 
+/** The exit of a process, or undefined when it takes longer than `ms` (a bound: "hung", not "slow"). */
+async function exitWithin(exited: Promise<CommandResult>, ms: number): Promise<CommandResult | undefined> {
+  const ac = new AbortController();
+  const timeout = sleep(ms, undefined, { signal: ac.signal }).catch(() => undefined);
+  try {
+    return await Promise.race([exited, timeout]);
+  } finally {
+    ac.abort();
+  }
+}
+
 /** Every installed copy of package `name` under a node_modules tree. */
 function copiesOf(nodeModules: string, name: string): string[] {
   const found: string[] = [];
@@ -221,7 +232,7 @@ t.test("core README example: the agent answers on a unix socket with the vendor 
   t.match(await ask('{"execute":"guest-exec","arguments":{"path":"/bin/true"}}'), /^\{"error": \{"class": "\w+", "desc": "[^"]*disabled[^"]*"\}\}$/, 'guest-exec is blocked as configured');
   host.close();
   agent.child.kill('SIGTERM');
-  const end = await Promise.race([agent.exited, sleep(30_000).then(() => undefined)]);
+  const end = await exitWithin(agent.exited, 30_000);
   t.equal(end?.code, 0, 'agent.stop() then a clean exit', agent.out);
   t.notOk(fs.existsSync(sock), 'stop removed the socket');
 });
@@ -257,7 +268,7 @@ async function agentAndClient(t: Test, qga: string[], client: string[], cwd: str
   const r = await c('call', 'guest-get-host-name');
   if (ok(t, r, 'qga-client call guest-get-host-name')) t.same(JSON.parse(r.stdout), { 'host-name': 'mock-guest' }, 'the mock guest answers');
   agent.child.kill('SIGTERM');
-  const end = await Promise.race([agent.exited, sleep(30_000).then(() => undefined)]);
+  const end = await exitWithin(agent.exited, 30_000);
   t.equal(end?.code, 0, 'qga exits 0 on SIGTERM', agent.out);
 }
 
@@ -278,8 +289,27 @@ t.test("npm install -g (agent README): qga and qga-client on the PATH, first-par
     t.ok(names.some((n) => n.startsWith('__org.qga_exec-')), 'plugin-exec commands listed');
     t.ok(names.some((n) => n.startsWith('__org.qga_file-')), 'plugin-files commands listed');
   }
+  // node-pty, installed with the agent and built by --allow-scripts, loads from the bundle: a PTY session.
+  const host = await LineReader.connect(sock);
+  t.teardown(() => host.close());
+  await host.send('{"execute":"__org.qga_exec-start","arguments":{"path":"/bin/sh","arg":["-c","tty"],"pty":true}}\n');
+  const started = JSON.parse((await host.line(30_000)).toString()) as { return?: { id: number } };
+  if (t.ok(started.return, 'a PTY session starts', started)) {
+    let out = '';
+    let offset = 0;
+    for (let i = 0; i < 50; i++) {
+      await host.send(`{"execute":"__org.qga_exec-read","arguments":{"id":${started.return!.id},"out-offset":${offset},"wait-ms":1000}}\n`);
+      const r = JSON.parse((await host.line(30_000)).toString()) as { return: { 'out-data': string; exited: boolean; 'out-eof': boolean } };
+      const chunk = Buffer.from(r.return['out-data'], 'base64');
+      offset += chunk.length;
+      out += chunk.toString('latin1');
+      if (r.return.exited && r.return['out-eof']) break;
+    }
+    t.match(out, /^\/dev\/pts\/\d+\r?\n$/, 'the program runs on a pseudo-terminal (tty prints /dev/pts/N)');
+  }
+  host.close();
   agent.child.kill('SIGTERM');
-  await Promise.race([agent.exited, sleep(30_000)]);
+  t.equal((await exitWithin(agent.exited, 30_000))?.code, 0, 'qga with plugins exits 0 on SIGTERM', agent.out);
 });
 
 t.test('run time', async (t) => {
