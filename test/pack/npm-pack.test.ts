@@ -60,6 +60,9 @@ t.test('npm pack: every package ships its build, README and package.json, nothin
   t.same(packed.map((p) => p.name).sort(), PACKAGES.map((p) => `@qga/${p}`).sort(), 'one tarball per package');
   tarballs = packed.map((p) => readTarball(path.join(dest, p.filename)));
   const versions = new Map(tarballs.map((tb) => [tb.manifest.name, tb.manifest.version]));
+  // lerna's fixed mode: `lerna version X` moves every package and every ^range between them to X.
+  const lerna = JSON.parse(fs.readFileSync(path.join(ROOT, 'lerna.json'), 'utf8')) as { version: string };
+  t.same([...new Set(versions.values())], [lerna.version], "every package at lerna.json's version");
   for (const p of packed) {
     const m = tarballs.find((tb) => tb.manifest.name === p.name)!.manifest as Record<string, any>;
     const files = p.files.map((f) => f.path);
