@@ -7,6 +7,9 @@ export interface CommandResult {
   readonly stderr: string;
 }
 
+/** npm settings a user or CI sets on purpose (which registry, cache, proxy): kept. */
+const KEEP = /^npm_config_(registry|cache|userconfig|globalconfig|https?_proxy|proxy|noproxy|no_proxy|strict_ssl|cafile|ca)$/i;
+
 /**
  * The environment of a user's shell: without the `npm_*` variables a parent
  * `npm test` sets (npm_config_local_prefix and friends would point npm at this
@@ -14,7 +17,7 @@ export interface CommandResult {
  */
 export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) && k !== 'INIT_CWD') env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if ((KEEP.test(k) || !/^npm_/i.test(k)) && k !== 'INIT_CWD') env[k] = v;
   return { ...env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', ...extra };
 }
 
