@@ -232,6 +232,13 @@ t.test("core README example: the agent answers on a unix socket with the vendor 
     `{"return": {"greeting": "Hello, pack, from ${os.hostname()}!"}}`,
     'the vendor command of my-commands.ts answers through the linux backend',
   );
+  // getifaddrs through @qga/native-linux: koffi's prebuilt binary loads from the installed packages.
+  const ifaces = JSON.parse(await ask('{"execute":"guest-network-get-interfaces"}')) as { return?: { name: string; 'ip-addresses'?: { 'ip-address': string }[] }[] };
+  t.ok(
+    ifaces.return?.some((i) => i.name === 'lo' && i['ip-addresses']?.some((a) => a['ip-address'] === '127.0.0.1')),
+    'guest-network-get-interfaces lists lo with 127.0.0.1 (native layer loaded)',
+    ifaces,
+  );
   t.match(await ask('{"execute":"guest-exec","arguments":{"path":"/bin/true"}}'), /^\{"error": \{"class": "\w+", "desc": "[^"]*disabled[^"]*"\}\}$/, 'guest-exec is blocked as configured');
   host.close();
   agent.child.kill('SIGTERM');
