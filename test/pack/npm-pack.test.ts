@@ -96,6 +96,8 @@ t.test('an empty project outside the repository installs what each README says',
   for (const pkg of PACKAGES) {
     const { npm } = installSection(readme(pkg));
     t.ok(npm.some((a) => a[0] === 'install' && a.some((x) => x.startsWith(`@qga/${pkg}`))), `${pkg} README: its Install section installs @qga/${pkg}`);
+    const peers = Object.keys((tarballs.find((tb) => tb.manifest.name === `@qga/${pkg}`)?.manifest['peerDependencies'] ?? {}) as object);
+    for (const peer of peers) t.ok(npm.flat().includes(peer), `${pkg} README installs its peer dependency ${peer}`);
     for (const args of npm) commands.set(args.join(' '), args);
   }
   const plain = [...commands.values()].filter((a) => a[0] === 'install' && a.every((x) => !x.startsWith('-')));
@@ -266,17 +268,30 @@ t.test('qga and qga-client from the project (npx)', async (t) => {
   ok(t, cv, 'npx qga-client --version');
   t.match(cv.stdout, clientVersion, 'prints the package version');
   // npx would leave the agent behind when killed; the bin it runs is node_modules/.bin/qga.
-  await agentAndClient(t, [path.join(project, 'node_modules/.bin/qga')], ['npx', 'qga-client'], project);
+  await agentAndClient(t, [path.join(project, 'node_modules/.bin/qga')], ['npx', 'qga-client'], project, 'mock');
 });
 
-/** Starts `qga --backend mock` on a unix socket and asks it through `qga-client`. */
-async function agentAndClient(t: Test, qga: string[], client: string[], cwd: string, extra: string[] = []): Promise<void> {
-  const sock = path.join(work, `qga-${path.basename(qga[0] ?? 'x')}-${Date.now()}.sock`);
-  const agent = start(qga[0]!, [...qga.slice(1), '--backend', 'mock', '-m', 'unix-listen', '-p', sock, ...extra], { cwd });
+/**
+ * Starts `qga` on a unix socket and asks it through `qga-client`: with the mock backend its fixed
+ * host name; with the linux one the interfaces, read by getifaddrs through koffi (the native layer
+ * the bundle loads from the installed packages).
+ */
+async function agentAndClient(t: Test, qga: string[], client: string[], cwd: string, backend: 'mock' | 'linux'): Promise<void> {
+  const sock = path.join(work, `qga-${backend}-${path.basename(qga[0] ?? 'x')}.sock`);
+  const stateDir = path.join(work, `state-${backend}-${path.basename(qga[0] ?? 'x')}`);
+  const agent = start(qga[0]!, [...qga.slice(1), '--backend', backend, '-m', 'unix-listen', '-p', sock, '-t', stateDir], { cwd });
   t.teardown(() => agent.child.kill('SIGKILL'));
   const c = (...args: string[]) => run(client[0]!, [...client.slice(1), '--address', `unix:${sock}`, '--wait', '30', ...args], { cwd, timeoutMs: 60_000 });
-  const r = await c('call', 'guest-get-host-name');
-  if (ok(t, r, 'qga-client call guest-get-host-name')) t.same(JSON.parse(r.stdout), { 'host-name': 'mock-guest' }, 'the mock guest answers');
+  if (backend === 'mock') {
+    const r = await c('call', 'guest-get-host-name');
+    if (ok(t, r, 'qga-client call guest-get-host-name')) t.same(JSON.parse(r.stdout), { 'host-name': 'mock-guest' }, 'the mock guest answers');
+  } else {
+    const r = await c('call', 'guest-network-get-interfaces');
+    if (ok(t, r, 'qga-client call guest-network-get-interfaces')) {
+      const ifaces = JSON.parse(r.stdout) as { name: string; 'ip-addresses'?: { 'ip-address': string }[] }[];
+      t.ok(ifaces.some((i) => i.name === 'lo' && i['ip-addresses']?.some((a) => a['ip-address'] === '127.0.0.1')), 'lo with 127.0.0.1 (native layer loaded)', { ifaces });
+    }
+  }
   agent.child.kill('SIGTERM');
   const end = await exitWithin(agent.exited, 30_000);
   t.equal(end?.code, 0, 'qga exits 0 on SIGTERM', agent.out);
@@ -289,9 +304,9 @@ t.test("npm install -g (agent README): qga and qga-client on the PATH, first-par
   const v = await run(bin('qga'), ['-V'], { cwd: work, timeoutMs: 60_000 });
   ok(t, v, 'qga -V');
   t.match(v.stdout, /^qga \d+\.\d+\.\d+/, 'qga -V prints its version');
-  await agentAndClient(t, [bin('qga')], [bin('qga-client')], work);
+  await agentAndClient(t, [bin('qga')], [bin('qga-client')], work, 'linux');
   const sock = path.join(work, 'global-plugins.sock');
-  const agent = start(bin('qga'), ['--backend', 'mock', '-m', 'unix-listen', '-p', sock, '--plugin=@qga/plugin-exec', '--plugin=@qga/plugin-files'], { cwd: work });
+  const agent = start(bin('qga'), ['--backend', 'mock', '-m', 'unix-listen', '-p', sock, '-t', path.join(work, 'state-plugins'), '--plugin=@qga/plugin-exec', '--plugin=@qga/plugin-files'], { cwd: work });
   t.teardown(() => agent.child.kill('SIGKILL'));
   const info = await run(bin('qga-client'), ['--address', `unix:${sock}`, '--wait', '30', 'call', 'guest-info'], { cwd: work, timeoutMs: 60_000 });
   if (ok(t, info, 'qga-client call guest-info')) {
