@@ -28,7 +28,7 @@ import { checkFileRead, fileRead } from './figures/file-read.js';
 import { execTrue } from './figures/exec.js';
 import { soak } from './figures/soak.js';
 import { INVENTORY_COMMANDS, inventoryLatency } from './figures/inventory.js';
-import { coldStartOnce, nodeBareCpu, nodeBareOnce } from './figures/cold-start.js';
+import { coldStartOnce, nodeBareCpu, nodeBareOnce, singleExecutables } from './figures/cold-start.js';
 import { renderReport, type Report, type Row } from './lib/report.js';
 import type { FramerFigure } from './framer-bench.js';
 import type { TransferFigure } from './transfer-bench.js';
@@ -165,6 +165,9 @@ async function main(): Promise<void> {
   }
   const descriptions: Record<string, string> = {};
   for (const a of agentsToRun) descriptions[a.name] = a.description;
+  // The single executables (npm run build:sea) join the cold-start rotation only: `--sea LIST`
+  // (comma-separated executables; default dist-bin/linux-x64/qga when built).
+  const seaAgents = singleExecutables(repo, opt('sea', ''), backend);
 
   const running: RunningAgent[] = [];
   const echoes: Spawned[] = [];
@@ -335,7 +338,7 @@ async function main(): Promise<void> {
     log(`cold start, ${COLD_RUNS} runs each`);
     const startable = agentsToRun.filter((a) => running.some((r) => r.target.name === a.name));
     for (let i = 0; i < COLD_RUNS; i++) {
-      const order: (AgentCommand | null)[] = [null, ...startable];
+      const order: (AgentCommand | null)[] = [null, ...startable, ...seaAgents];
       for (let k = 0; k < i % order.length; k++) order.push(order.shift()!);
       for (const a of order) {
         const name = a ? a.name : 'node -e 0';
@@ -454,7 +457,7 @@ async function main(): Promise<void> {
       rounds: Object.fromEntries([...cold].map(([k, v]) => [k, v])),
       target: { kind: 'abs-max', value: nodeBare + 60, text: `≤ node -e 0 + 60 ms = ${(nodeBare + 60).toFixed(0)} ms` },
       digits: 1,
-      extra: `\`node -e 0\` (spawn to exit): ${nodeBare.toFixed(1)} ms`,
+      extra: [`\`node -e 0\` (spawn to exit): ${nodeBare.toFixed(1)} ms`, ...seaAgents.map((a) => `${a.description}: ${med('cold_ms', a.name).toFixed(1)} ms`)].join('; '),
     });
     const nodeCpu = med('cold_cpu_ms', 'node -e 0');
     rows.push({
@@ -469,7 +472,7 @@ async function main(): Promise<void> {
       rounds: Object.fromEntries([...coldCpu].map(([k, v]) => [k, v])),
       target: { kind: 'none' },
       digits: 1,
-      extra: `\`node -e 0\` uses ${nodeCpu.toFixed(1)} ms of CPU from start to exit`,
+      extra: [`\`node -e 0\` uses ${nodeCpu.toFixed(1)} ms of CPU from start to exit`, ...seaAgents.map((a) => `${a.description}: ${med('cold_cpu_ms', a.name).toFixed(1)} ms`)].join('; '),
     });
   }
   for (const [key, label, target] of [

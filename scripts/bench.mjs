@@ -25,6 +25,8 @@ if (args.includes('--help') || args.includes('-h')) {
   --backend NAME   our agent's backend (default linux)
   --update-doc     rewrite the figures block of BENCHMARKS.md
   --candidate DIR  also run our agent as built in checkout DIR, side by side
+  --sea LIST       single executables to add to the cold-start figure (comma-separated;
+                   default dist-bin/linux-x64/qga when npm run build:sea made it)
   --pings N --burst N --file-mib N --exec-runs N --cold-runs N --inventory-calls N   workload sizes
   --soak N         mixed commands in the soak (default 200000; 1000000 with --only soak)
   --transfer-mib N --kib-mib N --transfer-rounds N   pull/push sizes (default 256 MiB;

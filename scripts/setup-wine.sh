@@ -33,16 +33,8 @@ fi
 
 # 3. koffi's Windows binary next to the Linux one, without touching package.json
 #    or the lockfile (npm install --os=win32 would compile koffi from source).
+bash scripts/fetch-koffi-prebuilt.sh win32-x64
 KOFFI_VERSION=$(node -p "require('./node_modules/koffi/package.json').version")
-KW=node_modules/@koromix/koffi-win32-x64
-if [ "$(node -p "try{require('./$KW/package.json').version}catch{''}")" != "$KOFFI_VERSION" ]; then
-  echo "setup-wine: fetching @koromix/koffi-win32-x64@$KOFFI_VERSION"
-  TMP=$(mktemp -d)
-  (cd "$TMP" && npm pack --silent "@koromix/koffi-win32-x64@$KOFFI_VERSION" >/dev/null)
-  rm -rf "$KW" && mkdir -p "$KW"
-  tar xzf "$TMP"/koromix-koffi-win32-x64-"$KOFFI_VERSION".tgz -C "$KW" --strip-components=1
-  rm -rf "$TMP"
-fi
 
 # 4. The Wine prefix, set to Windows 10 (a new prefix says Windows 7, where node >= 20 exits 216).
 export WINEPREFIX=$CACHE/wine WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="

@@ -4,9 +4,9 @@
  * the floor for a Node program: spawn() to exit of `node -e 0`. Also the CPU
  * time used by then, which a busy machine disturbs much less than the clock.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { agentArgs, type AgentCommand } from '../lib/agents.js';
 import { connectWhenReady, cpuTimeMs, spawnTracked, stopTracked } from '../lib/processes.js';
 import { RawClient, encodeRequest, ProtocolError } from '../lib/raw-client.js';
@@ -50,4 +50,21 @@ export async function nodeBareCpu(): Promise<number> {
   const p = spawnTracked(process.execPath, ['-e', "process.on('exit',()=>{const u=process.cpuUsage();process.stdout.write(String((u.user+u.system)/1000))})"]);
   await p.exited;
   return Number(p.output());
+}
+
+/**
+ * Our agent as single executables (`npm run build:sea`), for the cold-start
+ * rotation: `list` is comma-separated paths, or empty for dist-bin/linux-x64/qga
+ * when it was built. Named `sea` (the default one) or `sea:<file name>`.
+ */
+export function singleExecutables(repoRoot: string, list: string, backend: string): AgentCommand[] {
+  const fallback = join(repoRoot, 'dist-bin/linux-x64/qga');
+  const paths = list ? list.split(',').map((p) => resolve(p)) : existsSync(fallback) ? [fallback] : [];
+  return paths.map((path) => ({
+    name: path === fallback ? 'sea' : `sea:${basename(path)}`,
+    description: `single executable ${path.startsWith(repoRoot) ? relative(repoRoot, path) : path} --backend ${backend}`,
+    command: path,
+    preArgs: [],
+    postArgs: ['--backend', backend],
+  }));
 }

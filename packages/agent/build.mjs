@@ -2,6 +2,9 @@
 // Bundle the compiled agent (dist/src/main.js, from `tsc -b packages/agent`)
 // into one executable ESM file, dist/qga.mjs, for fast cold starts.
 // Usage: node packages/agent/build.mjs [--metafile]
+//        node packages/agent/build.mjs --cjs OUT.cjs --koffi-node FILE
+//   The second form writes the CommonJS bundle a single executable runs
+//   (scripts/build-sea.mjs; see scripts/sea-bundle.mjs).
 import { build } from 'esbuild';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -27,6 +30,16 @@ const rxjsEsm = {
     }));
   },
 };
+
+const cjsAt = process.argv.indexOf('--cjs');
+if (cjsAt >= 0) {
+  const { buildSeaBundle } = await import('../../scripts/sea-bundle.mjs');
+  const koffiNode = process.argv[process.argv.indexOf('--koffi-node') + 1];
+  const { swapped } = await buildSeaBundle({ entry, outfile: process.argv[cjsAt + 1], version, koffiNode, plugins: [rxjsEsm] });
+  // native-linux's libc.js and backend-windows' load-koffi.js: both must now require the bundled koffi.
+  if (swapped.length !== 2) throw new Error(`build.mjs --cjs: koffi's require rewritten in ${swapped.length} files, expected 2: ${swapped.join(', ')}`);
+  process.exit(0);
+}
 
 const result = await build({
   entryPoints: [entry],

@@ -34,10 +34,15 @@ export function winPath(linuxPath: string): string {
  * `logFile`: node.exe cannot write to a Unix pipe.
  */
 export function startUnderWine(bed: WineBed, args: readonly string[], logFile: string, timeoutSec = 300): ChildProcess {
+  return startProgramUnderWine(bed, bed.nodeExe, args, logFile, timeoutSec);
+}
+
+/** Start any Windows program (node.exe, a single executable such as qga.exe) under Wine, as startUnderWine. */
+export function startProgramUnderWine(bed: WineBed, program: string, args: readonly string[], logFile: string, timeoutSec = 300): ChildProcess {
   const log = fs.openSync(logFile, 'w');
   try {
     // `env -u`: tap's process-info hook adds NODE_OPTIONS (--import of Linux paths) to children; node.exe must not get it.
-    return spawn('env', ['-u', 'NODE_OPTIONS', 'timeout', '-k', '5', String(timeoutSec), 'wine', bed.nodeExe, ...args], { cwd: REPO_ROOT, env: bed.env, stdio: ['ignore', log, log] });
+    return spawn('env', ['-u', 'NODE_OPTIONS', 'timeout', '-k', '5', String(timeoutSec), 'wine', program, ...args], { cwd: REPO_ROOT, env: bed.env, stdio: ['ignore', log, log] });
   } finally {
     fs.closeSync(log);
   }
@@ -57,7 +62,12 @@ export function runWineTool(bed: WineBed, args: readonly string[], logFile: stri
 
 /** Run node.exe under Wine to its end; resolves with the exit code and what it printed. */
 export function runUnderWine(bed: WineBed, args: readonly string[], logFile: string, timeoutSec = 180): Promise<{ code: number | null; log: string }> {
-  const child = startUnderWine(bed, args, logFile, timeoutSec);
+  return runProgramUnderWine(bed, bed.nodeExe, args, logFile, timeoutSec);
+}
+
+/** Run any Windows program (node.exe, qga.exe) under Wine to its end, as runUnderWine. */
+export function runProgramUnderWine(bed: WineBed, program: string, args: readonly string[], logFile: string, timeoutSec = 180): Promise<{ code: number | null; log: string }> {
+  const child = startProgramUnderWine(bed, program, args, logFile, timeoutSec);
   return new Promise((resolve) => {
     child.once('exit', (code) => resolve({ code, log: fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '' }));
   });

@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve as resolvePath } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { ContainerModule, type ContainerModuleLoadOptions } from 'inversify';
 import { lendModulesToPlugins } from './plugin-host.js';
 import { FIRST_PARTY_PLUGINS } from './first-party-plugins.js';
-
-const SELF = fileURLToPath(import.meta.url);
+import { importModule } from './import-module.js';
 
 /** A plugin that could not be used; the message is printed as `qga: <message>`. */
 export class PluginError extends Error {
@@ -75,7 +74,7 @@ export async function loadPlugins(paths: readonly string[], cwd: string = proces
     let exports: Record<string, unknown>;
     try {
       const firstParty = FIRST_PARTY_PLUGINS[path];
-      exports = firstParty ? await firstParty() : ((await import(pluginUrl(path, cwd))) as Record<string, unknown>);
+      exports = firstParty ? await firstParty() : await importModule(pluginUrl(path, cwd));
     } catch (e) {
       throw new PluginError(`${where}: cannot load: ${importFailure(e)}`);
     }
@@ -93,9 +92,9 @@ function pluginUrl(path: string, cwd: string): string {
   return pathToFileURL(createRequire(join(cwd, 'noop.js')).resolve(path)).href;
 }
 
-/** Node's import error without "imported from <qga itself>"; SyntaxError, TypeError… keep their name. */
+/** Node's import error without "imported from <qga's importer>"; SyntaxError, TypeError… keep their name. */
 function importFailure(e: unknown): string {
-  const text = firstLine(e).replace(` imported from ${SELF}`, '');
+  const text = firstLine(e).replace(/ imported from [^']*$/, '');
   return e instanceof Error && e.name !== 'Error' ? `${e.name}: ${text}` : text;
 }
 

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { selfCommand } from './self-command.js';
 
 /** Set in the re-spawned daemon's environment (and removed from it on start). */
 export const DAEMON_CHILD_ENV = 'QGA_DAEMON_CHILD';
@@ -17,12 +18,12 @@ export function spawnDaemon(
   env: NodeJS.ProcessEnv,
   stderr: NodeJS.WritableStream,
 ): Promise<number> {
-  const script = process.argv[1];
-  if (!script) {
+  const self = selfCommand();
+  if (self.script === '') {
     stderr.write('cannot daemonize: unknown script path\n');
     return Promise.resolve(1);
   }
-  const child = spawn(process.execPath, [...process.execArgv, script, ...argv], {
+  const child = spawn(self.program, [...self.prefix, ...(self.script === undefined ? [] : [self.script]), ...argv], {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     env: { ...env, [DAEMON_CHILD_ENV]: '1' },

@@ -1,5 +1,6 @@
 import { installService, runAsService, serviceCommandLine, uninstallService, withoutServiceOptions, type ServiceBody } from '@qga/backend-windows';
 import { PROGRAM } from '../cli/parse-command-line.js';
+import { selfCommand } from './self-command.js';
 
 /**
  * `-s install|uninstall` and `-d` (run under the Service Control Manager) on
@@ -23,7 +24,7 @@ export async function windowsService(
         return await runAsService(body);
       case 'install':
         // The service runs this same program with the options given here, plus -d.
-        installService(serviceCommandLine(process.execPath, process.argv[1] ?? '', withoutServiceOptions(argv)));
+        installService(serviceCommandLine(process.execPath, selfCommand().script, withoutServiceOptions(argv)));
         stdout.write('Service was installed successfully.\n');
         return 0;
       case 'uninstall':

@@ -3,9 +3,10 @@
  * followed by the options given with `-s install` (without `-s` itself), each
  * quoted when it holds spaces or quotes (CommandLineToArgvW rules).
  */
-export function serviceCommandLine(nodeExe: string, script: string, args: readonly string[]): string {
+export function serviceCommandLine(nodeExe: string, script: string | undefined, args: readonly string[]): string {
   const quote = (a: string): string => (a !== '' && !/[\s"]/.test(a) ? a : `"${a.replace(/(\\*)"/g, '$1$1\\"').replace(/(\\+)$/, '$1$1')}"`);
-  return [`"${nodeExe}"`, `"${script}"`, '-d', ...args.map(quote)].join(' ');
+  // No script: a single executable (qga.exe) runs itself.
+  return [`"${nodeExe}"`, ...(script === undefined ? [] : [`"${script}"`]), '-d', ...args.map(quote)].join(' ');
 }
 
 /** argv without `-s CMD`, `-sCMD`, `--service CMD`, `--service=CMD` and `-d` (the service adds its own). */

@@ -6,10 +6,12 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(0);
 });
 
-const status = await runCli(process.argv.slice(2), {
+// No top-level await: the single executable runs this as a CommonJS bundle.
+void runCli(process.argv.slice(2), {
   stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
+}).then((status) => {
+  process.exitCode = status;
 });
-process.exitCode = status;

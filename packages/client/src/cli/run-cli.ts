@@ -58,8 +58,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
+/** Replaced by the single-executable bundler (packages/client/build.mjs `define`). */
+declare const __QGA_CLIENT_VERSION__: string | undefined;
+
 /** The package's version, from its package.json (two levels above dist/src/cli). */
 function clientVersion(): string {
+  if (typeof __QGA_CLIENT_VERSION__ === 'string') return __QGA_CLIENT_VERSION__;
   try {
     return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   } catch {
