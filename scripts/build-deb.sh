@@ -1,13 +1,12 @@
 #!/bin/sh
 # Build the Debian package of qga from the single executables:
-#   dist-bin/linux-x64/{qga,qga-client,...}  (npm run build:sea)
+#   dist-bin/linux-x64/{qga,qga-client,koffi.node}  (npm run build:sea)
 #   → dist-bin/qga_<version>_amd64.deb
 #
-# Layout: the executables and whatever the build put beside them (koffi's
-# native module) in /usr/lib/qga/, linked as /usr/sbin/qga and
-# /usr/bin/qga-client (the executables find their companions from their
-# resolved path, /proc/self/exe, so the links work). Units and udev rule from
-# packaging/, man pages, docs, maintainer scripts from packaging/deb/.
+# Layout: /usr/sbin/qga, /usr/bin/qga-client, and koffi's native module as
+# /usr/lib/qga/koffi.node (the executables look for it beside themselves, then
+# in ../lib/qga/). Units and udev rule from packaging/, man pages, docs and
+# maintainer scripts from packaging/deb/.
 #
 # Variables: SEA_DIR (default dist-bin/linux-x64), OUT_DIR (default dist-bin),
 # DEB_REVISION (default 1), DEB_MAINTAINER (default: the package's own
@@ -32,9 +31,9 @@ upstream=$(node -p "require('$root/packages/agent/package.json').version")
 version=$upstream-$DEB_REVISION
 arch=amd64
 
-for exe in qga qga-client; do
-  if [ ! -x "$SEA_DIR/$exe" ]; then
-    echo "build-deb: $SEA_DIR/$exe not found; build the executables first (npm run build:sea)" >&2
+for file in qga qga-client koffi.node; do
+  if [ ! -f "$SEA_DIR/$file" ]; then
+    echo "build-deb: $SEA_DIR/$file not found; build the executables first (npm run build:sea)" >&2
     exit 1
   fi
 done
@@ -52,15 +51,10 @@ install -d "$lib" "$stage/usr/sbin" "$stage/usr/bin" \
   "$stage/usr/share/man/man8" "$stage/usr/share/man/man1" \
   "$doc/examples" "$stage/usr/share/lintian/overrides" "$stage/DEBIAN"
 
-# Everything the executables build put in SEA_DIR, as it is (directories for native modules included).
-cp -R "$SEA_DIR/." "$lib/"
-# Debian is glibc: a native module's musl build has no use here (and no libc to link).
-find "$lib" -depth -type d -name 'musl_*' -exec rm -rf {} +
-chmod -R u=rwX,go=rX "$lib"
-chmod 0755 "$lib/qga" "$lib/qga-client"
-find "$lib" -type f -name '*.node' -exec chmod 0644 {} +
-ln -s ../lib/qga/qga "$stage/usr/sbin/qga"
-ln -s ../lib/qga/qga-client "$stage/usr/bin/qga-client"
+install -m 0755 "$SEA_DIR/qga" "$stage/usr/sbin/qga"
+install -m 0755 "$SEA_DIR/qga-client" "$stage/usr/bin/qga-client"
+# As built: qga checks its SHA-256 against the one recorded in the executable (no strip here).
+install -m 0644 "$SEA_DIR/koffi.node" "$lib/koffi.node"
 
 # The units name the executable as installed by packaging/install.sh; here it is /usr/sbin/qga.
 for unit in qga.service qga-vsock.service; do
@@ -88,9 +82,7 @@ shlib=$stage.shlibs
 mkdir -p "$shlib/debian"
 trap 'rm -rf "$stage" "$shlib"' EXIT
 printf 'Source: qga\n\nPackage: qga\nArchitecture: %s\n' "$arch" >"$shlib/debian/control"
-elves=$(find "$lib" -type f -exec sh -c 'head -c4 "$1" | grep -q "ELF" && echo "$1"' _ {} \;)
-# shellcheck disable=SC2086 # one argument per ELF file
-depends=$(cd "$shlib" && dpkg-shlibdeps -O --ignore-missing-info $(printf -- '-e%s ' $elves) 2>"$shlib/log" |
+depends=$(cd "$shlib" && dpkg-shlibdeps -O --ignore-missing-info -e"$stage/usr/sbin/qga" -e"$stage/usr/bin/qga-client" -e"$lib/koffi.node" 2>"$shlib/log" |
   sed -n 's/^shlibs:Depends=//p')
 [ -n "$depends" ] || { grep -v warning "$shlib/log" >&2; echo "build-deb: dpkg-shlibdeps failed" >&2; exit 1; }
 
