@@ -101,5 +101,5 @@ chmod 0644 "$stage/DEBIAN/control" "$stage/DEBIAN/md5sums"
 find "$stage" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 mkdir -p "$OUT_DIR"
 out=$OUT_DIR/qga_${version}_$arch.deb
-dpkg-deb --root-owner-group -Zxz --build "$stage" "$out" >/dev/null
+dpkg-deb --root-owner-group -Zxz -z1 --build "$stage" "$out" >/dev/null
 echo "build-deb: $out ($(du -k "$out" | cut -f1) KiB; Installed-Size $installed_size KiB; Depends: $depends)"
