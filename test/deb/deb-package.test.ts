@@ -65,16 +65,16 @@ t.test('the Debian package', { skip }, async (t) => {
 
   await t.test('control fields (dpkg-deb -f)', async (t) => {
     const field = (name: string) => run('dpkg-deb', ['-f', deb, name]).out.trim();
-    t.equal(field('Package'), 'qga');
+    t.equal(field('Package'), 'qga', 'Package: qga');
     t.equal(field('Version'), `${version}-1`, 'version from packages/agent/package.json, Debian revision 1');
-    t.equal(field('Architecture'), 'amd64');
-    t.equal(field('Conflicts'), 'qemu-guest-agent');
-    t.equal(field('Replaces'), 'qemu-guest-agent');
-    t.equal(field('Provides'), 'qemu-guest-agent');
+    t.equal(field('Architecture'), 'amd64', 'Architecture: amd64');
+    t.equal(field('Conflicts'), 'qemu-guest-agent', 'Conflicts: qemu-guest-agent');
+    t.equal(field('Replaces'), 'qemu-guest-agent', 'Replaces: qemu-guest-agent (dpkg may remove it)');
+    t.equal(field('Provides'), 'qemu-guest-agent', 'Provides: qemu-guest-agent');
     t.match(field('Depends'), /^libc6 \(>= [\d.]+\)/, `Depends from dpkg-shlibdeps: ${field('Depends')}`);
     t.notMatch(field('Depends'), /nodejs/, 'no dependency on Node.js');
-    t.equal(field('Section'), 'admin');
-    t.match(field('Maintainer'), /^.+ <[^@\s]+@[^@\s]+>$/);
+    t.equal(field('Section'), 'admin', 'Section: admin');
+    t.match(field('Maintainer'), /^.+ <[^@\s]+@[^@\s]+>$/, 'Maintainer: name <address>');
     const sizeKiB = Number(field('Installed-Size'));
     t.ok(sizeKiB > 1024, `Installed-Size ${sizeKiB} KiB`);
     const info = run('dpkg-deb', ['-I', deb]).out;
@@ -95,7 +95,7 @@ t.test('the Debian package', { skip }, async (t) => {
       'exactly the expected files (no conffiles: nothing under /etc)',
     );
     for (const e of entries) {
-      if (e.mode.startsWith('d')) t.equal(e.mode, 'drwxr-xr-x', `${e.path} is 0755`);
+      if (e.mode.startsWith('d')) t.equal(e.mode, 'drwxr-xr-x', `${e.path} is drwxr-xr-x`);
       else t.equal(e.mode, EXPECTED_FILES[e.path], `${e.path} is ${EXPECTED_FILES[e.path]}`);
       t.equal(e.owner, 'root/root', `${e.path} belongs to root`);
     }
