@@ -1,19 +1,21 @@
 /**
- * libvirt drives the agents: a private libvirtd (test/vm/private-libvirtd.ts),
- * two transient TCG domains with Debian's userland (the host's root over 9p
- * under a tmpfs overlay), one with ours and one with qemu-ga on the
- * org.qemu.guest_agent.0 channel, and the virsh commands that use the agent,
+ * libvirt drives the agents (libvirt-vm-*.test.ts, one guest kind each): a
+ * private libvirtd (test/vm/private-libvirtd.ts), two transient TCG domains of
+ * the same guest — Debian's userland (the host's root over 9p under a tmpfs
+ * overlay) or a busybox initramfs (the host's node and qemu-ga with their
+ * libraries, the repository over 9p for the bundle) — one with ours and one
+ * with qemu-ga on the org.qemu.guest_agent.0 channel, and the virsh commands that use the agent,
  * each run against both: ours must succeed exactly where qemu-ga does. The
  * guests' clocks, passwords and keys are the guests' own (overlay, tmpfs):
  * nothing here changes the host.
  */
-import t, { type Test } from 'tap';
+import type { Test } from 'tap';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareGuestKernel } from './vm-kernel.js';
-import { buildInitramfs } from './vm-initramfs.js';
+import { binaryWithLibraries, buildInitramfs } from './vm-initramfs.js';
 import { startPrivateLibvirtd, type PrivateLibvirtd } from './private-libvirtd.js';
 
 const repo = new URL('../../..', import.meta.url).pathname;
@@ -33,11 +35,15 @@ const POWER_SETUP = [
   'chmod 755 /usr/sbin/shutdown /usr/sbin/poweroff',
 ].join('\n');
 
+export type LibvirtGuest = 'debian' | 'busybox';
+
 const missing = ['libvirtd', 'virsh', 'unshare', 'qemu-system-x86_64', '/bin/busybox', '/usr/sbin/qemu-ga'].filter(
   (c) => spawnSync('sh', ['-c', c.startsWith('/') ? `test -x ${c}` : `command -v ${c}`]).status !== 0,
 );
 
-function domainXml(name: string, dir: string, vmlinux: string, initrd: string): string {
+function domainXml(kind: LibvirtGuest, name: string, dir: string, vmlinux: string, initrd: string): string {
+  // debian: the host's root is the guest's (under an overlay); busybox: the repository, for the bundle and the koffi it ships.
+  const share = kind === 'debian' ? `<source dir='/'/><target dir='hostroot'/>` : `<source dir='${repo}'/><target dir='repo'/>`;
   return `<domain type='qemu'>
   <name>${name}</name>
   <memory unit='MiB'>1024</memory>
@@ -49,7 +55,7 @@ function domainXml(name: string, dir: string, vmlinux: string, initrd: string): 
     <emulator>/usr/bin/qemu-system-x86_64</emulator>
     <serial type='file'><source path='${join(dir, 'console.log')}'/><target port='0'/></serial>
     <channel type='unix'><source mode='bind' path='${join(dir, 'agent.sock')}'/><target type='virtio' name='${PORT}'/></channel>
-    <filesystem type='mount' accessmode='passthrough' multidevs='remap'><source dir='/'/><target dir='hostroot'/><readonly/></filesystem>
+    <filesystem type='mount' accessmode='passthrough' multidevs='remap'>${share}<readonly/></filesystem>
     <memballoon model='none'/>
   </devices>
 </domain>`;
@@ -74,15 +80,21 @@ function virshAsync(uri: string, args: readonly string[], timeoutMs = 60_000): P
   });
 }
 
-if (missing.length) {
-  t.test('libvirt drives the agents', { skip: `missing ${missing.join(', ')}` }, async () => {});
-} else {
+/**
+ * The whole run for one guest kind: boot a domain per agent, every virsh
+ * command against both, power off through the agent.
+ */
+export async function libvirtInGuest(t: Test, kind: LibvirtGuest): Promise<void> {
+  if (missing.length) {
+    t.test(`libvirt drives the agents in the ${kind} guest`, { skip: `missing ${missing.join(', ')}` }, async () => {});
+    return;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'qga-libvirt-'));
   const kernel = prepareGuestKernel(join(repo, '.cache', 'vm'));
   let libvirtd: PrivateLibvirtd | undefined;
   const keepAlive = setInterval(() => {}, 1000);
   process.once('exit', () => libvirtd?.process.kill('SIGKILL'));
-  const dom = (a: AgentName) => `qga-test-${a}`;
+  const dom = (a: AgentName) => `qga-test-${kind}-${a}`;
   const readConsole = (a: AgentName): string => {
     try {
       return readFileSync(join(dir, a, 'console.log'), 'utf8').slice(-3000);
@@ -92,14 +104,28 @@ if (missing.length) {
   };
   const runs = new Map<string, Record<AgentName, Run>>();
 
-  await t.test('a private libvirtd boots a TCG domain per agent; libvirt reaches each agent', async (t) => {
+  await t.test(`${kind}: a private libvirtd boots a TCG domain per agent; libvirt reaches each agent`, async (t) => {
     libvirtd = await startPrivateLibvirtd(join(dir, 'libvirtd'));
     for (const name of Object.keys(AGENTS) as AgentName[]) {
       const d = join(dir, name);
       mkdirSync(d);
       const initrd = join(d, 'initrd.cpio');
-      writeFileSync(initrd, buildInitramfs({ files: {}, modules: kernel.modules, hostRoot: true, setup: POWER_SETUP, agents: [{ port: PORT, command: AGENTS[name] }] }));
-      writeFileSync(join(d, 'domain.xml'), domainXml(dom(name), d, kernel.vmlinux, initrd));
+      writeFileSync(
+        initrd,
+        buildInitramfs(
+          kind === 'debian'
+            ? { files: {}, modules: kernel.modules, hostRoot: true, setup: POWER_SETUP, agents: [{ port: PORT, command: AGENTS[name] }] }
+            : // busybox: its own /sbin/shutdown and poweroff (vm-initramfs.ts) power off directly.
+              {
+                files: { ...binaryWithLibraries('/usr/sbin/qemu-ga'), ...binaryWithLibraries(process.execPath) },
+                modules: kernel.modules,
+                mounts: [{ tag: 'repo', path: repo }],
+                setup: 'export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root',
+                agents: [{ port: PORT, command: AGENTS[name] }],
+              },
+        ),
+      );
+      writeFileSync(join(d, 'domain.xml'), domainXml(kind, dom(name), d, kernel.vmlinux, initrd));
     }
     const started = Date.now();
     const created = await Promise.all((Object.keys(AGENTS) as AgentName[]).map((a) => virshAsync(libvirtd!.uri, ['create', join(dir, a, 'domain.xml')])));
@@ -132,6 +158,10 @@ if (missing.length) {
   const succeeds = (t: Test, r: Record<AgentName, Run>) => {
     t.equal(r['qemu-ga'].code, 0, `qemu-ga: ${r['qemu-ga'].out.slice(0, 300)}`);
     t.equal(r.ours.code, 0, `ours: ${r.ours.out.slice(0, 300)}`);
+  };
+  const failsAlike = (why: string) => (t: Test, r: Record<AgentName, Run>) => {
+    t.not(r['qemu-ga'].code, 0, `qemu-ga fails (${why}): ${r['qemu-ga'].out.slice(0, 300)}`);
+    t.not(r.ours.code, 0, `ours fails (${why}): ${r.ours.out.slice(0, 300)}`);
   };
 
   await both('virsh guestinfo (all groups)', (d) => ['guestinfo', d], succeeds);
@@ -173,8 +203,10 @@ if (missing.length) {
     succeeds(t, r);
     t.equal(r.ours.out, r['qemu-ga'].out, 'the same listing');
   });
-  await both('virsh set-user-password', (d) => ['set-user-password', d, 'root', 'guest-only-secret'], succeeds);
-  await both('virsh set-user-password --encrypted', (d) => ['set-user-password', d, 'root', '$6$saltsalt$0Hm4DqeMsn0yn5WdWsGxlSoMrKMGTeqsEsgddZR0jqMoCjKTDnuEoXoLKWAmrWJsQpK4ge9nvO3rMAyGSqs8m1', '--encrypted'], succeeds);
+  // Both agents set passwords with chpasswd, as qemu-ga does; busybox has no chpasswd applet, so there both fail alike.
+  const passwordCheck = kind === 'busybox' ? failsAlike('the busybox guest has no chpasswd') : succeeds;
+  await both('virsh set-user-password', (d) => ['set-user-password', d, 'root', 'guest-only-secret'], passwordCheck);
+  await both('virsh set-user-password --encrypted', (d) => ['set-user-password', d, 'root', '$6$saltsalt$0Hm4DqeMsn0yn5WdWsGxlSoMrKMGTeqsEsgddZR0jqMoCjKTDnuEoXoLKWAmrWJsQpK4ge9nvO3rMAyGSqs8m1', '--encrypted'], passwordCheck);
   await both('virsh domfsfreeze', (d) => ['domfsfreeze', d]);
   await both('virsh domfsthaw', (d) => ['domfsthaw', d]);
   // The guests' filesystems are overlay/9p/tmpfs, none of which a freeze covers ("Froze 0 filesystem(s)"
@@ -189,7 +221,7 @@ if (missing.length) {
   await both('virsh shutdown --mode agent', (d) => ['shutdown', d, '--mode', 'agent'], async (t, r) => {
     succeeds(t, r);
   });
-  await t.test('the domains power off after shutdown --mode agent; libvirtd stops', async (t) => {
+  await t.test(`${kind}: the domains power off after shutdown --mode agent; libvirtd stops`, async (t) => {
     for (const a of Object.keys(AGENTS) as AgentName[]) {
       let gone = false;
       for (let i = 0; i < 120 && !gone; i++) {
