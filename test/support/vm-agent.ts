@@ -8,7 +8,7 @@ export interface VmAgentEndpoint {
 }
 
 /**
- * Set (as JSON in QGA_VM_AGENTS) by test/vm/conformance-vm.test.ts, which
+ * Set (as JSON in QGA_VM_AGENTS) by test/vm/conformance-guest.ts, which
  * boots one guest running both agents on virtio-serial ports and then runs
  * case files in it: the suite then reaches the agents through QEMU's
  * chardev sockets instead of starting them on unix sockets.

@@ -117,7 +117,13 @@ export async function conformanceInGuest(
   t: Test,
   kind: Guest,
   files: readonly string[],
-  options: { vsock?: boolean; /** Per file: tap's grep (one pattern per subtest level), to run some of its cases only. */ grep?: Readonly<Record<string, readonly string[]>> } = {},
+  options: {
+    vsock?: boolean;
+    /** Per file: tap's grep (one pattern per subtest level), to run some of its cases only. */
+    grep?: Readonly<Record<string, readonly string[]>>;
+    /** Case files that do not run in a guest, each named as a skip with its reason. */
+    notInVm?: Readonly<Record<string, string>>;
+  } = {},
 ): Promise<void> {
   const missing = missingVmTools();
   if (missing.length) {
@@ -126,7 +132,9 @@ export async function conformanceInGuest(
   }
   const run = files.filter((f) => !ONLY || ONLY.some((w) => f.startsWith(w)));
   // A plan keeps the root test open across the awaits between its children.
-  t.plan(4 + run.length + (options.vsock ? 1 : 0));
+  const notInVm = Object.entries(options.notInVm ?? {});
+  t.plan(4 + run.length + notInVm.length + (options.vsock ? 1 : 0));
+  for (const [file, why] of notInVm) t.test(`${file} in the ${kind} VM`, { skip: why }, async () => {});
   const kernel = prepareGuestKernel(cacheDir);
   const { vm, sockets, work, powerOff, dir, bundle } = await bootGuest(t, kind, kernel);
   const launcher: VmLauncher = {
