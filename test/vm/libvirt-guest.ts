@@ -1,13 +1,13 @@
 /**
  * libvirt drives the agents (libvirt-vm-*.test.ts, one guest kind each): a
- * private libvirtd (test/vm/private-libvirtd.ts), two transient TCG domains of
- * the same guest — Debian's userland (the host's root over 9p under a tmpfs
- * overlay) or a busybox initramfs (the host's node and qemu-ga with their
- * libraries, the repository over 9p for the bundle) — one with ours and one
- * with qemu-ga on the org.qemu.guest_agent.0 channel, and the virsh commands that use the agent,
- * each run against both: ours must succeed exactly where qemu-ga does. The
- * guests' clocks, passwords and keys are the guests' own (overlay, tmpfs):
- * nothing here changes the host.
+ * private libvirtd (test/vm/private-libvirtd.ts) and one transient TCG domain —
+ * Debian's userland (the host's root over 9p under a tmpfs overlay) or a
+ * busybox initramfs (the host's node and qemu-ga with their libraries, the
+ * repository over 9p for the bundle) — with qemu-ga, then ours, on the
+ * org.qemu.guest_agent.0 channel, and the virsh commands that use the agent,
+ * each run against both in the same guest: ours must succeed exactly where
+ * qemu-ga does. The guest's clock, passwords and keys are its own (overlay,
+ * tmpfs): nothing here changes the host.
  */
 import type { Test } from 'tap';
 import { spawn, spawnSync } from 'node:child_process';
@@ -36,6 +36,31 @@ const POWER_SETUP = [
 ].join('\n');
 
 export type LibvirtGuest = 'debian' | 'busybox';
+
+/**
+ * Both agents in the same guest, one after the other on the one agent channel libvirt uses: the
+ * guest's init runs whichever /run/qga/which names (qemu-ga first), and a swap is `echo ours >
+ * /run/qga/which` and SIGTERM to the running agent, which init then restarts as the other one.
+ */
+const AGENT_CHOOSER = [
+  ...(Object.keys(AGENTS) as AgentName[]).map((a) => `echo '${AGENTS[a]}' > /run/qga/cmd-${a}`),
+  'echo qemu-ga > /run/qga/which',
+].join('\n');
+const CHOSEN_AGENT = `sh -c 'echo $$ > /run/qga/agent.pid; exec $(cat /run/qga/cmd-$(cat /run/qga/which))'`;
+/**
+ * shutdown as both agents run it (qemu-ga: /sbin/shutdown; Debian's is systemctl, which needs systemd),
+ * logged. For qemu-ga, the first agent, it hands the channel over to ours instead of powering off (libvirt
+ * waits for the guest to shut down or the agent to go away, and takes the agent's hang-up as done); for
+ * ours, the last, it powers off (poweroff -f).
+ */
+const SHUTDOWN_SETUP = `for f in /sbin/shutdown /usr/sbin/shutdown; do rm -f $f; cat > $f <<'SHEOF'
+#!/bin/sh
+echo "$(cat /run/qga/which): shutdown $*" >> /run/qga/shutdown.log
+if [ "$(cat /run/qga/which)" != ours ]; then echo ours > /run/qga/which; kill $(cat /run/qga/agent.pid); exit 0; fi
+sync
+case "$*" in *-r*) exec /bin/busybox reboot -f;; *) exec /bin/busybox poweroff -f;; esac
+SHEOF
+chmod 755 $f; done`;
 
 const missing = ['libvirtd', 'virsh', 'unshare', 'qemu-system-x86_64', '/bin/busybox', '/usr/sbin/qemu-ga'].filter(
   (c) => spawnSync('sh', ['-c', c.startsWith('/') ? `test -x ${c}` : `command -v ${c}`]).status !== 0,
@@ -93,67 +118,64 @@ export async function libvirtInGuest(t: Test, kind: LibvirtGuest): Promise<void>
   const kernel = prepareGuestKernel(join(repo, '.cache', 'vm'));
   let libvirtd: PrivateLibvirtd | undefined;
   const keepAlive = setInterval(() => {}, 1000);
+  t.teardown(() => clearInterval(keepAlive));
   process.once('exit', () => libvirtd?.process.kill('SIGKILL'));
-  const dom = (a: AgentName) => `qga-test-${kind}-${a}`;
-  const readConsole = (a: AgentName): string => {
+  const domain = `qga-test-${kind}`;
+  const readConsole = (): string => {
     try {
-      return readFileSync(join(dir, a, 'console.log'), 'utf8').slice(-3000);
+      return readFileSync(join(dir, 'guest', 'console.log'), 'utf8').slice(-3000);
     } catch (e) {
       return String(e);
     }
   };
-  const runs = new Map<string, Record<AgentName, Run>>();
-
-  await t.test(`${kind}: a private libvirtd boots a TCG domain per agent; libvirt reaches each agent`, async (t) => {
-    libvirtd = await startPrivateLibvirtd(join(dir, 'libvirtd'));
-    for (const name of Object.keys(AGENTS) as AgentName[]) {
-      const d = join(dir, name);
-      mkdirSync(d);
-      const initrd = join(d, 'initrd.cpio');
-      writeFileSync(
-        initrd,
-        buildInitramfs(
-          kind === 'debian'
-            ? { files: {}, modules: kernel.modules, hostRoot: true, setup: POWER_SETUP, agents: [{ port: PORT, command: AGENTS[name] }] }
-            : // busybox: its own /sbin/shutdown and poweroff (vm-initramfs.ts) power off directly.
-              {
-                files: { ...binaryWithLibraries('/usr/sbin/qemu-ga'), ...binaryWithLibraries(process.execPath) },
-                modules: kernel.modules,
-                mounts: [{ tag: 'repo', path: repo }],
-                setup: 'export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root',
-                agents: [{ port: PORT, command: AGENTS[name] }],
-              },
-        ),
-      );
-      writeFileSync(join(d, 'domain.xml'), domainXml(kind, dom(name), d, kernel.vmlinux, initrd));
-    }
+  const agentCommand = (json: object, timeoutMs = 20_000) => virshAsync(libvirtd!.uri, ['qemu-agent-command', domain, '--timeout', '5', JSON.stringify(json)], timeoutMs);
+  /** Waits for the agent to answer guest-info through libvirt; resolves with its version, or undefined. */
+  const waitAgent = async (notVersion?: string): Promise<{ version?: string; seconds: number; last: Run }> => {
     const started = Date.now();
-    const created = await Promise.all((Object.keys(AGENTS) as AgentName[]).map((a) => virshAsync(libvirtd!.uri, ['create', join(dir, a, 'domain.xml')])));
-    created.forEach((r, i) => t.equal(r.code, 0, `virsh create (${Object.keys(AGENTS)[i]})`, { out: r.out, log: libvirtd!.log().slice(-2000) }));
-    // Boot to first reply through libvirt (guest-ping via qemu-agent-command), both domains booting at once.
-    if (created.some((r) => r.code !== 0)) return;
-    await Promise.all(
-      (Object.keys(AGENTS) as AgentName[]).map(async (a) => {
-        let r: Run = { code: null, out: '' };
-        while (Date.now() - started < 180_000) {
-          r = await virshAsync(libvirtd!.uri, ['qemu-agent-command', dom(a), '--timeout', '5', '{"execute":"guest-ping"}'], 20_000);
-          if (r.code === 0) break;
-          await new Promise((res) => setTimeout(res, 500));
-        }
-        t.equal(r.code, 0, `${a}: libvirt's first guest-ping answered ${((Date.now() - started) / 1000).toFixed(1)} s after virsh create`, { out: r.out });
-      }),
+    let last: Run = { code: null, out: '' };
+    while (Date.now() - started < 180_000) {
+      last = await agentCommand({ execute: 'guest-info' });
+      const version = last.code === 0 ? (JSON.parse(last.out).return?.version as string | undefined) : undefined;
+      if (version !== undefined && version !== notVersion) return { version, seconds: (Date.now() - started) / 1000, last };
+      await new Promise((res) => setTimeout(res, 500));
+    }
+    return { seconds: (Date.now() - started) / 1000, last };
+  };
+  let qemuGaVersion: string | undefined;
+
+  await t.test(`${kind}: a private libvirtd boots a TCG domain with qemu-ga on the agent channel; libvirt reaches it`, async (t) => {
+    libvirtd = await startPrivateLibvirtd(join(dir, 'libvirtd'));
+    const d = join(dir, 'guest');
+    mkdirSync(d);
+    const initrd = join(d, 'initrd.cpio');
+    const agents = [{ port: PORT, command: CHOSEN_AGENT }];
+    writeFileSync(
+      initrd,
+      buildInitramfs(
+        kind === 'debian'
+          ? { files: {}, modules: kernel.modules, hostRoot: true, setup: [POWER_SETUP, AGENT_CHOOSER, SHUTDOWN_SETUP].join('\n'), agents }
+          : {
+              files: { ...binaryWithLibraries('/usr/sbin/qemu-ga'), ...binaryWithLibraries(process.execPath) },
+              modules: kernel.modules,
+              mounts: [{ tag: 'repo', path: repo }],
+              setup: ['export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root', AGENT_CHOOSER, SHUTDOWN_SETUP].join('\n'),
+              agents,
+            },
+      ),
     );
+    writeFileSync(join(d, 'domain.xml'), domainXml(kind, domain, d, kernel.vmlinux, initrd));
+    const created = await virshAsync(libvirtd.uri, ['create', join(d, 'domain.xml')]);
+    t.equal(created.code, 0, 'virsh create', { out: created.out, log: libvirtd.log().slice(-2000) });
+    if (created.code !== 0) return;
+    const first = await waitAgent();
+    qemuGaVersion = first.version;
+    t.match(first.version, /^7\.2\./, `qemu-ga: libvirt's first guest-info answered ${first.seconds.toFixed(1)} s after virsh create`, { out: first.last.out, console: first.version ? '' : readConsole() });
   });
 
-  /** Runs one virsh command against both domains and checks ours succeeds exactly where qemu-ga does. */
+  /** One virsh command, run against qemu-ga first, then (after the swap) against ours in the same guest; ours must succeed exactly where qemu-ga does. */
+  const steps: { title: string; args: (domain: string) => string[]; check?: (t: Test, r: Record<AgentName, Run>) => void }[] = [];
   const both = async (title: string, args: (domain: string) => string[], check?: (t: Test, r: Record<AgentName, Run>) => void) => {
-    await t.test(title, async (t) => {
-      const r = {} as Record<AgentName, Run>;
-      for (const a of Object.keys(AGENTS) as AgentName[]) r[a] = await virshAsync(libvirtd!.uri, args(dom(a)));
-      runs.set(title, r);
-      t.equal(r.ours.code === 0, r['qemu-ga'].code === 0, `ours ${r.ours.code === 0 ? 'succeeds' : 'fails'} as qemu-ga does`, { ours: r.ours.out, 'qemu-ga': r['qemu-ga'].out });
-      check?.(t, r);
-    });
+    steps.push({ title, args, check });
   };
   const succeeds = (t: Test, r: Record<AgentName, Run>) => {
     t.equal(r['qemu-ga'].code, 0, `qemu-ga: ${r['qemu-ga'].out.slice(0, 300)}`);
@@ -221,16 +243,40 @@ export async function libvirtInGuest(t: Test, kind: LibvirtGuest): Promise<void>
   await both('virsh shutdown --mode agent', (d) => ['shutdown', d, '--mode', 'agent'], async (t, r) => {
     succeeds(t, r);
   });
-  await t.test(`${kind}: the domains power off after shutdown --mode agent; libvirtd stops`, async (t) => {
-    for (const a of Object.keys(AGENTS) as AgentName[]) {
-      let gone = false;
-      for (let i = 0; i < 120 && !gone; i++) {
-        gone = (await virshAsync(libvirtd!.uri, ['domstate', dom(a)])).code !== 0;
-        if (!gone) await new Promise((res) => setTimeout(res, 500));
-      }
-      t.ok(gone, `${a}: the transient domain is gone (the guest powered off)`, { console: gone ? '' : readConsole(a) });
-      if (!gone) await virshAsync(libvirtd!.uri, ['destroy', dom(a)]);
+  const qemuGaRuns = new Map<string, Run>();
+  await t.test(`${kind}: every command through libvirt against qemu-ga (compared with ours below)`, async (t) => {
+    for (const step of steps) {
+      const r = await virshAsync(libvirtd!.uri, step.args(domain));
+      qemuGaRuns.set(step.title, r);
+      t.pass(`${step.title}: exit ${r.code}`);
     }
+    const state = await virshAsync(libvirtd!.uri, ['domstate', domain]);
+    t.equal(state.out, 'running', "qemu-ga's shutdown hands over to ours: the guest keeps running");
+  });
+  await t.test(`${kind}: ours replaces qemu-ga on the same channel of the same guest`, async (t) => {
+    const next = await waitAgent(qemuGaVersion);
+    t.ok(next.version, `ours answers guest-info through libvirt ${next.seconds.toFixed(1)} s after qemu-ga's shutdown (version ${next.version})`, { out: next.last.out, console: next.version ? '' : readConsole() });
+    const open = await agentCommand({ execute: 'guest-file-open', arguments: { path: '/run/qga/shutdown.log' } });
+    const handle = open.code === 0 ? (JSON.parse(open.out).return as number) : undefined;
+    const read = handle === undefined ? open : await agentCommand({ execute: 'guest-file-read', arguments: { handle } });
+    const log = read.code === 0 ? Buffer.from(JSON.parse(read.out).return['buf-b64'], 'base64').toString() : read.out;
+    t.match(log, /^qemu-ga: shutdown -h -P \+0/, 'qemu-ga ran /sbin/shutdown -h -P +0 for shutdown --mode agent');
+  });
+  for (const step of steps) {
+    await t.test(step.title, async (t) => {
+      const r = { 'qemu-ga': qemuGaRuns.get(step.title) as Run, ours: await virshAsync(libvirtd!.uri, step.args(domain)) };
+      t.equal(r.ours.code === 0, r['qemu-ga'].code === 0, `ours ${r.ours.code === 0 ? 'succeeds' : 'fails'} as qemu-ga does`, { ours: r.ours.out, 'qemu-ga': r['qemu-ga'].out });
+      step.check?.(t, r);
+    });
+  }
+  await t.test(`${kind}: the guest powers off after ours' shutdown --mode agent; libvirtd stops`, async (t) => {
+    let gone = false;
+    for (let i = 0; i < 120 && !gone; i++) {
+      gone = (await virshAsync(libvirtd!.uri, ['domstate', domain])).code !== 0;
+      if (!gone) await new Promise((res) => setTimeout(res, 500));
+    }
+    t.ok(gone, 'the transient domain is gone (the guest powered off)', { console: gone ? '' : readConsole() });
+    if (!gone) await virshAsync(libvirtd!.uri, ['destroy', domain]);
     await libvirtd!.stop();
     clearInterval(keepAlive);
     rmSync(dir, { recursive: true, force: true });
