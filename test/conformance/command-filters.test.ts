@@ -14,8 +14,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { forEachTarget, withAgent } from '../support/per-target.js';
-import { AgentProcess, runAgent, type Target } from '../support/agents.js';
+import { forEachTarget, startAgent, withAgent } from '../support/per-target.js';
+import { runAgent, type Target } from '../support/agents.js';
 import { request, call, syncDelimited } from '../support/session.js';
 import type { RawClient } from '../support/raw-client.js';
 import { errorLine } from '../support/wire.js';
@@ -119,7 +119,7 @@ forEachTarget(t, async (t, target) => {
 
   await t.test('frozen at startup (qga.state.isfrozen exists), with -b guest-ping,guest-get-time', async (t) => {
     // Ours: the mock backend, so nothing real is ever frozen or thawed even if a check fails.
-    const agent = await AgentProcess.start(target, {
+    const agent = await startAgent(target, {
       backend: 'mock',
       args: ['-b', 'guest-ping,guest-get-time'],
       prepare: (dir) => fs.writeFileSync(path.join(dir, 'qga.state.isfrozen'), ''),
@@ -149,7 +149,7 @@ forEachTarget(t, async (t, target) => {
     if (target.name === 'qemu-ga') t.equal(flags.size, expectedLinuxCommands(target).length, 'all commands still listed');
     else t.ok(flags.size > FREEZE_SAFE.length + 10, `all commands still listed (${flags.size} on the mock backend)`);
     if (target.name === 'qemu-ga') {
-      agent.signal('SIGTERM');
+      await agent.signal('SIGTERM');
       t.equal(await agent.waitExit(700), undefined, 'qemu-ga ignores SIGTERM while frozen (docs/commands.md#filesystem-freeze)');
       t.equal(await request(c, '{"execute":"guest-fsfreeze-status"}'), '{"return": "frozen"}', 'and keeps serving');
     } else {

@@ -110,23 +110,34 @@ forEachTarget(t, async (t, target) => {
       t.equal(await request(c, ping('after')), pingReply('after'), 'the agent still works');
     });
 
-    // Seen in the busybox VM run: qemu-ga 7.2 on a virtio-serial port sends no reply at all for the
-    // 2,097,152-token array (it does on a unix socket, and it keeps running); ours answers as on a socket.
-    const tokenCountSkip = target.name === 'qemu-ga' && agent.sharedStream && 'qemu-ga 7.2 over virtio-serial sends no reply for the 2,097,152-token array (unexplained; it does on a unix socket)';
-    await t.test('token count: 2,097,152 tokens accepted, the 2,097,153rd rejected', { skip: tokenCountSkip }, async (t) => {
-      let got = await exchange(c, '[' + '0,'.repeat(1048574) + '[]]');
+    // In a VM run: under TCG, parsing 2,097,152 tokens takes minutes, not the usual 15 s bound. And the sync
+    // goes out only once the replies are in: qemu-ga 7.2 loses a reply it writes while more input already sits
+    // in GLib's read buffer on a virtio-serial port (GLib takes a character device for seekable, tries to seek
+    // back over the buffered input before the write, gets ESPIPE; qemu-ga logs "error writing to channel:
+    // Illegal seek" and drops the reply; docs/deviations.md). The message is exactly 512 reads of 4 KiB, so
+    // the pipelined sync was always in that buffer. On a unix socket (not seekable) nothing is lost.
+    const tokenTimeout = agent.sharedStream ? 300_000 : 15_000;
+    const limitExchange = async (input: string, replies: number) => {
+      if (!agent.sharedStream) return exchange(c, input, tokenTimeout);
+      await c.send(input);
+      const first = await c.readLines(replies, tokenTimeout);
+      const rest = await exchange(c, '', tokenTimeout);
+      return { replies: [...first, ...rest.replies], flush: rest.flush };
+    };
+    await t.test('token count: 2,097,152 tokens accepted, the 2,097,153rd rejected', async (t) => {
+      const started = Date.now();
+      let got = await limitExchange('[' + '0,'.repeat(1048574) + '[]]', 1);
       t.same(got.replies, [NOT_AN_OBJECT], '2,097,152 tokens parse (then fail the object check)');
-      got = await exchange(c, '[' + '0,'.repeat(1048575) + '0,0]');
+      t.equal(got.flush, STRAY_FF, 'clean state');
+      t.comment(`${target.name}: 2,097,152 tokens answered in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      const leftover = expectDeviation(target, {
+        qemuGa: [NOT_AN_OBJECT, EXPECTING_VALUE],
+        ours: [],
+        why: 'after a limit error we discard the rest of the message silently (qemu-ga lexes the leftover "0]" as new messages)',
+      });
+      got = await limitExchange('[' + '0,'.repeat(1048575) + '0,0]', 1 + leftover.length);
       t.equal(got.replies[0], errorLine('JSON token count limit exceeded'), 'one token more: the first error is identical');
-      t.same(
-        got.replies.slice(1),
-        expectDeviation(target, {
-          qemuGa: [NOT_AN_OBJECT, EXPECTING_VALUE],
-          ours: [],
-          why: 'after a limit error we discard the rest of the message silently (qemu-ga lexes the leftover "0]" as new messages)',
-        }),
-        'the leftover tokens',
-      );
+      t.same(got.replies.slice(1), leftover, 'the leftover tokens');
     });
 
     await t.test('a 8 MiB reply is one line', async (t) => {

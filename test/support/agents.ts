@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RawClient, sleep } from './raw-client.js';
+import { vmAgents } from './vm-agent.js';
+import { runInGuest } from './vm-case-agent.js';
 
 export type TargetName = 'qemu-ga' | 'ours';
 
@@ -320,6 +322,9 @@ export async function runAgent(
   args: readonly string[],
   options: { env?: Readonly<Record<string, string>>; cwd?: string; timeoutMs?: number; backend?: 'linux' | 'mock' } = {},
 ): Promise<RunResult> {
+  // In a VM run that can start agents, the program runs in the guest.
+  const launcher = vmAgents()?.launcher;
+  if (launcher) return runInGuest(launcher, target, args, options.backend ?? defaultOursBackend(), options);
   const argv = commandLine(target, args, options.backend);
   const child = spawn(argv[0] as string, argv.slice(1), {
     cwd: options.cwd ?? os.tmpdir(),

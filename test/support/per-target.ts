@@ -1,6 +1,18 @@
 import type { Test } from 'tap';
-import { AgentProcess, selectedTargets, type StartOptions, type Target } from './agents.js';
+import { AgentProcess, defaultOursBackend, selectedTargets, type StartOptions, type Target } from './agents.js';
 import { VmAgent, vmAgents } from './vm-agent.js';
+import { VmCaseAgent } from './vm-case-agent.js';
+
+/**
+ * An agent of its own for `target` with `options`: a process here, or, in a
+ * VM run whose guest can start agents (QGA_VM_AGENTS with a launcher), one in
+ * the guest on a spare virtio-serial port.
+ */
+export async function startAgent(target: Target, options: StartOptions): Promise<AgentProcess | VmCaseAgent> {
+  const launcher = vmAgents()?.launcher;
+  if (launcher) return VmCaseAgent.start(launcher, target, options, options.backend ?? defaultOursBackend());
+  return AgentProcess.start(target, options);
+}
 
 /**
  * Run `body` once per selected target, each as its own tap subtest named
@@ -21,10 +33,11 @@ export async function withAgent(
   t: Test,
   target: Target,
   options: StartOptions,
-  body: (agent: AgentProcess | VmAgent) => Promise<void>,
+  body: (agent: AgentProcess | VmAgent | VmCaseAgent) => Promise<void>,
 ): Promise<void> {
   const vm = vmAgents();
-  if (vm) {
+  // With options, an agent of its own (in the guest if the VM run has a launcher); without, the guest's standing agent.
+  if (vm && !(vm.launcher && Object.keys(options).length > 0)) {
     // In a VM run the agents already serve on the guest's ports, with the command line the VM test gave them.
     if (Object.keys(options).length > 0) throw new Error(`withAgent: options ${JSON.stringify(Object.keys(options))} need an agent of their own; not available in a VM run`);
     const endpoint = vm.agents[target.name];
@@ -34,7 +47,7 @@ export async function withAgent(
     await body(agent);
     return;
   }
-  const agent = await AgentProcess.start(target, options);
+  const agent = await startAgent(target, options);
   let stopped = false;
   t.teardown(async () => {
     if (!stopped) await agent.kill();

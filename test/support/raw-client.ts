@@ -183,6 +183,11 @@ export class RawClient {
     this.socket.destroy();
   }
 
+  /** Lets the process exit while this connection is open and idle (a wait for a reply still holds it, by its timer). */
+  unref(): void {
+    this.socket.unref();
+  }
+
   private notify(): void {
     const w = this.wake;
     this.wake = undefined;

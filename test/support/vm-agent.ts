@@ -8,7 +8,7 @@ export interface VmAgentEndpoint {
 }
 
 /**
- * Set (as JSON in QGA_VM_AGENTS) by test/vm/conformance-vm.test.ts, which
+ * Set (as JSON in QGA_VM_AGENTS) by test/vm/conformance-guest.ts, which
  * boots one guest running both agents on virtio-serial ports and then runs
  * case files in it: the suite then reaches the agents through QEMU's
  * chardev sockets instead of starting them on unix sockets.
@@ -17,6 +17,22 @@ export interface VmAgents {
   /** Which guest: `busybox` or `debian`. */
   readonly guest: string;
   readonly agents: Partial<Record<TargetName, VmAgentEndpoint>>;
+  /** Present when the guest can start agents of their own (per-case command lines); see vm-case-agent.ts. */
+  readonly launcher?: VmLauncher;
+}
+
+/** How cases start agents of their own in the guest. */
+export interface VmLauncher {
+  /** QEMU's chardev socket of the control agent (qemu-ga) that runs guest-exec for the cases. */
+  readonly control: string;
+  /** Spare virtio-serial ports (name in the guest, chardev socket on the host), one per agent running at once. */
+  readonly ports: readonly { readonly name: string; readonly socket: string }[];
+  /** Program and leading arguments of each agent in the guest (ours: node and the bundle). */
+  readonly commands: Record<TargetName, readonly string[]>;
+  /** A host dir shared read-write with the guest at the same path: per-case dirs are made in it. */
+  readonly workDir: string;
+  /** A shell that takes descriptors above 9 (`exec 251</dev/null`): bash, or busybox sh. */
+  readonly shell: string;
 }
 
 export function vmAgents(): VmAgents | undefined {

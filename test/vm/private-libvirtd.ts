@@ -31,11 +31,12 @@ export async function startPrivateLibvirtd(dir: string): Promise<PrivateLibvirtd
     mkdirSync(system, { recursive: true });
     mkdirSync(join(dir, mine), { recursive: true });
   }
+  // Its own pid file too (the default /run/libvirtd.pid is not among the private dirs): two private libvirtds may run at once.
   // No virtlogd here (stdio_handler file): QEMU's output goes straight to files.
   writeFileSync(join(dir, 'etc', 'qemu.conf'), 'security_driver = "none"\nuser = "root"\ngroup = "root"\nstdio_handler = "file"\n');
   writeFileSync(join(dir, 'etc', 'libvirtd.conf'), 'auth_unix_rw = "none"\nauth_unix_ro = "none"\n');
   const mounts = Object.entries(PRIVATE_DIRS).map(([system, mine]) => `mount --bind ${join(dir, mine)} ${system}`).join(' && ');
-  const proc = spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `${mounts} && exec libvirtd`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `${mounts} && exec libvirtd --pid-file ${join(dir, 'run', 'libvirtd.pid')}`], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   proc.stdout!.on('data', (d: Buffer) => (log += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (log += d.toString()));

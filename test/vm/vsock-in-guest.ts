@@ -9,6 +9,8 @@ export const VSOCK_PORT = 5000;
 interface ClientReport {
   first: string[];
   reconnect: string[];
+  hangups: number;
+  after_hangups: string[];
   stalled_sent_bytes: number;
   while_stalled: string[] | string;
   after_stalled: string[];
@@ -33,6 +35,8 @@ export async function checkVsockInGuest(t: Test, via: RawClient, consoleLog: () 
   const answered = (id: number) => [`{"return": ${id}}`, '{"return": {}}'];
   t.same(report.first, answered(101), 'vsock over CID 1: sync and ping answered');
   t.same(report.reconnect, answered(102), 'a second connection is answered');
+  t.equal(report.hangups, 10, 'ten clients hung up with their reply unread (every other one mid-request)');
+  t.same(report.after_hangups, answered(105), 'the next client is answered');
   t.ok((report.stalled_sent_bytes ?? 0) > 0, `a client that never reads sent ${report.stalled_sent_bytes} bytes of requests`);
   t.same(report.while_stalled, answered(103), 'another client is answered while that one stalls');
   t.same(report.after_stalled, answered(104), 'and the next client after it is gone');

@@ -52,6 +52,18 @@ b = connect()
 out["reconnect"] = sync_and_ping(b, 102)
 b.close()
 
+# Clients that hang up with their reply unread (one mid-request), then one that is served.
+hangups = 0
+for i in range(10):
+    h = connect()
+    h.sendall(b'{"execute":"guest-info"}' if i % 2 == 0 else b'{"execute":"guest-ping"')
+    h.close()
+    hangups += 1
+out["hangups"] = hangups
+e = connect()
+out["after_hangups"] = sync_and_ping(e, 105)
+e.close()
+
 # A client that sends a lot and never reads: its replies fill the socket buffers.
 stalled = connect()
 stalled.setblocking(False)
