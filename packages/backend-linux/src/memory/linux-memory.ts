@@ -3,11 +3,13 @@ import { open, stat } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { inject, injectable, optional } from 'inversify';
-import { errnoOf, errorText, isEnoent, QgaError, type GuestMemoryBlock, type GuestMemoryBlockInfo, type GuestMemoryBlockResponse, type MemoryPort } from '@qga/core';
+import { QgaError, type GuestMemoryBlock, type GuestMemoryBlockInfo, type GuestMemoryBlockResponse, type MemoryPort } from '@qga/core';
+import { errnoOf, errorText, isEnoent } from '@qga/core/internal';
 import { IO_CONCURRENCY, mapLimit } from '../proc/map-limit.js';
 import { listDir } from '../proc/fs-read.js';
-import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
+import { resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
 import { memoryBlockFromFiles, memoryBlockIndexes, parseBlockSizeBytes, uint } from './memory-block-parser.js';
+import { LINUX_TOKENS } from '../tokens.js';
 
 /**
  * Read a sysfs attribute like upstream's ga_read_sysfs_file: undefined = ENOENT,
@@ -42,7 +44,7 @@ async function readAttr(dir: string, name: string, size: number): Promise<string
 export class LinuxMemory implements MemoryPort {
   private readonly cfg: LinuxInventoryConfig;
 
-  constructor(@inject(LINUX_INVENTORY_CONFIG) @optional() config?: LinuxInventoryOptions) {
+  constructor(@inject(LINUX_TOKENS.InventoryConfig) @optional() config?: LinuxInventoryOptions) {
     this.cfg = resolveInventoryConfig(config);
   }
 

@@ -1,9 +1,10 @@
 import { endianness, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { inject, injectable, optional } from 'inversify';
-import { errorText, isEnoent, QgaError, type GuestNetworkInterface, type GuestNetworkRoute, type NetworkPort } from '@qga/core';
+import { QgaError, type GuestNetworkInterface, type GuestNetworkRoute, type NetworkPort } from '@qga/core';
+import { errorText, isEnoent } from '@qga/core/internal';
 import { listDir, readAttribute, readText, readTextOrUndefined } from '../proc/fs-read.js';
-import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
+import { resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
 import { IO_CONCURRENCY, mapLimit } from '../proc/map-limit.js';
 import { hwAddressFromSysfs } from './hw-address.js';
 import { fromIfAddrs } from './ifaddrs-list.js';
@@ -12,6 +13,7 @@ import { assembleInterfaces, ipv4MaskBits, type AddressInfo, type LinkInfo } fro
 import { globMatcher } from './name-glob.js';
 import { parseProcNetDev } from './proc-net-dev-parser.js';
 import { parseRouteV4, parseRouteV6 } from './route-parser.js';
+import { LINUX_TOKENS } from '../tokens.js';
 
 /**
  * guest-network-get-interfaces and guest-network-get-route on Linux.
@@ -30,7 +32,7 @@ export class LinuxNetwork implements NetworkPort {
   private readonly cfg: LinuxInventoryConfig;
   private readonly excluded: (name: string) => boolean;
 
-  constructor(@inject(LINUX_INVENTORY_CONFIG) @optional() config?: LinuxInventoryOptions) {
+  constructor(@inject(LINUX_TOKENS.InventoryConfig) @optional() config?: LinuxInventoryOptions) {
     this.cfg = resolveInventoryConfig(config);
     this.excluded = globMatcher(this.cfg.excludeInterfaces);
   }

@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, opendirSync, readFileSync, readlinkSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { isEnoent } from '@qga/core';
+import { isEnoent } from '@qga/core/internal';
 
 export type EntryType = 'dir' | 'link' | 'file' | 'other';
 

@@ -27,5 +27,9 @@ export interface CommandContext {
  */
 export interface Command<A = any, R = unknown> {
   readonly spec: CommandSpec;
+  /**
+   * Do the command: `args` are already validated against `spec.args`; the result becomes the
+   * `return` member of the reply.
+   */
   run(args: A, ctx: CommandContext): R | Promise<R>;
 }

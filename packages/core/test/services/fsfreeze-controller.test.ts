@@ -1,6 +1,6 @@
 import t from 'tap';
 import { DEFAULT_AGENT_CONFIG, type AgentConfig } from '../../src/agent/agent-config.js';
-import type { FsFreezePort } from '../../src/ports/fsfreeze.port.js';
+import type { FsFreezePort } from '../../src/ports/fsfreeze-port.js';
 import { QgaError } from '../../src/protocol/qga-error.js';
 import { FreezeState } from '../../src/services/freeze-state.js';
 import { FsFreezeController } from '../../src/services/fsfreeze-controller.js';
