@@ -37,5 +37,6 @@ export type { MemoryPort } from './ports/memory-port.js';
 export type { SystemInfoPort, DevicesPort } from './ports/system-info-port.js';
 export type { TransportSession, Transport, TransportEvents } from './ports/transport-port.js';
 export type * from './schema/guest-types.js';
+export { GUEST_DISK_BUS_TYPES } from './schema/guest-types.js';
 export { Base64Bytes } from './protocol/base64-bytes.js';
 export { errnoError } from './util/strerror.js';
