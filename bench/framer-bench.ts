@@ -11,7 +11,7 @@
  *   node bench/dist/run/framer-bench.mjs [--json] [--rounds N]   (after npm run bench has compiled it)
  */
 import { pathToFileURL } from 'node:url';
-import { JsonStreamDecoder, encodeReply, newJsonObject } from '@qga/core';
+import { JsonStreamDecoder, encodeReply, newJsonObject } from '@qga/core/internal';
 
 const MiB = 1024 * 1024;
 const CHUNK = 64 * 1024;

@@ -16,6 +16,7 @@ import { isDaemonChild, spawnDaemon } from './service/daemonize.js';
 import { PKG_VERSION } from './version.js';
 import { windowsService } from './service/windows-service.js';
 
+/** The process surroundings runAgent uses; each defaults to the real process's (tests pass their own). */
 export interface RunAgentIo {
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;

@@ -233,15 +233,15 @@ t.test('a plugin result that cannot be encoded is an error reply to that request
 
 t.test('a plugin cannot change the policy or the core: rebinding config, the dispatcher, a port or a built-in name refuses to start', async (t) => {
   const dir = tempDir(t);
-  const header = "import { ContainerModule } from 'inversify';\nimport { TOKENS, SERVICES } from '@qga/core';\n";
+  const header = "import { ContainerModule } from 'inversify';\nimport { TOKENS } from '@qga/core';\n";
   const cases: Array<[string, string, string]> = [
-    ['rebind-config.mjs', "export default new ContainerModule(({ rebind }) => { rebind(TOKENS.AgentConfig).toConstantValue({ version: 'x', blockRpcs: [], allowRpcs: [], freezeTimeoutMs: 0, execRecordTtlMs: 0 }); });", 'may not rebind qga.AgentConfig'],
-    ['unbind-config.mjs', 'export default new ContainerModule(({ unbind }) => { unbind(TOKENS.AgentConfig); });', 'may not unbind qga.AgentConfig'],
-    ['bind-config.mjs', "export default new ContainerModule(({ bind }) => { bind(TOKENS.AgentConfig).toConstantValue({}); });", 'may not bind qga.AgentConfig'],
-    ['rebind-dispatcher.mjs', 'export default new ContainerModule(({ rebind }) => { rebind(SERVICES.Dispatcher).toConstantValue({}); });', 'may not rebind qga.Dispatcher'],
-    ['hook-config.mjs', 'export default new ContainerModule(({ onActivation }) => { onActivation(TOKENS.AgentConfig, (c) => c); });', 'may not hook the activation of qga.AgentConfig'],
-    ['rebind-port.mjs', 'export default new ContainerModule(({ rebind }) => { rebind(TOKENS.FilesPort).toConstantValue({}); });', 'may not rebind qga.port.Files'],
-    ['drop-commands.mjs', 'export default new ContainerModule(({ unbind }) => { unbind(TOKENS.Command); });', 'may not unbind qga.Command'],
+    ['rebind-config.mjs', "export default new ContainerModule(({ rebind }) => { rebind(TOKENS.AgentConfig).toConstantValue({ version: 'x', blockRpcs: [], allowRpcs: [], freezeTimeoutMs: 0, execRecordTtlMs: 0 }); });", 'may not rebind qga.core.AgentConfig'],
+    ['unbind-config.mjs', 'export default new ContainerModule(({ unbind }) => { unbind(TOKENS.AgentConfig); });', 'may not unbind qga.core.AgentConfig'],
+    ['bind-config.mjs', "export default new ContainerModule(({ bind }) => { bind(TOKENS.AgentConfig).toConstantValue({}); });", 'may not bind qga.core.AgentConfig'],
+    ['rebind-dispatcher.mjs', 'export default new ContainerModule(({ rebind }) => { rebind(Symbol.for(\'qga.core.Dispatcher\')).toConstantValue({}); });', 'may not rebind qga.core.Dispatcher'],
+    ['hook-config.mjs', 'export default new ContainerModule(({ onActivation }) => { onActivation(TOKENS.AgentConfig, (c) => c); });', 'may not hook the activation of qga.core.AgentConfig'],
+    ['rebind-port.mjs', 'export default new ContainerModule(({ rebind }) => { rebind(TOKENS.FilesPort).toConstantValue({}); });', 'may not rebind qga.core.FilesPort'],
+    ['drop-commands.mjs', 'export default new ContainerModule(({ unbind }) => { unbind(TOKENS.Command); });', 'may not unbind qga.core.Command'],
     ['builtin-name.mjs', "export default new ContainerModule(({ bind }) => { bind(TOKENS.Command).toConstantValue({ spec: { name: 'guest-ping' }, run: () => 1 }); });", 'plugin command guest-ping reuses the name of a built-in command'],
     ['absent-builtin.mjs', "export default new ContainerModule(({ bind }) => { bind(TOKENS.Command).toConstantValue({ spec: { name: 'guest-get-devices' }, run: () => [] }); });", 'plugin command guest-get-devices reuses the name of a built-in command'],
   ];

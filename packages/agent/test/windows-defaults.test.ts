@@ -2,7 +2,7 @@ import t from 'tap';
 import { resolveSettings } from '../src/config/resolve-settings.js';
 import { comPortPath } from '../src/compose/select-transport.js';
 import { parseCommandLine } from '../src/cli/parse-command-line.js';
-import { serviceCommandLine, withoutServiceOptions } from '@qga/backend-windows';
+import { serviceCommandLine, withoutServiceOptions } from '@qga/backend-windows/internal';
 
 t.test('on win32: the Windows port, COM1, %ProgramData%\\qemu-ga and the windows backend by default', async (t) => {
   const win = resolveSettings({}, 'win32');

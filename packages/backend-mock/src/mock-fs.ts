@@ -1,5 +1,6 @@
 import { errnoError, type FopenMode } from '@qga/core';
 
+/** The kinds of node the mock filesystem holds. */
 export type MockNodeKind = 'file' | 'dir' | 'fifo';
 
 interface NodeMeta {
@@ -55,6 +56,7 @@ export class FifoNode implements NodeMeta {
 
 export type MockNode = FileNode | DirNode | FifoNode;
 
+/** What MockFileSystem.stat reports about a node. */
 export interface MockStat {
   readonly kind: MockNodeKind;
   readonly size: number;
@@ -63,6 +65,7 @@ export interface MockStat {
   readonly gid: number;
 }
 
+/** Mode and ownership for a node the test creates. */
 export interface MockWriteOptions {
   /** Permission bits (default 0644 for files, 0755 for directories). */
   readonly mode?: number;
@@ -81,6 +84,7 @@ export const MAX_FILE_SIZE = 2 ** 31 - 1;
  * owner of everything, so `chmod(path, 0)` yields EACCES.
  */
 export class MockFileSystem {
+  /** @internal */
   readonly root = new DirNode(0o755, 0, 0);
 
   constructor(public cwd = '/') {}
@@ -103,7 +107,7 @@ export class MockFileSystem {
     return `/${this.components(path).join('/')}`;
   }
 
-  /** The node at `path`, or an ENOENT/ENOTDIR error. */
+  /** @internal The node at `path`, or an ENOENT/ENOTDIR error. */
   lookup(path: string): MockNode {
     let node: MockNode = this.root;
     for (const name of this.components(path)) {
@@ -115,7 +119,7 @@ export class MockFileSystem {
     return node;
   }
 
-  /** The parent directory of `path` and the last component. */
+  /** @internal The parent directory of `path` and the last component. */
   parent(path: string): { dir: DirNode; name: string } {
     const parts = this.components(path);
     const name = parts.pop();
@@ -125,6 +129,7 @@ export class MockFileSystem {
     return { dir, name };
   }
 
+  /** Whether `path` names a node. */
   exists(path: string): boolean {
     try {
       this.lookup(path);
@@ -134,6 +139,7 @@ export class MockFileSystem {
     }
   }
 
+  /** Kind, size, mode and owner of the node at `path`. */
   stat(path: string): MockStat {
     const node = this.lookup(path);
     return {
@@ -196,6 +202,7 @@ export class MockFileSystem {
     return node.content();
   }
 
+  /** A file's content as UTF-8 text. */
   readText(path: string): string {
     return this.readFile(path).toString('utf8');
   }
@@ -207,10 +214,12 @@ export class MockFileSystem {
     return [...node.entries.keys()].sort();
   }
 
+  /** Set the permission bits of a node. */
   chmod(path: string, mode: number): void {
     this.lookup(path).mode = mode;
   }
 
+  /** Set the owner and group of a node. */
   chown(path: string, uid: number, gid: number): void {
     const node = this.lookup(path);
     node.uid = uid;
@@ -245,6 +254,7 @@ export class MockFileSystem {
   }
 
   /**
+   * @internal
    * open(2) with fopen semantics: `r` must exist; `w` creates (0666, as
    * qemu-ga) and truncates; `a` creates and appends; `+` adds the other
    * direction. Directories open read-only (reads then fail with EISDIR).

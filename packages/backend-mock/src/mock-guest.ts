@@ -17,7 +17,7 @@ import { FailureQueue, type MockPortMethod } from './failures.js';
 import { MockClock } from './mock-clock.js';
 import { MockFileSystem } from './mock-fs.js';
 import { MockPrograms } from './mock-programs.js';
-import { MockExecPort } from './ports/mock-exec.port.js';
+import { MockExec } from './ports/mock-exec.js';
 
 /** A mounted filesystem. Mounts are listed in mount order; freeze, trim and fsinfo walk them in reverse. */
 export interface MockMount {
@@ -43,6 +43,7 @@ export interface MockMount {
   trim?: { trimmed?: bigint; granularity?: bigint; error?: string; openError?: string };
 }
 
+/** A user account of the mock guest (for passwords, SSH keys and logins). */
 export interface MockAccount {
   name: string;
   uid: number;
@@ -53,13 +54,15 @@ export interface MockAccount {
   crypted?: boolean;
 }
 
+/** A login session guest-get-users reports. */
 export interface MockLogin {
   user: string;
   /** Seconds since the epoch (fractional). */
   time: number;
 }
 
-export interface MockCpu {
+/** A virtual CPU of the mock guest, with its online state and counters. */
+export interface MockVcpu {
   id: number;
   online: boolean;
   /** false models a CPU without an `online` file (cpu0): it cannot be offlined. */
@@ -67,6 +70,7 @@ export interface MockCpu {
   stats?: Omit<GuestCpuStats, 'type' | 'cpu'>;
 }
 
+/** A hot-pluggable memory block of the mock guest. */
 export interface MockMemoryBlock {
   physIndex: bigint;
   online: boolean;
@@ -75,10 +79,12 @@ export interface MockMemoryBlock {
   failWith?: string;
 }
 
+/** A shutdown or suspend the agent asked for, recorded instead of done. */
 export type PowerEvent =
   | { readonly kind: 'shutdown'; readonly mode: ShutdownMode; readonly at: bigint }
   | { readonly kind: 'suspend'; readonly mode: SuspendMode; readonly at: bigint };
 
+/** How createMockGuest sets up the guest. */
 export interface MockGuestOptions {
   /** Start with no users, mounts, disks, interfaces, CPUs or memory blocks (programs and files too). */
   readonly empty?: boolean;
@@ -97,9 +103,10 @@ export class MockGuest {
   readonly fs = new MockFileSystem();
   readonly programs = new MockPrograms(this.fs);
   readonly clock = new MockClock();
+  /** @internal Queued failures; tests use failNext(). */
   readonly failures = new FailureQueue();
-  /** The process table behind guest-exec (also used by the fsfreeze hook). */
-  readonly processes: MockExecPort;
+  /** @internal The process table behind guest-exec (also used by the fsfreeze hook). */
+  readonly processes: MockExec;
 
   readonly network: { interfaces: GuestNetworkInterface[]; routes: GuestNetworkRoute[] } = { interfaces: [], routes: [] };
   readonly storage: { mounts: MockMount[]; disks: GuestDiskInfo[]; diskStats: GuestDiskStatsInfo[] } = {
@@ -108,7 +115,7 @@ export class MockGuest {
     diskStats: [],
   };
   readonly users: { accounts: MockAccount[]; logins: MockLogin[] } = { accounts: [], logins: [] };
-  readonly cpus: MockCpu[] = [];
+  readonly cpus: MockVcpu[] = [];
   readonly memory: { blockSize: bigint; blocks: MockMemoryBlock[]; sysfs: boolean } = {
     blockSize: 128n * 1024n * 1024n,
     blocks: [],
@@ -124,7 +131,7 @@ export class MockGuest {
   readonly power: { history: PowerEvent[]; suspendModes: SuspendMode[] } = { history: [], suspendModes: [] };
 
   constructor(options: MockGuestOptions = {}) {
-    this.processes = new MockExecPort(this.programs, this.fs, this.failures, options.firstPid ?? 4000);
+    this.processes = new MockExec(this.programs, this.fs, this.failures, options.firstPid ?? 4000);
     if (options.clock !== undefined) this.clock.set(options.clock);
     if (!options.empty) seedDefaults(this);
     if (options.hostName !== undefined) this.system.hostName = options.hostName;
@@ -150,6 +157,7 @@ export class MockGuest {
     return account;
   }
 
+  /** The account named `name`, if any. */
   account(name: string): MockAccount | undefined {
     return this.users.accounts.find((a) => a.name === name);
   }
@@ -167,6 +175,7 @@ export class MockGuest {
     return this.fs.exists(path) ? this.fs.readText(path) : null;
   }
 
+  /** The mount at `mountpoint`, if any. */
   mount(mountpoint: string): MockMount | undefined {
     return this.storage.mounts.find((m) => m.mountpoint === mountpoint);
   }

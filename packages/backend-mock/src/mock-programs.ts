@@ -15,7 +15,9 @@ export interface ProgramContext {
   readonly stdin: Buffer;
   /** The guest's filesystem, e.g. for a `cat` of a file. */
   readonly fs: MockFileSystem;
+  /** Write to the process's standard output. */
   stdout(data: string | Uint8Array): void;
+  /** Write to the process's standard error. */
   stderr(data: string | Uint8Array): void;
   /** Wait (real time); resolves early when the process is killed. */
   sleep(ms: number): Promise<void>;
@@ -26,6 +28,7 @@ export interface ProgramContext {
 /** Exit code (number or undefined = 0), or death by a signal. */
 export type ProgramResult = number | void | { readonly exitcode: number } | { readonly signal: number | NodeJS.Signals };
 
+/** The body of a scripted program: runs when the agent spawns it, returns how it exits. */
 export type ProgramHandler = (ctx: ProgramContext) => ProgramResult | Promise<ProgramResult>;
 
 /** One process the guest ran, for assertions. */
@@ -40,6 +43,7 @@ export interface ProgramRun {
   exit?: { exitcode?: number; signal?: number };
 }
 
+/** The PATH a spawned program gets when the request brings no environment. */
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** Signal number for a name or number (SIGTERM → 15). */
@@ -67,10 +71,12 @@ export class MockPrograms {
     this.table.set(this.fs.resolve(path), handler);
   }
 
+  /** Forget the program at `path`. */
   remove(path: string): void {
     this.table.delete(this.fs.resolve(path));
   }
 
+  /** Whether a program is installed at `path`. */
   has(path: string): boolean {
     return this.table.has(this.fs.resolve(path));
   }

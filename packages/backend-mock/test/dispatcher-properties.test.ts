@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import t from 'tap';
 import fc from 'fast-check';
 import { NEVER } from 'rxjs';
-import { createAgent, JsonStreamDecoder, SERVICES, type Dispatcher } from '@qga/core';
+import { createAgent } from '@qga/core';
+import { JsonStreamDecoder, INTERNAL_TOKENS, type Dispatcher } from '@qga/core/internal';
 import { mockBackend } from '../src/index.js';
 
 /** Values a host could put anywhere in a request, well-formed for some command or not. */
@@ -28,7 +29,7 @@ function toJson(v: unknown): string {
 
 t.test('no request crashes the dispatcher: every built-in command, arbitrary arguments, a reply ending in "\\n" or silence', async (t) => {
   const agent = createAgent({ transport: { description: 'none', sessions: () => NEVER }, backend: mockBackend() });
-  const dispatcher = agent.container.get<Dispatcher>(SERVICES.Dispatcher);
+  const dispatcher = agent.container.get<Dispatcher>(INTERNAL_TOKENS.Dispatcher);
   const names = (await dispatcher.dispatch({ kind: 'request', value: JSON.parse('{"execute":"guest-info"}') }, 1)) as { body: { return: { supported_commands: Array<{ name: string }> } } };
   const commands = names.body.return.supported_commands.map((c) => c.name);
   t.ok(commands.length > 40, `${commands.length} commands`);

@@ -1,10 +1,11 @@
 import t from 'tap';
 import type { RawFile } from '@qga/core';
-import { createMockGuest, MockFilesPort } from '../src/index.js';
+import { createMockGuest } from '../src/index.js';
+import { MockFiles } from '../src/ports/mock-files.js';
 
 function rig() {
   const guest = createMockGuest();
-  return { guest, files: new MockFilesPort(guest.fs, guest.failures) };
+  return { guest, files: new MockFiles(guest.fs, guest.failures) };
 }
 const text = async (f: RawFile, n = 1000) => (await f.read(n)).data.toString('latin1');
 

@@ -1,24 +1,19 @@
 import t from 'tap';
 import { QgaError } from '@qga/core';
-import {
-  MockCpuPort,
-  MockDevicesPort,
-  MockFsFreezePort,
-  MockFsTrimPort,
-  MockMemoryPort,
-  MockNetworkPort,
-  MockPowerPort,
-  MockSshKeysPort,
-  MockStoragePort,
-  MockSystemInfoPort,
-  MockTimePort,
-  MockUsersPort,
-  createMockGuest,
-} from '../src/index.js';
+import { createMockGuest } from '../src/index.js';
+import { MockCpu } from '../src/ports/mock-cpu.js';
+import { MockFsFreeze, MockFsTrim } from '../src/ports/mock-fsfreeze.js';
+import { MockMemory } from '../src/ports/mock-memory.js';
+import { MockNetwork } from '../src/ports/mock-network.js';
+import { MockPower } from '../src/ports/mock-power.js';
+import { MockStorage } from '../src/ports/mock-storage.js';
+import { MockSystemInfo, MockDevices } from '../src/ports/mock-system-info.js';
+import { MockTime } from '../src/ports/mock-time.js';
+import { MockUsers, MockSshKeys } from '../src/ports/mock-users.js';
 
 t.test('freeze: reverse mount order, local mounts only, EBUSY/EOPNOTSUPP skipped, errors roll back', async (t) => {
   const guest = createMockGuest();
-  const port = new MockFsFreezePort(guest, guest.failures);
+  const port = new MockFsFreeze(guest, guest.failures);
   t.equal(await port.freeze(), 2, '/ and /data; /run is tmpfs');
   t.same(guest.storage.mounts.map((m) => m.frozen), [true, false, true]);
   t.equal(await port.freeze(), 0, 'already frozen: EBUSY, skipped');
@@ -42,7 +37,7 @@ t.test('freeze: reverse mount order, local mounts only, EBUSY/EOPNOTSUPP skipped
 
 t.test('fstrim: per-path results in reverse order', async (t) => {
   const guest = createMockGuest();
-  const trim = new MockFsTrimPort(guest, guest.failures);
+  const trim = new MockFsTrim(guest, guest.failures);
   t.same(await trim.trim(0n), [
     { path: '/data', trimmed: 99n * 1024n ** 3n, minimum: 0n },
     { path: '/', trimmed: 15n * 1024n ** 3n, minimum: 0n },
@@ -63,7 +58,7 @@ t.test('fstrim: per-path results in reverse order', async (t) => {
 
 t.test('fsinfo, disks, diskstats: shapes from the guest, results are copies', async (t) => {
   const guest = createMockGuest();
-  const storage = new MockStoragePort(guest, guest.failures);
+  const storage = new MockStorage(guest, guest.failures);
   const fs = await storage.filesystems();
   t.same(fs.map((f) => [f.name, f.mountpoint, f.type]), [['vdb', '/data', 'xfs'], ['vda1', '/', 'ext4']]);
   t.same([fs[1]!['used-bytes'], fs[1]!['total-bytes'], fs[1]!['total-bytes-privileged']], [5n * 1024n ** 3n, 20n * 1024n ** 3n, 21n * 1024n ** 3n]);
@@ -78,7 +73,7 @@ t.test('fsinfo, disks, diskstats: shapes from the guest, results are copies', as
 
 t.test('vcpus: qemu-ga messages for cpu0 and unknown CPUs', async (t) => {
   const guest = createMockGuest();
-  const cpu = new MockCpuPort(guest, guest.failures);
+  const cpu = new MockCpu(guest, guest.failures);
   t.same(await cpu.vcpus(), [
     { 'logical-id': 0, online: true, 'can-offline': false },
     { 'logical-id': 1, online: true, 'can-offline': true },
@@ -93,7 +88,7 @@ t.test('vcpus: qemu-ga messages for cpu0 and unknown CPUs', async (t) => {
 
 t.test('memory blocks: responses as qemu-ga gives them', async (t) => {
   const guest = createMockGuest();
-  const mem = new MockMemoryPort(guest, guest.failures);
+  const mem = new MockMemory(guest, guest.failures);
   t.equal((await mem.blocks()).length, 8);
   t.same(await mem.blockInfo(), { size: 134217728n });
   t.same(await mem.setBlock({ physIndex: 999999n, online: true }), { 'phys-index': 999999n, response: 'not-found', 'error-code': 2 });
@@ -113,7 +108,7 @@ t.test('memory blocks: responses as qemu-ga gives them', async (t) => {
 t.test('users: one entry per user with the earliest login; passwords recorded', async (t) => {
   const guest = createMockGuest();
   guest.users.logins.push({ user: 'user', time: 1600000000.5 }, { user: 'root', time: 1800000000 });
-  const users = new MockUsersPort(guest, guest.failures);
+  const users = new MockUsers(guest, guest.failures);
   t.same(await users.loggedIn(), [
     { user: 'user', 'login-time': 1600000000.5 },
     { user: 'root', 'login-time': 1700000100.5 },
@@ -125,7 +120,7 @@ t.test('users: one entry per user with the earliest login; passwords recorded', 
 
 t.test('ssh keys live in the mock filesystem with the right modes', async (t) => {
   const guest = createMockGuest();
-  const ssh = new MockSshKeysPort(guest, guest.failures);
+  const ssh = new MockSshKeys(guest, guest.failures);
   t.equal(await ssh.keysFile('user'), '/home/user/.ssh/authorized_keys');
   await t.rejects(ssh.keysFile('ghost'), new QgaError("failed to lookup user 'ghost': Success"));
   t.equal(await ssh.read('user'), null);
@@ -142,7 +137,7 @@ t.test('ssh keys live in the mock filesystem with the right modes', async (t) =>
 
 t.test('power: actions recorded, unsupported suspend refused', async (t) => {
   const guest = createMockGuest({ clock: 5_000n });
-  const power = new MockPowerPort(guest, guest.failures);
+  const power = new MockPower(guest, guest.failures);
   await power.shutdown('reboot');
   await power.suspend('ram');
   guest.power.suspendModes = ['disk'];
@@ -157,7 +152,7 @@ t.test('power: actions recorded, unsupported suspend refused', async (t) => {
 
 t.test('clock: real unless pinned; set-time moves the system clock and the RTC', async (t) => {
   const guest = createMockGuest();
-  const time = new MockTimePort(guest, guest.failures);
+  const time = new MockTime(guest, guest.failures);
   const real = BigInt(Date.now()) * 1_000_000n;
   t.ok(time.now() - real < 1_000_000_000n && real - time.now() < 1_000_000_000n, 'follows the real clock');
   t.equal(time.now() % 1000n, 0n, 'microsecond resolution');
@@ -179,19 +174,19 @@ t.test('clock: real unless pinned; set-time moves the system clock and the RTC',
 
 t.test('network, system info and devices return copies of the guest state', async (t) => {
   const guest = createMockGuest({ hostName: 'vm1' });
-  const net = new MockNetworkPort(guest, guest.failures);
+  const net = new MockNetwork(guest, guest.failures);
   const ifs = await net.interfaces();
   t.same(ifs.map((i) => i.name), ['lo', 'eth0']);
   t.equal(ifs[1]!['hardware-address'], '52:54:00:12:34:56');
   ifs[1]!.name = 'x';
   t.equal(guest.network.interfaces[1]!.name, 'eth0');
   t.same((await net.routes()).map((r) => r.version), [4, 4, 6]);
-  const sys = new MockSystemInfoPort(guest, guest.failures);
+  const sys = new MockSystemInfo(guest, guest.failures);
   t.equal(await sys.hostName(), 'vm1');
   t.same(await sys.timezone(), { zone: 'UTC', offset: 0 });
   t.same(await sys.load(), { load1m: 0.25, load5m: 0.5, load15m: 0.75 });
   t.equal((await sys.osInfo()).id, 'mock');
-  t.equal((await new MockDevicesPort(guest, guest.failures).devices())[0]!.id!['vendor-id'], 0x1af4);
+  t.equal((await new MockDevices(guest, guest.failures).devices())[0]!.id!['vendor-id'], 0x1af4);
   guest.failNext('network.routes', 'ENOENT');
   await t.rejects(net.routes(), { code: 'ENOENT' });
 });

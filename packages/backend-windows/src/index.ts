@@ -1,26 +1,12 @@
-// Public API of @qga/backend-windows.
+// Public API of @qga/backend-windows: the Windows backend, its overrides, and the
+// DeviceIo that lets @qga/transport-virtio open a virtio-serial port on Windows.
 export type { WindowsBackendOptions } from './windows-backend.js';
 export type { PowerCalls } from './power/windows-power.js';
 export type { ShutdownCall } from './power/shutdown-plan.js';
 export type { NetUserSetInfoCall } from './users/net-user.js';
-export { windowsBackend, windowsBackendModule, WINDOWS_UNSUPPORTED_COMMANDS } from './windows-backend.js';
-export { POWER_CALLS, WindowsPower } from './power/windows-power.js';
-export { NET_USER_SET_INFO, WindowsUsers } from './users/windows-users.js';
-export { EXEC_CODE_PAGE, WindowsExec } from './exec/windows-exec.js';
-export { W32TM_PATH, WindowsTime } from './time/windows-time.js';
-export { WindowsSystemInfo } from './system-info/windows-system-info.js';
-export { WindowsCpu } from './cpu/windows-cpu.js';
-export { WindowsSshKeys } from './ssh/windows-ssh-keys.js';
-export { WindowsNetwork } from './network/windows-network.js';
-export { WindowsStorage } from './storage/windows-storage.js';
-export { WindowsDevices } from './devices/windows-devices.js';
-export { WindowsFiles } from './files/windows-files.js';
-export { WindowsFsFreeze, VSS_UNAVAILABLE } from './fsfreeze/windows-fs-freeze.js';
-export { WindowsFsTrim } from './fsfreeze/windows-fs-trim.js';
-export { isKoffiLoaded } from './win32/load-koffi.js';
 export type { Win32DeviceIoOptions } from './transport/win32-device-io.js';
+
+export { windowsBackend, windowsBackendModule, WINDOWS_UNSUPPORTED_COMMANDS } from './windows-backend.js';
+export { WINDOWS_TOKENS } from './tokens.js';
 export { win32DeviceIo } from './transport/win32-device-io.js';
-export type { ServiceBody } from './service/run-as-service.js';
-export { runAsService } from './service/run-as-service.js';
-export { installService, uninstallService, SERVICE_NAME, SERVICE_DISPLAY_NAME } from './service/service-install.js';
-export { serviceCommandLine, withoutServiceOptions } from './service/service-command-line.js';
+export { isKoffiLoaded } from './win32/load-koffi.js';

@@ -14,6 +14,7 @@ import { WindowsPower } from './power/windows-power.js';
 import { WindowsFsFreeze } from './fsfreeze/windows-fs-freeze.js';
 import { WindowsFsTrim } from './fsfreeze/windows-fs-trim.js';
 
+/** Options of windowsBackend. */
 export interface WindowsBackendOptions {
   /** Overrides process.platform (tests of the refusal on other platforms). */
   readonly platform?: NodeJS.Platform;

@@ -1,4 +1,5 @@
-import { errnoCode, errnoError } from '@qga/core';
+import { errnoError } from '@qga/core';
+import { errnoCode } from '@qga/core/internal';
 import { libcFunction, lastErrno } from './libc.js';
 
 /**

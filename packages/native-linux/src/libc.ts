@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { errnoCode, errnoError } from '@qga/core';
+import { errnoError } from '@qga/core';
+import { errnoCode } from '@qga/core/internal';
 
 /** The part of koffi this package uses (typed locally: one lazy require, no type import at load time). */
 export interface Koffi {

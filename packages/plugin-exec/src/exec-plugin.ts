@@ -8,7 +8,7 @@ import { ExecStartCommand } from './commands/exec-start-command.js';
 import { ExecWriteCommand } from './commands/exec-write-command.js';
 import { resolveExecOptions, type ExecPluginOptions } from './exec-options.js';
 import { ExecSessions } from './exec-sessions.js';
-import { EXEC_TOKENS } from './exec-tokens.js';
+import { EXEC_TOKENS } from './tokens.js';
 
 /** The commands, in the order guest-info lists them. */
 export const EXEC_COMMANDS = [ExecStartCommand, ExecReadCommand, ExecWriteCommand, ExecResizeCommand, ExecSignalCommand, ExecReleaseCommand] as const;

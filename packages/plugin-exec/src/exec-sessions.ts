@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { QgaError } from '@qga/core';
 import type { StartRequest } from './child-process.js';
-import { EXEC_TOKENS } from './exec-tokens.js';
+import { EXEC_TOKENS } from './tokens.js';
 import type { ResolvedExecOptions } from './exec-options.js';
 import { ExecSession } from './exec-session.js';
 

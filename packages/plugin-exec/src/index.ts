@@ -2,10 +2,8 @@
 export type { ExecPluginOptions } from './exec-options.js';
 export type { ExecReadReply } from './commands/exec-read-command.js';
 
-export { createExecPlugin, EXEC_COMMANDS } from './exec-plugin.js';
-export { EXEC_TOKENS } from './exec-tokens.js';
-export { OutputBuffer } from './output-buffer.js';
-export { parseSignal } from './signals.js';
+export { createExecPlugin } from './exec-plugin.js';
+export { EXEC_TOKENS } from './tokens.js';
 
 import { createExecPlugin } from './exec-plugin.js';
 

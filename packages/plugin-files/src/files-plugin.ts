@@ -8,7 +8,7 @@ import { FileUploadCommitCommand } from './commands/file-upload-commit-command.j
 import { FileUploadOpenCommand } from './commands/file-upload-open-command.js';
 import { FileUploadWriteCommand } from './commands/file-upload-write-command.js';
 import { resolveFilesOptions, type FilesPluginOptions } from './files-options.js';
-import { FILES_TOKENS } from './files-tokens.js';
+import { FILES_TOKENS } from './tokens.js';
 import { Uploads } from './uploads.js';
 
 /** The commands, in the order guest-info lists them. */

@@ -3,8 +3,8 @@ export type { FilesPluginOptions } from './files-options.js';
 export type { FileReadReply } from './commands/file-read-command.js';
 export type { FileStatReply } from './commands/file-stat-command.js';
 
-export { createFilesPlugin, FILES_COMMANDS } from './files-plugin.js';
-export { FILES_TOKENS } from './files-tokens.js';
+export { createFilesPlugin } from './files-plugin.js';
+export { FILES_TOKENS } from './tokens.js';
 
 import { createFilesPlugin } from './files-plugin.js';
 

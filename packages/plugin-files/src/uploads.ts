@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { QgaError } from '@qga/core';
-import { FILES_TOKENS } from './files-tokens.js';
+import { FILES_TOKENS } from './tokens.js';
 import type { ResolvedFilesOptions } from './files-options.js';
 import { tempPathFor } from './temp-path.js';
 import { Upload } from './upload.js';

@@ -1,3 +1,4 @@
+/** How many hosts a listening transport serves at once unless told otherwise. */
 export const DEFAULT_MAX_CLIENTS = 16;
 
 export function validateMaxClients(value: number, method: string): number {

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
-import { nextSessionId, type Logger } from '@qga/core';
+import { type Logger } from '@qga/core';
+import { nextSessionId } from '@qga/core/internal';
 import { SocketSession } from './socket-session.js';
 
 /** The fields every socket transport's options share (each transport's options object fits). */

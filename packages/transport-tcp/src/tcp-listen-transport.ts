@@ -15,6 +15,7 @@ export interface TlsServerCredentials {
   readonly ca: string | Buffer;
 }
 
+/** Where and how tcpListenTransport listens, and how it authenticates remote hosts. */
 export interface TcpListenOptions {
   /** Default 127.0.0.1. */
   readonly host?: string;
@@ -30,6 +31,7 @@ export interface TcpListenOptions {
   readonly maxClients?: number;
   readonly logger?: Logger;
   readonly halfOpenTimeoutMs?: number;
+  /** Called once the server is bound, with the address it got. */
   readonly onListening?: (address: AddressInfo) => void;
 }
 

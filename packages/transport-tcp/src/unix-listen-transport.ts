@@ -1,11 +1,13 @@
 import { chmodSync, lstatSync, mkdtempSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { basename, dirname, join } from 'node:path';
-import { errorText, type Logger, type Transport } from '@qga/core';
+import { type Logger, type Transport } from '@qga/core';
+import { errorText } from '@qga/core/internal';
 import { DEFAULT_MAX_CLIENTS, validateMaxClients } from './max-clients.js';
 import { socketTransport } from './socket-transport.js';
 import { watchServer } from './watch-server.js';
 
+/** Where and how unixListenTransport creates its socket. */
 export interface UnixListenOptions {
   readonly path: string;
   /** Permission bits of the socket file; default 0o600 (only the owner may talk to the agent). */

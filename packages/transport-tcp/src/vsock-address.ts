@@ -1,6 +1,7 @@
 /** VMADDR_CID_ANY: accept connections addressed to any of this machine's CIDs. */
 export const VSOCK_CID_ANY = 0xffffffff;
 
+/** A vsock context id and port. */
 export interface VsockAddress {
   readonly cid: number;
   readonly port: number;

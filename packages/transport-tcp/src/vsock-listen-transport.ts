@@ -4,6 +4,7 @@ import { DEFAULT_MAX_CLIENTS, validateMaxClients } from './max-clients.js';
 import { nativeListenTransport } from './native-listen-transport.js';
 import { VSOCK_CID_ANY, validateVsockAddress } from './vsock-address.js';
 
+/** Where vsockListenTransport listens. */
 export interface VsockListenOptions {
   /** Local CID to bind; default VMADDR_CID_ANY. */
   readonly cid?: number;
@@ -12,6 +13,7 @@ export interface VsockListenOptions {
   readonly backlog?: number;
   readonly logger?: Logger;
   readonly halfOpenTimeoutMs?: number;
+  /** Called once the socket is bound and listening. */
   readonly onListening?: () => void;
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import t from 'tap';
-import { isLoopbackHost, parseVsockAddress, VSOCK_CID_ANY } from '../src/index.js';
+import { parseVsockAddress, VSOCK_CID_ANY } from '../src/index.js';
+import { isLoopbackHost } from '../src/is-loopback-host.js';
 import { authLineMatches, parseAuthLine, secretDigest } from '../src/shared-secret-auth.js';
 
 t.test('isLoopbackHost', async (t) => {

@@ -1,3 +1,4 @@
+/** Delays between attempts to reopen a device: exponential, capped. */
 export interface BackoffOptions {
   /** Delay after the first failure. */
   readonly initialMs: number;

@@ -1,5 +1,6 @@
 import type { Subscriber } from 'rxjs';
-import { nextSessionId, type Logger, type TransportSession } from '@qga/core';
+import { type Logger, type TransportSession } from '@qga/core';
+import { nextSessionId } from '@qga/core/internal';
 import { INITIAL_STATE, step, type MachineAction, type MachineEvent, type MachinePolicy, type MachineState } from './device-machine.js';
 import { DeviceSession, type DeviceSessionOwner } from './device-session.js';
 import type { DeviceIo } from './device-io.js';

@@ -10,6 +10,7 @@ export interface DeviceIo {
   open(path: string): Promise<number>;
   /** Read into `buffer`; 0 means the host side went away (EOF). */
   read(handle: number, buffer: Buffer): Promise<number>;
+  /** Write `length` bytes of `bytes` from `offset`; resolves with how many were written. */
   write(handle: number, bytes: Uint8Array, offset: number, length: number): Promise<number>;
   /** Close; called only when no read or write on the handle is in flight. */
   close(handle: number): void;

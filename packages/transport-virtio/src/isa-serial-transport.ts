@@ -3,8 +3,10 @@ import { charDeviceTransport, type CharDeviceOptions } from './char-device-trans
 import { openRawTty } from './open-device.js';
 import type { RetryOption } from './retry-options.js';
 
+/** The serial port qemu-ga uses when `-m isa-serial` gets no path. */
 export const DEFAULT_ISA_PATH = '/dev/ttyS0';
 
+/** Options of isaSerialTransport. */
 export interface IsaSerialOptions extends CharDeviceOptions {
   readonly path?: string;
   /** Reopen after a missing device, a hangup (EOF) or an I/O error, with backoff (default true). */

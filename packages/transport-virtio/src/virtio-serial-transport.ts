@@ -3,8 +3,10 @@ import { charDeviceTransport, type CharDeviceOptions } from './char-device-trans
 import { openBlocking } from './open-device.js';
 import type { RetryOption } from './retry-options.js';
 
+/** The virtio-serial port qemu-ga opens by default (the name QEMU gives the agent's channel). */
 export const DEFAULT_VIRTIO_PATH = '/dev/virtio-ports/org.qemu.guest_agent.0';
 
+/** Options of virtioSerialTransport. */
 export interface VirtioSerialOptions extends CharDeviceOptions {
   readonly path?: string;
   /** Reopen after a missing device or an I/O error, with backoff (default true). */

@@ -1,6 +1,5 @@
 import t from 'tap';
-import { backoffDelay, DEFAULT_BACKOFF } from '../src/index.js';
-import { validateBackoff } from '../src/backoff.js';
+import { backoffDelay, DEFAULT_BACKOFF, validateBackoff } from '../src/backoff.js';
 import { resolveRetry } from '../src/retry-options.js';
 
 t.test('default schedule doubles from 20 ms up to 1 s', async (t) => {

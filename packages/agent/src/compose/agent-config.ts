@@ -1,6 +1,7 @@
 import { NEVER } from 'rxjs';
 import type { ContainerModule } from 'inversify';
-import { createAgent, SERVICES, type AgentConfig, type Backend, type CommandRegistry } from '@qga/core';
+import { createAgent, type AgentConfig, type Backend } from '@qga/core';
+import { INTERNAL_TOKENS, type CommandRegistry } from '@qga/core/internal';
 import type { AgentSettings } from '../config/agent-settings.js';
 
 /** AgentSettings → core's AgentConfig. */
@@ -17,5 +18,5 @@ export function agentConfig(settings: AgentSettings): Partial<AgentConfig> {
 /** `-b help`: every command of an agent built with this backend and plugins, in registration order (nothing is started). */
 export function listCommands(backend: Backend, plugins: readonly ContainerModule[] = []): string[] {
   const agent = createAgent({ transport: { description: 'none', sessions: () => NEVER }, backend, plugins });
-  return agent.container.get<CommandRegistry>(SERVICES.CommandRegistry).list().map((entry) => entry.name);
+  return agent.container.get<CommandRegistry>(INTERNAL_TOKENS.CommandRegistry).list().map((entry) => entry.name);
 }

@@ -1,4 +1,4 @@
-import { formatKeyFile, type KeyFileValue } from '@qga/core';
+import { formatKeyFile, type KeyFileValue } from '@qga/core/internal';
 import type { AgentSettings } from './agent-settings.js';
 
 /**

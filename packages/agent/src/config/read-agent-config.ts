@@ -1,4 +1,4 @@
-import { KeyFileError, keyFileBoolean, keyFileString, parseKeyFile } from '@qga/core';
+import { KeyFileError, keyFileBoolean, keyFileString, parseKeyFile } from '@qga/core/internal';
 import type { SettingsLayer } from './agent-settings.js';
 import { splitRpcList } from './split-rpc-list.js';
 import { splitNameList } from './split-name-list.js';

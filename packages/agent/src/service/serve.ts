@@ -1,6 +1,7 @@
 import { resolve as resolvePath } from 'node:path';
 import { filter, take, type Subscription } from 'rxjs';
-import { createAgent, SERVICES, TransportStartError, type CommandRegistry, type FreezeState } from '@qga/core';
+import { createAgent, TransportStartError } from '@qga/core';
+import { INTERNAL_TOKENS, type CommandRegistry, type FreezeState } from '@qga/core/internal';
 import { PROGRAM } from '../cli/parse-command-line.js';
 import type { AgentSettings } from '../config/agent-settings.js';
 import { selectBackend } from '../compose/select-backend.js';
@@ -107,9 +108,9 @@ export async function serve(given: AgentSettings, ctx: ServeContext): Promise<nu
   } catch (e) {
     return failStartup(errorText(e)); // a plugin's ContainerModule failed while loading
   }
-  const known = agent.container.get<CommandRegistry>(SERVICES.CommandRegistry).list().map((entry) => entry.name);
+  const known = agent.container.get<CommandRegistry>(INTERNAL_TOKENS.CommandRegistry).list().map((entry) => entry.name);
   for (const warning of rpcListWarnings(settings, known)) ctx.stderr.write(`${PROGRAM}: warning: ${warning}\n`);
-  const freeze = agent.container.get<FreezeState>(SERVICES.FreezeState);
+  const freeze = agent.container.get<FreezeState>(INTERNAL_TOKENS.FreezeState);
   sink.suspendWhile(() => freeze.frozen);
 
   let resolveDone!: (code: number) => void;

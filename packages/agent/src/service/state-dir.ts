@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { makeDirectory } from '@qga/core';
+import { makeDirectory } from '@qga/core/internal';
 import { join } from 'node:path';
 
 /**

@@ -1,4 +1,4 @@
-import { installService, runAsService, serviceCommandLine, uninstallService, withoutServiceOptions, type ServiceBody } from '@qga/backend-windows';
+import { installService, runAsService, serviceCommandLine, uninstallService, withoutServiceOptions, type ServiceBody } from '@qga/backend-windows/internal';
 import { PROGRAM } from '../cli/parse-command-line.js';
 import { selfCommand } from './self-command.js';
 

@@ -3,12 +3,14 @@ import { existsSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inject, injectable, optional } from 'inversify';
-import { errorText, isEnoent, QgaError, type CpuPort, type GuestCpuStats, type GuestLogicalProcessor } from '@qga/core';
+import { QgaError, type CpuPort, type GuestCpuStats, type GuestLogicalProcessor } from '@qga/core';
+import { errorText, isEnoent } from '@qga/core/internal';
 import { listDir, readText } from '../proc/fs-read.js';
 import { keptOpenFiles } from '../proc/kept-open-files.js';
-import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
+import { resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
 import { parseProcStat } from './proc-stat-parser.js';
 import { vcpuFromOnlineFile, vcpuIdsFromEntries } from './vcpu-online.js';
+import { LINUX_TOKENS } from '../tokens.js';
 
 /** guest-get-vcpus, guest-set-vcpus (one cpu at a time) and guest-get-cpustats on Linux. */
 @injectable()
@@ -16,7 +18,7 @@ export class LinuxCpu implements CpuPort {
   private readonly cfg: LinuxInventoryConfig;
   private clkTck: Promise<number> | undefined;
 
-  constructor(@inject(LINUX_INVENTORY_CONFIG) @optional() config?: LinuxInventoryOptions) {
+  constructor(@inject(LINUX_TOKENS.InventoryConfig) @optional() config?: LinuxInventoryOptions) {
     this.cfg = resolveInventoryConfig(config);
   }
 

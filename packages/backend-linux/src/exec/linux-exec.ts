@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import type { Socket } from 'node:net';
-import { errnoError, errnoOf, type ExecPort, type ExitStatus, type SpawnedProcess, type SpawnRequest } from '@qga/core';
+import { errnoError, type ExecPort, type ExitStatus, type SpawnedProcess, type SpawnRequest } from '@qga/core';
+import { errnoOf } from '@qga/core/internal';
 import { injectable } from 'inversify';
 import { exitStatusOf } from './exit-status.js';
 import { envListToObject, findProgram, pathFromEnvList } from './find-program.js';

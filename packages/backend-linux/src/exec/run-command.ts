@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { QgaError, helperFailureMessage, strerror } from '@qga/core';
+import { QgaError } from '@qga/core';
+import { helperFailureMessage, strerror } from '@qga/core/internal';
 import { TIMED_OUT, withTimeout } from '../proc/with-timeout.js';
 import { findProgram, FALLBACK_PATH } from './find-program.js';
 import { socketPair } from './socket-pair.js';

@@ -12,15 +12,13 @@ export interface FsIoctls {
   readonly trim: (path: string, minimum: bigint) => Promise<TrimRange>;
 }
 
-/** Tunables of LinuxFsFreeze / LinuxFsTrim (bind under FSFREEZE_OPTIONS to override). */
+/** Tunables of LinuxFsFreeze / LinuxFsTrim (bind under LINUX_TOKENS.FsFreezeOptions to override). */
 export interface FsFreezeOptions {
   /** Default: the native layer's ioctls. Runs are not time-limited: a freeze or trim cut short would leave the guest in an unknown state. */
   readonly ioctls: FsIoctls;
   /** Source of the local mount list (mount order). Tests narrow it to their own loop mount. */
   readonly mountList: () => Promise<FsMount[]>;
 }
-
-export const FSFREEZE_OPTIONS = Symbol.for('qga.linux.FsFreezeOptions');
 
 export const NATIVE_FS_IOCTLS: FsIoctls = { freeze: freezeFilesystem, thaw: thawFilesystem, trim: trimFilesystem };
 

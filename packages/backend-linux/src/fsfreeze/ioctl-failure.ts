@@ -1,4 +1,4 @@
-import { errorCode, errorText } from '@qga/core';
+import { errorCode, errorText } from '@qga/core/internal';
 
 /** What a failed open+ioctl said, reduced to what the protocol needs. */
 export interface IoctlFailure {

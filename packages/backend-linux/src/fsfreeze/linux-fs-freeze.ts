@@ -2,8 +2,9 @@ import type { FsFreezePort } from '@qga/core';
 import { QgaError } from '@qga/core';
 import { inject, injectable, optional } from 'inversify';
 import type { FsMount } from '../mounts/fs-mount.js';
-import { FSFREEZE_OPTIONS, fsFreezeOptions, type FsFreezeOptions } from './fsfreeze-options.js';
+import { fsFreezeOptions, type FsFreezeOptions } from './fsfreeze-options.js';
 import { ioctlFailure } from './ioctl-failure.js';
+import { LINUX_TOKENS } from '../tokens.js';
 
 /** FITHAW is repeated until it fails; this only bounds a kernel that never says no. */
 const MAX_THAW_ROUNDS = 16;
@@ -18,7 +19,7 @@ const MAX_THAW_ROUNDS = 16;
 export class LinuxFsFreeze implements FsFreezePort {
   private readonly opts: FsFreezeOptions;
 
-  constructor(@inject(FSFREEZE_OPTIONS) @optional() options?: Partial<FsFreezeOptions>) {
+  constructor(@inject(LINUX_TOKENS.FsFreezeOptions) @optional() options?: Partial<FsFreezeOptions>) {
     this.opts = fsFreezeOptions(options);
   }
 

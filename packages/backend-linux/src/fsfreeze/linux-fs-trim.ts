@@ -1,7 +1,8 @@
 import type { FsTrimPort, GuestFilesystemTrimResult } from '@qga/core';
 import { inject, injectable, optional } from 'inversify';
-import { FSFREEZE_OPTIONS, fsFreezeOptions, type FsFreezeOptions } from './fsfreeze-options.js';
+import { fsFreezeOptions, type FsFreezeOptions } from './fsfreeze-options.js';
 import { ioctlFailure, trimErrorText } from './ioctl-failure.js';
+import { LINUX_TOKENS } from '../tokens.js';
 
 /**
  * FITRIM per local mount as qemu-ga issues it (start 0, whole length,
@@ -14,7 +15,7 @@ import { ioctlFailure, trimErrorText } from './ioctl-failure.js';
 export class LinuxFsTrim implements FsTrimPort {
   private readonly opts: FsFreezeOptions;
 
-  constructor(@inject(FSFREEZE_OPTIONS) @optional() options?: Partial<FsFreezeOptions>) {
+  constructor(@inject(LINUX_TOKENS.FsFreezeOptions) @optional() options?: Partial<FsFreezeOptions>) {
     this.opts = fsFreezeOptions(options);
   }
 

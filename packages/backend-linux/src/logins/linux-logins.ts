@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { inject, injectable, optional } from 'inversify';
 import type { GuestUser } from '@qga/core';
 import { listDir, readBytesOrUndefined, readTextOrUndefined } from '../proc/fs-read.js';
-import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
+import { resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
 import { IO_CONCURRENCY, mapLimit } from '../proc/map-limit.js';
 import { parseSessionFile, usersFromSessions, type LogindSession } from './logind-sessions.js';
 import { parseUtmp, usersFromUtmp } from './utmp-parser.js';
+import { LINUX_TOKENS } from '../tokens.js';
 /**
  * guest-get-users on Linux. Where systemd-logind runs (systemd is PID 1:
  * /run/systemd/system, and logind is up: /run/systemd/seats — the checks
@@ -22,7 +23,7 @@ import { parseUtmp, usersFromUtmp } from './utmp-parser.js';
 export class LinuxLogins {
   private readonly cfg: LinuxInventoryConfig;
 
-  constructor(@inject(LINUX_INVENTORY_CONFIG) @optional() config?: LinuxInventoryOptions) {
+  constructor(@inject(LINUX_TOKENS.InventoryConfig) @optional() config?: LinuxInventoryOptions) {
     this.cfg = resolveInventoryConfig(config);
   }
 

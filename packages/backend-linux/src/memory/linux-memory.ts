@@ -3,12 +3,14 @@ import { open, stat } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { inject, injectable, optional } from 'inversify';
-import { errnoOf, errorText, isEnoent, QgaError, type GuestMemoryBlock, type GuestMemoryBlockInfo, type GuestMemoryBlockResponse, type MemoryPort } from '@qga/core';
+import { QgaError, type GuestMemoryBlock, type GuestMemoryBlockInfo, type GuestMemoryBlockResponse, type MemoryPort } from '@qga/core';
+import { errnoOf, errorText, isEnoent } from '@qga/core/internal';
 import { IO_CONCURRENCY, mapLimit } from '../proc/map-limit.js';
 import { listDir } from '../proc/fs-read.js';
 import { keptOpenFiles } from '../proc/kept-open-files.js';
-import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
+import { resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
 import { memoryBlockFromFiles, memoryBlockIndexes, parseBlockSizeBytes, uint } from './memory-block-parser.js';
+import { LINUX_TOKENS } from '../tokens.js';
 
 /**
  * Read a sysfs attribute like upstream's ga_read_sysfs_file: undefined = ENOENT,
@@ -53,7 +55,7 @@ function readAttrKept(path: string, size: number): string | undefined {
 export class LinuxMemory implements MemoryPort {
   private readonly cfg: LinuxInventoryConfig;
 
-  constructor(@inject(LINUX_INVENTORY_CONFIG) @optional() config?: LinuxInventoryOptions) {
+  constructor(@inject(LINUX_TOKENS.InventoryConfig) @optional() config?: LinuxInventoryOptions) {
     this.cfg = resolveInventoryConfig(config);
   }
 

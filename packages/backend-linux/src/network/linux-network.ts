@@ -1,9 +1,10 @@
 import { endianness, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { inject, injectable, optional } from 'inversify';
-import { errorText, isEnoent, QgaError, type GuestNetworkInterface, type GuestNetworkRoute, type NetworkPort } from '@qga/core';
+import { QgaError, type GuestNetworkInterface, type GuestNetworkRoute, type NetworkPort } from '@qga/core';
+import { errorText, isEnoent } from '@qga/core/internal';
 import { listDir, readAttribute, readText, readTextOrUndefined } from '../proc/fs-read.js';
-import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
+import { resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
 import { IO_CONCURRENCY, mapLimit } from '../proc/map-limit.js';
 import { hwAddressFromSysfs } from './hw-address.js';
 import { fromIfAddrs } from './ifaddrs-list.js';
@@ -13,6 +14,7 @@ import { globMatcher } from './name-glob.js';
 import { parseProcNetDev } from './proc-net-dev-parser.js';
 import { parseRouteV4, parseRouteV6 } from './route-parser.js';
 import { TextMemo } from '../proc/text-memo.js';
+import { LINUX_TOKENS } from '../tokens.js';
 
 /**
  * guest-network-get-interfaces and guest-network-get-route on Linux.
@@ -34,7 +36,7 @@ export class LinuxNetwork implements NetworkPort {
   private readonly routesV4 = new TextMemo<readonly GuestNetworkRoute[]>();
   private readonly routesV6 = new TextMemo<readonly GuestNetworkRoute[]>();
 
-  constructor(@inject(LINUX_INVENTORY_CONFIG) @optional() config?: LinuxInventoryOptions) {
+  constructor(@inject(LINUX_TOKENS.InventoryConfig) @optional() config?: LinuxInventoryOptions) {
     this.cfg = resolveInventoryConfig(config);
     this.excluded = globMatcher(this.cfg.excludeInterfaces);
   }

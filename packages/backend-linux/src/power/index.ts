@@ -2,6 +2,6 @@ export type { PowerOptions } from './power-options.js';
 export type { ShutdownStep } from './shutdown-plan.js';
 export type { SuspendNames } from './suspend-plan.js';
 export { LinuxPower } from './linux-power.js';
-export { POWER_OPTIONS, powerOptions } from './power-options.js';
+export { powerOptions } from './power-options.js';
 export { shutdownPlan, sysrqKeys, SHUTDOWN_MESSAGE } from './shutdown-plan.js';
 export { suspendNames } from './suspend-plan.js';

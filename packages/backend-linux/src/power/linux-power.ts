@@ -1,13 +1,15 @@
 import { constants as fsc } from 'node:fs';
 import { access, appendFile, open, readFile, stat } from 'node:fs/promises';
 import type { PowerPort, ShutdownMode, SuspendMode } from '@qga/core';
-import { errorCode, QgaError, strerror } from '@qga/core';
+import { QgaError } from '@qga/core';
+import { errorCode, strerror } from '@qga/core/internal';
 import { inject, injectable, optional } from 'inversify';
 import { describeFailure, runCommand, type CommandResult } from '../exec/run-command.js';
-import { POWER_OPTIONS, powerOptions, type PowerOptions } from './power-options.js';
+import { powerOptions, type PowerOptions } from './power-options.js';
 import { shutdownPlan, sysrqKeys } from './shutdown-plan.js';
 import { suspendNames } from './suspend-plan.js';
 import { TIMED_OUT, withTimeout } from '../proc/with-timeout.js';
+import { LINUX_TOKENS } from '../tokens.js';
 
 /**
  * guest-shutdown and guest-suspend-* on Linux.
@@ -21,7 +23,7 @@ import { TIMED_OUT, withTimeout } from '../proc/with-timeout.js';
 export class LinuxPower implements PowerPort {
   private readonly opts: PowerOptions;
 
-  constructor(@inject(POWER_OPTIONS) @optional() options?: Partial<PowerOptions>) {
+  constructor(@inject(LINUX_TOKENS.PowerOptions) @optional() options?: Partial<PowerOptions>) {
     this.opts = powerOptions(options);
   }
 

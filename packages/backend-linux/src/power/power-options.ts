@@ -1,7 +1,7 @@
 import type { HelperEnv } from '../exec/run-command.js';
 import { DEFAULT_HELPER_ENV } from '../exec/run-command.js';
 
-/** Tunables of LinuxPower (bind under POWER_OPTIONS to override; tests point everything at doubles). */
+/** Tunables of LinuxPower (bind under LINUX_TOKENS.PowerOptions to override; tests point everything at doubles). */
 export interface PowerOptions {
   /** Where qemu-ga's first choice lives: `<sbinDir>/poweroff|halt|reboot`, else `<sbinDir>/shutdown`. */
   readonly sbinDir: string;
@@ -18,8 +18,6 @@ export interface PowerOptions {
   /** A write to /sys/power/state returns only after resume; an error within this window is reported, later ones are not. */
   readonly sysfsSuspendGraceMs: number;
 }
-
-export const POWER_OPTIONS = Symbol.for('qga.linux.PowerOptions');
 
 export function powerOptions(o: Partial<PowerOptions> | undefined): PowerOptions {
   return {

@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, opendirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { errnoOf, isEnoent } from '@qga/core';
+import { errnoOf, isEnoent } from '@qga/core/internal';
 import { listDirectory } from '@qga/native-linux';
 import { keptOpenFiles } from './kept-open-files.js';
 

@@ -3,7 +3,7 @@ import { clockTicksPerSecond, interfaceAddresses, nvmeSmartLog, type IfAddrEntry
 /**
  * Settings of the Linux inventory ports (network, storage, cpu, memory,
  * system info, logins). Every path is a prefix so the same readers run on a
- * fixture tree in tests. Bind a Partial of it to LINUX_INVENTORY_CONFIG to
+ * fixture tree in tests. Bind a Partial of it to LINUX_TOKENS.InventoryConfig to
  * override any member; unbound, the defaults below apply.
  */
 export interface LinuxInventoryConfig {
@@ -39,12 +39,10 @@ export interface LinuxInventoryConfig {
   readonly nvmeSmartLog: (device: string) => Promise<Uint8Array>;
 }
 
-/** What may be bound to LINUX_INVENTORY_CONFIG: any subset. */
+/** What may be bound to LINUX_TOKENS.InventoryConfig: any subset. */
 export type LinuxInventoryOptions = Partial<LinuxInventoryConfig>;
 
-/** inversify token for LinuxInventoryOptions (optional: unbound means defaults). */
-export const LINUX_INVENTORY_CONFIG = Symbol.for('qga.linux.InventoryConfig');
-
+/** The real system's paths and calls: what the inventory ports use for any member not bound. */
 export const DEFAULT_LINUX_INVENTORY_CONFIG: LinuxInventoryConfig = {
   sysRoot: '/sys',
   procRoot: '/proc',

@@ -2,6 +2,6 @@ export type { SshKeysOptions } from './ssh-options.js';
 export type { PasswdEntry } from './passwd-entry.js';
 export type { LookupOptions } from './lookup-user.js';
 export { LinuxSshKeys } from './linux-ssh-keys.js';
-export { SSH_KEYS_OPTIONS, sshKeysOptions } from './ssh-options.js';
+export { sshKeysOptions } from './ssh-options.js';
 export { lookupUser } from './lookup-user.js';
 export { parsePasswdLine, findInPasswd } from './passwd-entry.js';

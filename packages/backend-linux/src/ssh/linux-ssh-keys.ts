@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { constants as c } from 'node:fs';
 import { lstat, mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errnoError, errorCode, strerror, type SshKeysPort } from '@qga/core';
+import { errnoError, type SshKeysPort } from '@qga/core';
+import { errorCode, strerror } from '@qga/core/internal';
 import { inject, injectable, optional } from 'inversify';
 import { O_CLOEXEC } from '../files/fopen-flags.js';
 import { lookupUser } from './lookup-user.js';
 import type { PasswdEntry } from './passwd-entry.js';
-import { SSH_KEYS_OPTIONS, sshKeysOptions, type SshKeysOptions } from './ssh-options.js';
+import { sshKeysOptions, type SshKeysOptions } from './ssh-options.js';
+import { LINUX_TOKENS } from '../tokens.js';
 
 const DIR_FLAGS = c.O_RDONLY | c.O_DIRECTORY | O_CLOEXEC;
 const KEYS = 'authorized_keys';
@@ -39,7 +41,7 @@ function at(dir: FileHandle, name: string): string {
 export class LinuxSshKeys implements SshKeysPort {
   private readonly opts: SshKeysOptions;
 
-  constructor(@inject(SSH_KEYS_OPTIONS) @optional() options?: Partial<SshKeysOptions>) {
+  constructor(@inject(LINUX_TOKENS.SshKeysOptions) @optional() options?: Partial<SshKeysOptions>) {
     this.opts = sshKeysOptions(options);
   }
 

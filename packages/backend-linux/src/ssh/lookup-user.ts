@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { errorCode, errorText, QgaError, strerror } from '@qga/core';
+import { QgaError } from '@qga/core';
+import { errorCode, errorText, strerror } from '@qga/core/internal';
 import { NativeUnavailableError } from '@qga/native-linux';
 import { findInPasswd, type PasswdEntry } from './passwd-entry.js';
 

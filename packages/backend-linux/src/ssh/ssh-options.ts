@@ -1,7 +1,7 @@
 import { lookupPasswd } from '@qga/native-linux';
 import type { PasswdEntry } from './passwd-entry.js';
 
-/** Tunables of LinuxSshKeys (bind under SSH_KEYS_OPTIONS). */
+/** Tunables of LinuxSshKeys (bind under LINUX_TOKENS.SshKeysOptions). */
 export interface SshKeysOptions {
   /** getpwnam (default: getpwnam_r through the native layer, so every NSS source counts); undefined = no such user. */
   readonly getpwnam: (name: string) => Promise<PasswdEntry | undefined>;
@@ -10,8 +10,6 @@ export interface SshKeysOptions {
   /** An authorized_keys file larger than this is refused (EFBIG) rather than read into memory. */
   readonly maxFileBytes: number;
 }
-
-export const SSH_KEYS_OPTIONS = Symbol.for('qga.linux.SshKeysOptions');
 
 export function sshKeysOptions(o: Partial<SshKeysOptions> | undefined): SshKeysOptions {
   return {

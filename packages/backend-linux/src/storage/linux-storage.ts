@@ -1,20 +1,11 @@
 import { basename, dirname, join } from 'node:path';
 import { inject, injectable, optional } from 'inversify';
-import {
-  errorText,
-  isEnoent,
-  QgaError,
-  type GuestDiskAddress,
-  type GuestDiskInfo,
-  type GuestDiskSmart,
-  type GuestDiskStatsInfo,
-  type GuestFilesystemInfo,
-  type StoragePort,
-} from '@qga/core';
+import { QgaError, type GuestDiskAddress, type GuestDiskInfo, type GuestDiskSmart, type GuestDiskStatsInfo, type GuestFilesystemInfo, type StoragePort } from '@qga/core';
+import { errorText, isEnoent } from '@qga/core/internal';
 import { readMountList, type FsMount } from '../mounts/index.js';
 import { IO_CONCURRENCY, mapLimit } from '../proc/map-limit.js';
 import { readText } from '../proc/fs-read.js';
-import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
+import { resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
 import { BoundedStatfs } from './bounded-statfs.js';
 import { addressProbes, decodeRealDevice, hostNumbersFromEntries } from './disk-address.js';
 import { parseDiskstats } from './diskstats-parser.js';
@@ -22,6 +13,7 @@ import { fsSizes } from './fs-sizes.js';
 import { parseNvmeSmartLog } from './nvme-smart-parser.js';
 import { SysfsView } from './sysfs-view.js';
 import { devnodeFromUevent } from './udev-props.js';
+import { LINUX_TOKENS } from '../tokens.js';
 
 const MAX_SLAVE_DEPTH = 16;
 
@@ -40,7 +32,7 @@ export class LinuxStorage implements StoragePort {
   private readonly statfs: BoundedStatfs;
   private readonly serials = new Map<string, { ino: bigint; serial: string | undefined }>();
 
-  constructor(@inject(LINUX_INVENTORY_CONFIG) @optional() config?: LinuxInventoryOptions) {
+  constructor(@inject(LINUX_TOKENS.InventoryConfig) @optional() config?: LinuxInventoryOptions) {
     this.cfg = resolveInventoryConfig(config);
     this.sys = new SysfsView(this.cfg.sysRoot, this.cfg.udevDataDir);
     this.statfs = new BoundedStatfs(this.cfg.statfsTimeoutMs, this.cfg.maxStuckStatfs);

@@ -1,13 +1,15 @@
 import { hostname, machine, release, version } from 'node:os';
 import { join } from 'node:path';
 import { inject, injectable, optional } from 'inversify';
-import { errorText, QgaError, type GuestLoadAverage, type GuestOSInfo, type GuestTimezone, type SystemInfoPort } from '@qga/core';
+import { QgaError, type GuestLoadAverage, type GuestOSInfo, type GuestTimezone, type SystemInfoPort } from '@qga/core';
+import { errorText } from '@qga/core/internal';
 import { readText, StatKeyedCache } from '../proc/fs-read.js';
-import { LINUX_INVENTORY_CONFIG, resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
+import { resolveInventoryConfig, type LinuxInventoryConfig, type LinuxInventoryOptions } from '../proc/inventory-config.js';
 import { parseLoadavg } from './loadavg-parser.js';
 import { osReleaseFields, parseOsReleaseBytes } from './os-release-parser.js';
 import { resolveTimezone } from './resolve-timezone.js';
 import { parseTzif, type TzifZone } from './tzif-parser.js';
+import { LINUX_TOKENS } from '../tokens.js';
 
 const MAX_OS_RELEASE = 1 << 20;
 const MAX_TZIF = 1 << 20;
@@ -33,7 +35,7 @@ export class LinuxSystemInfo implements SystemInfoPort {
   private readonly zones = new StatKeyedCache<TzifZone>(MAX_TZIF);
   private lastOsInfo: { keys: ReturnType<typeof parseOsReleaseBytes>; info: GuestOSInfo } | undefined;
 
-  constructor(@inject(LINUX_INVENTORY_CONFIG) @optional() config?: LinuxInventoryOptions) {
+  constructor(@inject(LINUX_TOKENS.InventoryConfig) @optional() config?: LinuxInventoryOptions) {
     this.cfg = resolveInventoryConfig(config);
   }
 

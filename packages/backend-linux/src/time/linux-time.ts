@@ -1,9 +1,11 @@
 import type { TimePort } from '@qga/core';
-import { errorText, QgaError } from '@qga/core';
+import { QgaError } from '@qga/core';
+import { errorText } from '@qga/core/internal';
 import { inject, injectable, optional } from 'inversify';
 import { runChecked } from '../exec/run-command.js';
-import { TIME_OPTIONS, timeOptions, type TimeOptions } from './time-options.js';
+import { timeOptions, type TimeOptions } from './time-options.js';
 import { WallClock } from './wall-clock.js';
+import { LINUX_TOKENS } from '../tokens.js';
 
 /**
  * guest-get-time / guest-set-time on Linux, as qemu-ga: settimeofday(2) with
@@ -17,7 +19,7 @@ export class LinuxTime implements TimePort {
   private readonly opts: TimeOptions;
   private readonly clock = new WallClock();
 
-  constructor(@inject(TIME_OPTIONS) @optional() options?: Partial<TimeOptions>) {
+  constructor(@inject(LINUX_TOKENS.TimeOptions) @optional() options?: Partial<TimeOptions>) {
     this.opts = timeOptions(options);
   }
 

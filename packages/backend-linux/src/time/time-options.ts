@@ -2,7 +2,7 @@ import { setSystemTime } from '@qga/native-linux';
 import type { HelperEnv } from '../exec/run-command.js';
 import { DEFAULT_HELPER_ENV } from '../exec/run-command.js';
 
-/** Tunables of LinuxTime (bind under TIME_OPTIONS; tests point hwclock at a double). */
+/** Tunables of LinuxTime (bind under LINUX_TOKENS.TimeOptions; tests point hwclock at a double). */
 export interface TimeOptions {
   /** Sets the system clock (default: settimeofday(2) through the native layer); throws a system error with `code`. */
   readonly setClock: (ns: bigint) => void;
@@ -10,8 +10,6 @@ export interface TimeOptions {
   readonly hwclock: string;
   readonly env: HelperEnv;
 }
-
-export const TIME_OPTIONS = Symbol.for('qga.linux.TimeOptions');
 
 export function timeOptions(o: Partial<TimeOptions> | undefined): TimeOptions {
   return {

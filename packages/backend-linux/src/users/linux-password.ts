@@ -3,7 +3,8 @@ import { QgaError } from '@qga/core';
 import { inject, injectable, optional } from 'inversify';
 import { findProgram } from '../exec/find-program.js';
 import { runChecked } from '../exec/run-command.js';
-import { PASSWORD_OPTIONS, passwordOptions, type PasswordOptions } from './password-options.js';
+import { passwordOptions, type PasswordOptions } from './password-options.js';
+import { LINUX_TOKENS } from '../tokens.js';
 
 /**
  * guest-set-user-password on Linux: `chpasswd` (`-e` for a crypted password)
@@ -15,7 +16,7 @@ import { PASSWORD_OPTIONS, passwordOptions, type PasswordOptions } from './passw
 export class LinuxPassword implements Pick<UsersPort, 'setPassword'> {
   private readonly opts: PasswordOptions;
 
-  constructor(@inject(PASSWORD_OPTIONS) @optional() options?: Partial<PasswordOptions>) {
+  constructor(@inject(LINUX_TOKENS.PasswordOptions) @optional() options?: Partial<PasswordOptions>) {
     this.opts = passwordOptions(options);
   }
 

@@ -4,13 +4,14 @@ import { Container, ContainerModule } from 'inversify';
 import t from 'tap';
 import { LinuxExec } from '../../src/exec/index.js';
 import { LinuxFiles } from '../../src/files/index.js';
-import { FSFREEZE_OPTIONS, LinuxFsFreeze, LinuxFsTrim } from '../../src/fsfreeze/index.js';
+import { LinuxFsFreeze, LinuxFsTrim } from '../../src/fsfreeze/index.js';
 import { LinuxPower } from '../../src/power/index.js';
 import { LinuxSshKeys } from '../../src/ssh/index.js';
-import { LinuxTime, TIME_OPTIONS } from '../../src/time/index.js';
+import { LinuxTime } from '../../src/time/index.js';
 import { LinuxPassword } from '../../src/users/index.js';
+import { LINUX_TOKENS } from '../../src/tokens.js';
 
-/** The bindings the lead adds to linux-backend.module.ts, resolved for real. */
+/** The bindings the lead adds to linux-backend.ts, resolved for real. */
 const part1 = new ContainerModule((options) => {
   options.bind(TOKENS.FilesPort).to(LinuxFiles).inSingletonScope();
   options.bind(TOKENS.ExecPort).to(LinuxExec).inSingletonScope();
@@ -42,13 +43,13 @@ t.test('options are injectable', async (t) => {
   const c = new Container();
   c.load(part1);
   let listed = 0;
-  c.bind(FSFREEZE_OPTIONS).toConstantValue({
+  c.bind(LINUX_TOKENS.FsFreezeOptions).toConstantValue({
     mountList: async () => {
       listed++;
       return [];
     },
   });
-  c.bind(TIME_OPTIONS).toConstantValue({ hwclock: '/nonexistent/hwclock', env: { searchPath: '', timeoutMs: 1000 } });
+  c.bind(LINUX_TOKENS.TimeOptions).toConstantValue({ hwclock: '/nonexistent/hwclock', env: { searchPath: '', timeoutMs: 1000 } });
   t.equal(await c.get<LinuxFsFreeze>(TOKENS.FsFreezePort).thaw(), 0);
   t.equal(listed, 1, 'the bound mount source was used');
   await t.rejects(c.get<LinuxTime>(TOKENS.TimePort).setTime(), { message: /failed to exec '\/nonexistent\/hwclock'/ });

@@ -117,8 +117,9 @@ t.test('EOPNOTSUPP is skipped; other errors thaw what was frozen and fail', { sk
 
 t.test('without the native layer: freeze fails with a clear error, nothing frozen', { skip: why }, async (t) => {
   const { mnt } = await loopFs(t);
-  const entry = fileURLToPath(new URL('../../src/index.js', import.meta.url));
-  const script = `import('reflect-metadata').then(() => import(${JSON.stringify(entry)})).then(async (m) => { const all = await m.readMountList(); const port = new m.LinuxFsFreeze({ mountList: async () => all.filter((x) => x.dirname === ${JSON.stringify(mnt)}) }); try { console.log(await port.freeze()); } catch (e) { console.log(e.message); } })`;
+  const entry = fileURLToPath(new URL('../../src/fsfreeze/index.js', import.meta.url));
+  const mounts = fileURLToPath(new URL('../../src/mounts/index.js', import.meta.url));
+  const script = `import('reflect-metadata').then(() => Promise.all([import(${JSON.stringify(entry)}), import(${JSON.stringify(mounts)})])).then(async ([m, mounts]) => { const all = await mounts.readMountList(); const port = new m.LinuxFsFreeze({ mountList: async () => all.filter((x) => x.dirname === ${JSON.stringify(mnt)}) }); try { console.log(await port.freeze()); } catch (e) { console.log(e.message); } })`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, QGA_NO_NATIVE: '1' } });
   t.equal(r.stdout.trim(), `failed to freeze ${mnt}: native calls are unavailable (koffi could not be loaded: QGA_NO_NATIVE=1)`, r.stderr);
   const w = writer(join(mnt, 'not-frozen'));

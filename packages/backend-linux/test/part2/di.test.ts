@@ -6,10 +6,11 @@ import { LinuxCpu } from '../../src/cpu/index.js';
 import { LinuxLogins } from '../../src/logins/index.js';
 import { LinuxMemory } from '../../src/memory/index.js';
 import { LinuxNetwork } from '../../src/network/index.js';
-import { LINUX_INVENTORY_CONFIG, type LinuxInventoryOptions } from '../../src/proc/index.js';
+import { type LinuxInventoryOptions } from '../../src/proc/index.js';
 import { LinuxStorage } from '../../src/storage/index.js';
 import { LinuxSystemInfo } from '../../src/system-info/index.js';
 import { fixtureConfig } from './fixtures.js';
+import { LINUX_TOKENS } from '../../src/tokens.js';
 
 /** Exactly the bindings the lead adds to the backend's ContainerModule. */
 const part2 = new ContainerModule((options) => {
@@ -36,11 +37,11 @@ t.test('every part-2 port resolves with defaults (no config bound)', async (t) =
   t.ok(Array.isArray(users) && users.every((u) => typeof u.user === 'string' && typeof u['login-time'] === 'number'));
 });
 
-t.test('LINUX_INVENTORY_CONFIG reaches every port (excludeInterfaces, roots)', async (t) => {
+t.test('LINUX_TOKENS.InventoryConfig reaches every port (excludeInterfaces, roots)', async (t) => {
   const c = new Container();
   c.load(part2);
   const cfg: LinuxInventoryOptions = { ...fixtureConfig('ipv6-disabled'), excludeInterfaces: ['lo'] };
-  c.bind(LINUX_INVENTORY_CONFIG).toConstantValue(cfg);
+  c.bind(LINUX_TOKENS.InventoryConfig).toConstantValue(cfg);
   const routes = await c.get<NetworkPort>(TOKENS.NetworkPort).routes();
   t.equal(routes.length, 3, 'fixture /proc used');
   const ifaces = await c.get<NetworkPort>(TOKENS.NetworkPort).interfaces();
@@ -53,7 +54,7 @@ t.test('LINUX_INVENTORY_CONFIG reaches every port (excludeInterfaces, roots)', a
 t.test('a UsersPort combining LinuxLogins with a password setter', async (t) => {
   const c = new Container();
   c.load(part2);
-  c.bind(LINUX_INVENTORY_CONFIG).toConstantValue(fixtureConfig('desktop', { systemdRunDir: '/nonexistent' })); // utmp: no logind
+  c.bind(LINUX_TOKENS.InventoryConfig).toConstantValue(fixtureConfig('desktop', { systemdRunDir: '/nonexistent' })); // utmp: no logind
   const calls: unknown[] = [];
   c.bind(TOKENS.UsersPort)
     .toDynamicValue((ctx) => {

@@ -4,9 +4,7 @@ import { QgaError, errnoError, type ExecPort, type ExitStatus, type SpawnedProce
 import { win32 } from '../win32/win32-api.js';
 import { outputObservable } from './output-observable.js';
 import { exitStatusOf } from './exit-status.js';
-
-/** The code page child output is transcoded from (default: GetOEMCP(), the console's). */
-export const EXEC_CODE_PAGE = Symbol.for('qga.windows.ExecCodePage');
+import { WINDOWS_TOKENS } from '../tokens.js';
 
 /**
  * guest-exec on Windows through child_process (CreateProcessW; libuv finds
@@ -15,7 +13,7 @@ export const EXEC_CODE_PAGE = Symbol.for('qga.windows.ExecCodePage');
  */
 @injectable()
 export class WindowsExec implements ExecPort {
-  constructor(@inject(EXEC_CODE_PAGE) @optional() private readonly codePage?: number) {}
+  constructor(@inject(WINDOWS_TOKENS.ExecCodePage) @optional() private readonly codePage?: number) {}
 
   async spawn(req: SpawnRequest): Promise<SpawnedProcess> {
     if (req.capture === 'merged') throw new QgaError("Parameter 'capture-output' does not accept value 'merged'");

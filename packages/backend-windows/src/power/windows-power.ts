@@ -4,13 +4,15 @@ import { win32 } from '../win32/win32-api.js';
 import { win32ErrorMessage } from '../win32/win32-error.js';
 import { acquirePrivilege } from '../win32/privilege.js';
 import { shutdownCall, type ShutdownCall } from './shutdown-plan.js';
+import { WINDOWS_TOKENS } from '../tokens.js';
 
 /** The calls that really power off or suspend; tests replace them (Wine stubs them, CI must never run them). */
 export interface PowerCalls {
+  /** Start a shutdown or reboot (InitiateSystemShutdownExW); false when Windows refused. */
   initiateShutdown(call: ShutdownCall): boolean;
+  /** Sleep or hibernate (SetSuspendState); false when Windows refused. */
   setSuspendState(hibernate: boolean): boolean;
 }
-export const POWER_CALLS = Symbol.for('qga.windows.PowerCalls');
 
 const realCalls: PowerCalls = {
   initiateShutdown: (c) => win32().InitiateSystemShutdownExW(null, c.message, c.timeout, c.force ? 1 : 0, c.reboot ? 1 : 0, c.reason) !== 0,
@@ -27,7 +29,7 @@ export function suspendSupported(caps: Buffer, mode: 'disk' | 'ram'): boolean {
 export class WindowsPower implements PowerPort {
   private readonly calls: PowerCalls;
 
-  constructor(@inject(POWER_CALLS) @optional() calls?: PowerCalls) {
+  constructor(@inject(WINDOWS_TOKENS.PowerCalls) @optional() calls?: PowerCalls) {
     this.calls = calls ?? realCalls;
   }
 

@@ -5,8 +5,7 @@ import { win32ErrorMessage } from '../win32/win32-error.js';
 import { acquirePrivilege } from '../win32/privilege.js';
 import { fileTimeToUnixNs, unixNsToFileTime } from '../win32/file-time.js';
 import { runCaptured } from '../exec/run-captured.js';
-
-export const W32TM_PATH = Symbol.for('qga.windows.W32tmPath');
+import { WINDOWS_TOKENS } from '../tokens.js';
 
 /**
  * The clock through Win32. Setting it needs SeSystemtimePrivilege; without a
@@ -15,7 +14,7 @@ export const W32TM_PATH = Symbol.for('qga.windows.W32tmPath');
  */
 @injectable()
 export class WindowsTime implements TimePort {
-  constructor(@inject(W32TM_PATH) @optional() private readonly w32tm: string = 'w32tm') {}
+  constructor(@inject(WINDOWS_TOKENS.W32tmPath) @optional() private readonly w32tm: string = 'w32tm') {}
 
   now(): bigint {
     const ft = Buffer.alloc(8);

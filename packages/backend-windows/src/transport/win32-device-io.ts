@@ -11,6 +11,7 @@ const ERROR_IO_PENDING = 997;
 const ERROR_ACCESS_DENIED = 5;
 const INVALID_HANDLE_VALUE = -1;
 
+/** How win32DeviceIo opens the port. */
 export interface Win32DeviceIoOptions {
   /** A COM port: set ReadIntervalTimeout=1 as qemu-ga does, so a read returns what has arrived. */
   readonly comPort?: boolean;

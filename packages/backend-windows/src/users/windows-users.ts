@@ -5,18 +5,16 @@ import { Win32Error } from '../win32/win32-error.js';
 import { readWide } from '../win32/wide-string.js';
 import { sessionUsers, type WtsSession } from './session-users.js';
 import { setPasswordInfo, type NetUserSetInfoCall } from './net-user.js';
+import { WINDOWS_TOKENS } from '../tokens.js';
 
 const WTSUserName = 5;
 const WTSDomainName = 7;
 const WTSSessionInfo = 24;
 
-/** The NetUserSetInfo call; tests replace it (under Wine the real one aborts the process). */
-export const NET_USER_SET_INFO = Symbol.for('qga.windows.NetUserSetInfo');
-
 /** Logged-in users from the Terminal Services sessions; passwords through NetAPI. */
 @injectable()
 export class WindowsUsers implements UsersPort {
-  constructor(@inject(NET_USER_SET_INFO) @optional() private readonly netUserSetInfo?: NetUserSetInfoCall) {}
+  constructor(@inject(WINDOWS_TOKENS.NetUserSetInfo) @optional() private readonly netUserSetInfo?: NetUserSetInfoCall) {}
 
   async loggedIn(): Promise<GuestUser[]> {
     const api = win32();

@@ -4,11 +4,19 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { isQgaError } from '@qga/core';
-import {
-  WindowsCpu, WindowsDevices, WindowsExec, WindowsFsFreeze, WindowsFsTrim, WindowsNetwork, WindowsPower,
-  WindowsSshKeys, WindowsStorage, WindowsSystemInfo, WindowsTime, WindowsUsers, isKoffiLoaded,
-  type PowerCalls, type ShutdownCall,
-} from '../../src/index.js';
+import { isKoffiLoaded, type PowerCalls, type ShutdownCall } from '../../src/index.js';
+import { WindowsCpu } from '../../src/cpu/windows-cpu.js';
+import { WindowsDevices } from '../../src/devices/windows-devices.js';
+import { WindowsExec } from '../../src/exec/windows-exec.js';
+import { WindowsFsFreeze } from '../../src/fsfreeze/windows-fs-freeze.js';
+import { WindowsFsTrim } from '../../src/fsfreeze/windows-fs-trim.js';
+import { WindowsNetwork } from '../../src/network/windows-network.js';
+import { WindowsPower } from '../../src/power/windows-power.js';
+import { WindowsSshKeys } from '../../src/ssh/windows-ssh-keys.js';
+import { WindowsStorage } from '../../src/storage/windows-storage.js';
+import { WindowsSystemInfo } from '../../src/system-info/windows-system-info.js';
+import { WindowsTime } from '../../src/time/windows-time.js';
+import { WindowsUsers } from '../../src/users/windows-users.js';
 import { lastValueFrom, toArray } from 'rxjs';
 
 const out = process.argv[2] as string;

@@ -28,6 +28,7 @@ import type {
   WireInt,
 } from '../types/guest-types.js';
 
+/** Deadlines, retries and limits of a QgaClient. */
 export interface QgaClientOptions {
   /** Default reply deadline of every call, and of the handshake when readyTimeoutMs is 0 (default 10 s). */
   readonly timeoutMs?: number;
@@ -61,6 +62,7 @@ export interface ExecuteOptions extends CallOptions {
   readonly wait?: NoReplyWait;
 }
 
+/** What QgaClient.fsfreeze does: report the state, freeze, or thaw. */
 export type FsfreezeAction = 'status' | 'freeze' | 'thaw';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -185,10 +187,12 @@ export class QgaClient implements CommandRunner {
     await this.session.close(true);
   }
 
+  /** guest-ping: resolves when the agent answers. */
   async ping(options?: CallOptions): Promise<void> {
     await this.execute('guest-ping', undefined, options);
   }
 
+  /** guest-info: the agent's version and its commands. */
   info(options?: CallOptions): Promise<GuestAgentInfo> {
     return this.execute<GuestAgentInfo>('guest-info', undefined, options);
   }
@@ -213,8 +217,11 @@ export class QgaClient implements CommandRunner {
     return writeGuestFile(this, path, data, { ...this.options.fileTransfer, ...options });
   }
 
+  /** guest-fsfreeze-status: whether the guest's filesystems are frozen. */
   fsfreeze(action: 'status', options?: CallOptions): Promise<GuestFsfreezeStatus>;
+  /** guest-fsfreeze-freeze or -thaw: how many filesystems changed state. */
   fsfreeze(action: 'freeze' | 'thaw', options?: CallOptions): Promise<number>;
+  /** The state for `status`, a filesystem count for `freeze` and `thaw`. */
   fsfreeze(action: FsfreezeAction, options?: CallOptions): Promise<GuestFsfreezeStatus | number>;
   fsfreeze(action: FsfreezeAction, options?: CallOptions): Promise<GuestFsfreezeStatus | number> {
     return this.execute(`guest-fsfreeze-${action}`, undefined, options);
@@ -225,22 +232,27 @@ export class QgaClient implements CommandRunner {
     return this.execute('guest-fsfreeze-freeze-list', { mountpoints: [...mountpoints] }, options);
   }
 
+  /** guest-fstrim: trim every mounted filesystem, ignoring free ranges shorter than `minimum` bytes. */
   fstrim(minimum?: WireInt, options?: CallOptions): Promise<GuestFilesystemTrimResponse> {
     return this.execute('guest-fstrim', minimum === undefined ? undefined : { minimum }, options);
   }
 
+  /** guest-network-get-interfaces. */
   interfaces(options?: CallOptions): Promise<GuestNetworkInterface[]> {
     return this.execute('guest-network-get-interfaces', undefined, options);
   }
 
+  /** guest-get-host-name, unwrapped to the name. */
   async hostname(options?: CallOptions): Promise<string> {
     return (await this.execute<GuestHostName>('guest-get-host-name', undefined, options))['host-name'];
   }
 
+  /** guest-get-osinfo. */
   osinfo(options?: CallOptions): Promise<GuestOSInfo> {
     return this.execute('guest-get-osinfo', undefined, options);
   }
 
+  /** guest-get-timezone. */
   timezone(options?: CallOptions): Promise<GuestTimezone> {
     return this.execute('guest-get-timezone', undefined, options);
   }

@@ -8,5 +8,6 @@ export interface CallOptions {
 
 /** What the helpers need from a client: one request, one reply. */
 export interface CommandRunner {
+  /** Send one command and resolve with its `return` value (rejects with the agent's error). */
   execute<T = JsonValue>(command: string, args?: JsonObject, options?: CallOptions): Promise<T>;
 }

@@ -10,7 +10,9 @@ export interface FileTransferOptions {
 
 /** Largest chunk: 48 MiB is the agent's read cap and keeps base64 under its 64 MiB token limit. */
 export const MAX_CHUNK_SIZE = 48 * 1024 * 1024;
+/** Bytes per guest-file-read or -write request when the caller does not choose. */
 export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
+/** Requests a plain file transfer keeps in flight when the caller does not choose. */
 export const DEFAULT_PIPELINE_DEPTH = 2;
 
 export function resolveTransfer(options: FileTransferOptions): { chunkSize: number; depth: number } {

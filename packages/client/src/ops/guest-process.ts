@@ -20,12 +20,14 @@ export interface GuestProcessOptions {
   readonly expireMs?: number;
 }
 
+/** How a guest process ended, or that waiting for it timed out. */
 export interface GuestProcessExit {
   readonly exitcode?: number;
   readonly signal?: number;
   readonly timedOut: boolean;
 }
 
+/** How GuestProcess polls the agent for output. */
 export interface PumpOptions {
   /** Longest time one read waits on the agent for output (long poll). */
   readonly waitMs?: number;
@@ -88,22 +90,27 @@ export class GuestProcess {
     return new GuestProcess(runner, Number(r.id), Number(r.pid));
   }
 
+  /** Send bytes to the process's stdin. */
   write(bytes: Uint8Array): Promise<unknown> {
     return this.runner.execute('__org.qga_exec-write', { id: this.id, data: Buffer.from(bytes).toString('base64') });
   }
 
+  /** Close the process's stdin (it then reads end of file). */
   closeInput(): Promise<unknown> {
     return this.runner.execute('__org.qga_exec-write', { id: this.id, close: true });
   }
 
+  /** Send a signal by name, e.g. `SIGTERM`. */
   signal(signal: string): Promise<unknown> {
     return this.runner.execute('__org.qga_exec-signal', { id: this.id, signal });
   }
 
+  /** Change the terminal size of a process started with a pty. */
   resize(rows: number, cols: number): Promise<unknown> {
     return this.runner.execute('__org.qga_exec-resize', { id: this.id, rows, cols });
   }
 
+  /** Tell the agent to forget the process (its output and status are dropped). */
   release(): Promise<unknown> {
     return this.runner.execute('__org.qga_exec-release', { id: this.id });
   }

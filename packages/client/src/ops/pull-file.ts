@@ -12,6 +12,7 @@ interface ReadReply {
   size: number;
 }
 
+/** What pullFile copied: size and SHA-256 of the file, and where a resumed pull started. */
 export interface PullResult {
   readonly size: number;
   readonly sha256: string;

@@ -12,6 +12,7 @@ export interface PushOptions extends VerifiedTransferOptions {
   readonly gid?: number;
 }
 
+/** What pushFile copied: size and SHA-256 of the file, and where a resumed push started. */
 export interface PushResult {
   readonly size: number;
   readonly sha256: string;

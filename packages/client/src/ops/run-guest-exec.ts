@@ -4,6 +4,7 @@ import { QgaTimeoutError } from '../errors/qga-timeout-error.js';
 import type { CommandRunner } from './command-runner.js';
 import { sleep } from './sleep.js';
 
+/** How runGuestExec starts the program and how long it waits. */
 export interface ExecOptions {
   /** Bytes (or UTF-8 text) fed to the program's stdin; stdin is /dev/null otherwise. */
   readonly input?: Uint8Array | string;
@@ -17,6 +18,7 @@ export interface ExecOptions {
   readonly maxPollIntervalMs?: number;
 }
 
+/** What runGuestExec saw: pid, exit status and the captured output. */
 export interface ExecResult {
   readonly pid: number;
   /** Exit status when the program exited normally. */

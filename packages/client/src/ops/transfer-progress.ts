@@ -14,11 +14,15 @@ export interface VerifiedTransferOptions {
   readonly pipelineDepth?: number;
   /** Continue an interrupted transfer (default true). */
   readonly resume?: boolean;
+  /** Called after each chunk with the bytes done so far. */
   readonly onProgress?: (progress: TransferProgress) => void;
 }
 
+/** Default chunk of pushFile and pullFile, in bytes. */
 export const VERIFIED_CHUNK_DEFAULT = 2 * 1024 * 1024;
+/** Largest chunk pushFile and pullFile accept (the files plugin's own limit). */
 export const VERIFIED_CHUNK_MAX = 32 * 1024 * 1024;
+/** Default number of pushFile and pullFile requests in flight. */
 export const VERIFIED_DEPTH_DEFAULT = 4;
 
 export function resolveVerified(options: VerifiedTransferOptions): { chunkSize: number; depth: number } {

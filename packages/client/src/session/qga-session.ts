@@ -24,6 +24,7 @@ export type NoReplyWait = 'written' | 'accepted' | 'disconnect';
 /** Why a line was not taken as a reply to anything pending. */
 export type StrayReason = 'before-sync' | 'unmatched-id' | 'not-json' | 'stale-sync' | 'no-pending' | 'late-error' | 'sync-refused';
 
+/** Limits and hooks of a QgaSession. */
 export interface QgaSessionOptions {
   /** Largest reply line accepted; a bigger one closes the connection. */
   readonly maxReplyBytes: number;
@@ -35,7 +36,8 @@ export interface QgaSessionOptions {
   readonly trace?: (direction: 'in' | 'out', bytes: Buffer) => void;
 }
 
-export interface ExecuteOptions {
+/** Deadline of one QgaSession.execute call, and how to treat commands that do not answer. */
+export interface SessionExecuteOptions {
   readonly timeoutMs: number;
   /** Set for commands the agent does not answer on success. */
   readonly noReply?: NoReplyWait;
@@ -175,7 +177,7 @@ export class QgaSession {
   }
 
   /** Sends one command; resolves with its `return` value or rejects with QgaClientError. */
-  execute(command: string, args: JsonObject | undefined, options: ExecuteOptions): Promise<JsonValue> {
+  execute(command: string, args: JsonObject | undefined, options: SessionExecuteOptions): Promise<JsonValue> {
     return new Promise<JsonValue>((resolve, reject) => {
       if (this.closedError) {
         reject(this.closedError);

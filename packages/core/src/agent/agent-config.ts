@@ -16,8 +16,13 @@ export interface AgentConfig {
   readonly execRecordTtlMs: number;
 }
 
+/** The version `guest-info` reports: the qemu-ga release whose protocol this agent follows. */
 export const AGENT_VERSION = '10.2.50';
 
+/**
+ * The policy an agent runs with when createAgent gets no `config`: nothing blocked, qemu-ga's
+ * defaults otherwise.
+ */
 export const DEFAULT_AGENT_CONFIG: AgentConfig = {
   version: AGENT_VERSION,
   blockRpcs: [],

@@ -5,7 +5,7 @@ import { SyncCommand, SyncDelimitedCommand } from '../commands/session/sync-comm
 import { PingCommand } from '../commands/session/ping-command.js';
 import { InfoCommand } from '../commands/session/info-command.js';
 import { builtinCommands } from '../commands/builtin-commands.js';
-import { coreServicesModule } from '../services/core-services.module.js';
+import { coreServicesModule } from '../services/core-services-module.js';
 
 const SESSION_COMMANDS = [SyncDelimitedCommand, SyncCommand, PingCommand, InfoCommand];
 

@@ -1,6 +1,6 @@
 import { Container, type ContainerModule } from 'inversify';
 import type { Subscription } from 'rxjs';
-import { TOKENS, SERVICES } from '../tokens.js';
+import { TOKENS, INTERNAL_TOKENS } from '../tokens.js';
 import { DEFAULT_AGENT_CONFIG, type AgentConfig } from './agent-config.js';
 import type { Backend } from './backend.js';
 import type { Lifecycle } from './lifecycle.js';
@@ -11,8 +11,8 @@ import { guardPlugin } from './plugin-guard.js';
 import { FreezeState } from '../services/freeze-state.js';
 import { CommandRegistry } from '../dispatch/command-registry.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
-import type { Logger } from '../ports/logger.port.js';
-import type { Transport } from '../ports/transport.port.js';
+import type { Logger } from '../ports/logger-port.js';
+import type { Transport } from '../ports/transport-port.js';
 import { frozenCopy } from './frozen-copy.js';
 
 /** Agent.start() failed because the transport could not listen; `cause` is the transport's error. */
@@ -26,6 +26,7 @@ export class TransportStartError extends Error {
   }
 }
 
+/** What createAgent composes: one transport, one backend, optional plugins, policy and logger. */
 export interface CreateAgentOptions {
   /** How hosts reach the agent (unix socket, virtio-serial, ...). */
   readonly transport: Transport;
@@ -41,6 +42,7 @@ export interface CreateAgentOptions {
   readonly logger?: Logger;
 }
 
+/** A composed agent: start it to serve hosts, stop it to end every session and run the stop hooks. */
 export interface Agent {
   readonly container: Container;
   readonly config: AgentConfig;
@@ -67,22 +69,22 @@ export function createAgent(options: CreateAgentOptions): Agent {
 
   container.bind(TOKENS.AgentConfig).toConstantValue(config);
   container.bind(TOKENS.Logger).toConstantValue(logger);
-  container.bind(SERVICES.FreezeState).toConstantValue(new FreezeState());
+  container.bind(INTERNAL_TOKENS.FreezeState).toConstantValue(new FreezeState());
   container.load(options.backend.module);
-  container.bind(SERVICES.UnsupportedCommands).toConstantValue(new Set(options.backend.unsupportedCommands ?? []));
+  container.bind(INTERNAL_TOKENS.UnsupportedCommands).toConstantValue(new Set(options.backend.unsupportedCommands ?? []));
   bindBuiltinCommands(container);
-  container.bind(SERVICES.CommandRegistry).to(CommandRegistry);
-  container.bind(SERVICES.CommandCatalog).toConstantValue(() => container.get<CommandRegistry>(SERVICES.CommandRegistry));
-  container.bind(SERVICES.Dispatcher).to(Dispatcher);
+  container.bind(INTERNAL_TOKENS.CommandRegistry).to(CommandRegistry);
+  container.bind(INTERNAL_TOKENS.CommandCatalog).toConstantValue(() => container.get<CommandRegistry>(INTERNAL_TOKENS.CommandRegistry));
+  container.bind(INTERNAL_TOKENS.Dispatcher).to(Dispatcher);
   // Plugins last, so the guard sees every binding they must not touch.
   (options.plugins ?? []).forEach((plugin, i) => container.load(guardPlugin(plugin, `plugin #${i + 1}`)));
   // Build the registry now: a plugin command that breaks the naming rules fails createAgent, not start().
-  container.get(SERVICES.CommandRegistry);
+  container.get(INTERNAL_TOKENS.CommandRegistry);
 
   let sessions: Subscription | undefined;
   const live = new Set<Subscription>();
   const lifecycles = (): Lifecycle[] =>
-    container.isBound(SERVICES.Lifecycle) ? container.getAll<Lifecycle>(SERVICES.Lifecycle) : [];
+    container.isBound(INTERNAL_TOKENS.Lifecycle) ? container.getAll<Lifecycle>(INTERNAL_TOKENS.Lifecycle) : [];
 
   return {
     container,
@@ -90,7 +92,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
     async start() {
       if (sessions) throw new Error('agent already started');
       for (const service of lifecycles()) await service.start?.();
-      const dispatcher = container.get<Dispatcher>(SERVICES.Dispatcher);
+      const dispatcher = container.get<Dispatcher>(INTERNAL_TOKENS.Dispatcher);
       const transport = options.transport;
       try {
         // Resolves once the transport listens (or at once, for one that does not say); rejects if it cannot.

@@ -1,6 +1,6 @@
 /**
  * A service with work to do when the agent starts or stops (load persisted
- * state, thaw on exit, kill exec children). Multi-bound to SERVICES.Lifecycle;
+ * state, thaw on exit, kill exec children). Multi-bound to INTERNAL_TOKENS.Lifecycle;
  * started in binding order, stopped in reverse.
  */
 export interface Lifecycle {

@@ -1,5 +1,5 @@
 import { ContainerModule, type ContainerModuleLoadOptions } from 'inversify';
-import { TOKENS, SERVICES } from '../tokens.js';
+import { TOKENS, INTERNAL_TOKENS } from '../tokens.js';
 
 /** A plugin tried to change what belongs to the agent; createAgent refuses to build it. */
 export class PluginPolicyError extends Error {
@@ -8,7 +8,7 @@ export class PluginPolicyError extends Error {
 
 type ServiceId = Parameters<ContainerModuleLoadOptions['isBound']>[0];
 
-const CORE_IDS: ReadonlySet<unknown> = new Set<unknown>([...Object.values(TOKENS), ...Object.values(SERVICES)]);
+const CORE_IDS: ReadonlySet<unknown> = new Set<unknown>([...Object.values(TOKENS), ...Object.values(INTERNAL_TOKENS)]);
 
 function nameOf(id: unknown): string {
   if (typeof id === 'symbol') return id.description ?? id.toString();
@@ -18,10 +18,10 @@ function nameOf(id: unknown): string {
 
 /**
  * Wraps a plugin's ContainerModule so that it can only add: its commands
- * (bound to TOKENS.Command, rerouted to SERVICES.PluginCommand so the registry
+ * (bound to TOKENS.Command, rerouted to INTERNAL_TOKENS.PluginCommand so the registry
  * knows them for plugins' commands) and services under identifiers of its own.
  * Binding, rebinding, unbinding or hooking the activation of anything the
- * agent owns — every TOKENS/SERVICES identifier and whatever the backend and
+ * agent owns — every TOKENS/INTERNAL_TOKENS identifier and whatever the backend and
  * core bound before the plugin — throws PluginPolicyError, so a plugin
  * cannot change the configuration, the allow/block lists, a port or the
  * dispatcher. `label` names the plugin in the message.
@@ -36,12 +36,12 @@ export function guardPlugin(plugin: ContainerModule, label: string): ContainerMo
     };
     const guarded: ContainerModuleLoadOptions = {
       bind: ((id: ServiceId) => {
-        if (id === TOKENS.Command) return options.bind(SERVICES.PluginCommand);
+        if (id === TOKENS.Command) return options.bind(INTERNAL_TOKENS.PluginCommand);
         if (owned(id)) refuse('bind', id);
         mine.add(id);
         return options.bind(id);
       }) as ContainerModuleLoadOptions['bind'],
-      isBound: (id, isBoundOptions) => options.isBound(id === TOKENS.Command ? SERVICES.PluginCommand : id, isBoundOptions),
+      isBound: (id, isBoundOptions) => options.isBound(id === TOKENS.Command ? INTERNAL_TOKENS.PluginCommand : id, isBoundOptions),
       onActivation: ((id: ServiceId, activation: never) => {
         if (owned(id)) refuse('hook the activation of', id);
         options.onActivation(id, activation);

@@ -1,6 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { EncodedReply } from '../protocol/json-encoder.js';
-import type { TransportSession } from '../ports/transport.port.js';
+import type { TransportSession } from '../ports/transport-port.js';
 import type { ReplyBacklog } from './reply-backlog.js';
 
 /** Replies at most this large are merged into one write with their neighbours. */

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { Logger, LogLevel } from '../ports/logger.port.js';
+import type { Logger, LogLevel } from '../ports/logger-port.js';
 
 const LEVELS: Record<LogLevel, number> = { error: 0, warning: 1, info: 2, debug: 3 };
 
@@ -14,6 +14,7 @@ export class StreamLogger implements Logger {
     private readonly options: { verbose?: boolean; suspended?: () => boolean } = {},
   ) {}
 
+  /** Write one line for `message` if `level` passes the logger's verbosity. */
   log(level: LogLevel, message: string): void {
     if (LEVELS[level] > (this.options.verbose ? LEVELS.debug : LEVELS.error)) return;
     if (this.options.suspended?.()) return;

@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { qapi } from '../dispatch/arg-spec.js';
 import type { Command, CommandSpec } from '../dispatch/command.js';
-import type { CpuPort } from '../ports/cpu.port.js';
+import type { CpuPort } from '../ports/cpu-port.js';
 import type { GuestCpuStats, GuestLogicalProcessor } from '../schema/guest-types.js';
 import { TOKENS } from '../tokens.js';
 

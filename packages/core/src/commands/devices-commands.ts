@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { Command, CommandSpec } from '../dispatch/command.js';
-import type { DevicesPort } from '../ports/system-info.port.js';
+import type { DevicesPort } from '../ports/system-info-port.js';
 import type { GuestDeviceInfo } from '../schema/guest-types.js';
 import { TOKENS } from '../tokens.js';
 

@@ -1,7 +1,7 @@
 import { inject, injectable, optional } from 'inversify';
 import { qapi } from '../dispatch/arg-spec.js';
 import type { Command, CommandSpec } from '../dispatch/command.js';
-import type { Logger } from '../ports/logger.port.js';
+import type { Logger } from '../ports/logger-port.js';
 import type { GuestExec, GuestExecCaptureOutputMode, GuestExecStatus } from '../schema/guest-types.js';
 import { ExecRecords } from '../services/exec-records.js';
 import { TOKENS } from '../tokens.js';

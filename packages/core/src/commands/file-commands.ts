@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { qapi } from '../dispatch/arg-spec.js';
 import type { Command, CommandSpec } from '../dispatch/command.js';
-import { FOPEN_MODES, type FilesPort, type FopenMode, type SeekWhence } from '../ports/files.port.js';
+import { FOPEN_MODES, type FilesPort, type FopenMode, type SeekWhence } from '../ports/files-port.js';
 import { QgaError, isQgaError } from '../protocol/qga-error.js';
 import { Base64Bytes } from '../protocol/base64-bytes.js';
 import type { GuestFileRead, GuestFileSeek, GuestFileWrite } from '../schema/guest-types.js';

@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { Command, CommandSpec } from '../dispatch/command.js';
-import type { FsTrimPort } from '../ports/fsfreeze.port.js';
+import type { FsTrimPort } from '../ports/fsfreeze-port.js';
 import type { GuestFilesystemTrimResponse } from '../schema/guest-types.js';
 import { TOKENS } from '../tokens.js';
 

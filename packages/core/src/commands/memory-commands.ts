@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { qapi } from '../dispatch/arg-spec.js';
 import type { Command, CommandSpec } from '../dispatch/command.js';
-import type { MemoryPort } from '../ports/memory.port.js';
+import type { MemoryPort } from '../ports/memory-port.js';
 import type { GuestMemoryBlock, GuestMemoryBlockInfo, GuestMemoryBlockResponse } from '../schema/guest-types.js';
 import { TOKENS } from '../tokens.js';
 

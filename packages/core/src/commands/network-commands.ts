@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { Command, CommandSpec } from '../dispatch/command.js';
-import type { NetworkPort } from '../ports/network.port.js';
+import type { NetworkPort } from '../ports/network-port.js';
 import type { GuestNetworkInterface, GuestNetworkRoute } from '../schema/guest-types.js';
 import { TOKENS } from '../tokens.js';
 

@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { Command, CommandSpec } from '../dispatch/command.js';
-import type { PowerPort, ShutdownMode } from '../ports/power.port.js';
+import type { PowerPort, ShutdownMode } from '../ports/power-port.js';
 import { QgaError } from '../protocol/qga-error.js';
 import { TOKENS } from '../tokens.js';
 

@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { qapi } from '../dispatch/arg-spec.js';
 import type { Command, CommandSpec } from '../dispatch/command.js';
-import type { SshKeysPort } from '../ports/users.port.js';
+import type { SshKeysPort } from '../ports/users-port.js';
 import { QgaError, isQgaError } from '../protocol/qga-error.js';
 import type { GuestAuthorizedKeys } from '../schema/guest-types.js';
 import { TOKENS } from '../tokens.js';

@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { Command, CommandSpec } from '../dispatch/command.js';
-import type { StoragePort } from '../ports/storage.port.js';
+import type { StoragePort } from '../ports/storage-port.js';
 import type { GuestDiskInfo, GuestDiskStatsInfo, GuestFilesystemInfo } from '../schema/guest-types.js';
 import { TOKENS } from '../tokens.js';
 

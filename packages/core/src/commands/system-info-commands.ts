@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { Command, CommandSpec } from '../dispatch/command.js';
-import type { SystemInfoPort } from '../ports/system-info.port.js';
+import type { SystemInfoPort } from '../ports/system-info-port.js';
 import type { GuestHostName, GuestLoadAverage, GuestOSInfo, GuestTimezone } from '../schema/guest-types.js';
 import { TOKENS } from '../tokens.js';
 

@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { Command, CommandSpec } from '../dispatch/command.js';
-import type { UsersPort } from '../ports/users.port.js';
+import type { UsersPort } from '../ports/users-port.js';
 import { QgaError } from '../protocol/qga-error.js';
 import type { GuestUser } from '../schema/guest-types.js';
 import { TOKENS } from '../tokens.js';

@@ -9,17 +9,20 @@
  */
 export type ScalarType = 'int' | 'uint64' | 'str' | 'bool' | 'number';
 
+/** A QAPI enum: a string restricted to `values`; `name` appears in error messages. */
 export interface EnumType {
   readonly kind: 'enum';
   readonly name: string;
   readonly values: readonly string[];
 }
 
+/** A QAPI list (JSON array) of one element type. */
 export interface ListType {
   readonly kind: 'list';
   readonly of: TypeSpec;
 }
 
+/** A QAPI struct (JSON object) with named members. */
 export interface StructType {
   readonly kind: 'struct';
   readonly members: MembersSpec;
@@ -36,21 +39,27 @@ export interface AlternateType {
   };
 }
 
+/** Any argument type: a scalar name or one of the compound descriptions. */
 export type TypeSpec = ScalarType | EnumType | ListType | StructType | AlternateType;
 
 /** Member name (with `*` prefix when optional) → type, in schema order. */
 export type MembersSpec = Readonly<Record<string, TypeSpec>>;
 
+/** Builders for the compound argument types, used in a command's `spec.args`. */
 export const qapi = {
+  /** An enum named `name` with the allowed `values`. */
   enum(name: string, values: readonly string[]): EnumType {
     return { kind: 'enum', name, values };
   },
+  /** A list whose elements have type `of`. */
   list(of: TypeSpec): ListType {
     return { kind: 'list', of };
   },
+  /** A struct with the given members (a `*` prefix marks an optional member). */
   struct(members: MembersSpec): StructType {
     return { kind: 'struct', members };
   },
+  /** An alternate: the JSON type of the value chooses among `branches`. */
   alternate(name: string, branches: AlternateType['branches']): AlternateType {
     return { kind: 'alternate', name, branches };
   },

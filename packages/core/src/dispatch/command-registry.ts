@@ -1,9 +1,9 @@
 import { inject, injectable, multiInject, optional } from 'inversify';
-import { TOKENS, SERVICES } from '../tokens.js';
+import { TOKENS, INTERNAL_TOKENS } from '../tokens.js';
 import type { AgentConfig } from '../agent/agent-config.js';
 import type { FreezeState } from '../services/freeze-state.js';
 import type { Command } from './command.js';
-import type { Logger } from '../ports/logger.port.js';
+import type { Logger } from '../ports/logger-port.js';
 import { silentLogger } from '../agent/stream-logger.js';
 import { PluginPolicyError } from '../agent/plugin-guard.js';
 import { SCHEMA_COMMAND_ORDER } from '../schema/command-order.js';
@@ -38,9 +38,9 @@ export class CommandRegistry {
   constructor(
     @multiInject(TOKENS.Command) commands: Command[],
     @inject(TOKENS.AgentConfig) config: AgentConfig,
-    @inject(SERVICES.FreezeState) private readonly freeze: FreezeState,
-    @inject(SERVICES.UnsupportedCommands) unsupported: ReadonlySet<string>,
-    @multiInject(SERVICES.PluginCommand) @optional() pluginCommands: Command[] = [],
+    @inject(INTERNAL_TOKENS.FreezeState) private readonly freeze: FreezeState,
+    @inject(INTERNAL_TOKENS.UnsupportedCommands) unsupported: ReadonlySet<string>,
+    @multiInject(INTERNAL_TOKENS.PluginCommand) @optional() pluginCommands: Command[] = [],
     @inject(TOKENS.Logger) @optional() logger: Logger = silentLogger,
   ) {
     for (const command of commands) {

@@ -28,5 +28,9 @@ export interface CommandContext {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry holds commands of every argument type; `unknown` would reject them (run's parameter is contravariant)
 export interface Command<A = any, R = unknown> {
   readonly spec: CommandSpec;
+  /**
+   * Do the command: `args` are already validated against `spec.args`; the result becomes the
+   * `return` member of the reply.
+   */
   run(args: A, ctx: CommandContext): R | Promise<R>;
 }

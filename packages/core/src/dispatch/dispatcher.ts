@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
-import { SERVICES, TOKENS } from '../tokens.js';
+import { INTERNAL_TOKENS, TOKENS } from '../tokens.js';
 import { encodeReply, type EncodedReply } from '../protocol/json-encoder.js';
-import type { Logger } from '../ports/logger.port.js';
+import type { Logger } from '../ports/logger-port.js';
 import { silentLogger } from '../agent/stream-logger.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../protocol/json-value.js';
 import { QgaError, isQgaError } from '../protocol/qga-error.js';
@@ -21,7 +21,7 @@ import { errorReply, type Reply } from './reply.js';
 @injectable()
 export class Dispatcher {
   constructor(
-    @inject(SERVICES.CommandRegistry) private readonly registry: CommandRegistry,
+    @inject(INTERNAL_TOKENS.CommandRegistry) private readonly registry: CommandRegistry,
     @inject(TOKENS.Logger) private readonly logger: Logger = silentLogger,
   ) {}
 

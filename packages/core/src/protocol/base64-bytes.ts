@@ -13,6 +13,7 @@ export class Base64Bytes {
     return Math.ceil(this.bytes.length / 3) * 4;
   }
 
+  /** The base64 text of the bytes. */
   toString(): string {
     return this.bytes.toString('base64');
   }

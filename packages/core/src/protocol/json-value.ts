@@ -9,6 +9,7 @@
  */
 export type JsonValue = null | boolean | string | number | bigint | JsonValue[] | JsonObject;
 
+/** A JSON object; integers are bigint where they may not fit a double. */
 export interface JsonObject {
   [key: string]: JsonValue;
 }

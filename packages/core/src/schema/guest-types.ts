@@ -8,17 +8,23 @@ import type { Base64Bytes } from '../protocol/base64-bytes.js';
  */
 export type Int = number | bigint;
 
+/**
+ * One command in `guest-info`'s list: its name, whether the policy enables it, whether it answers
+ * on success.
+ */
 export interface GuestAgentCommandInfo {
   name: string;
   enabled: boolean;
   'success-response': boolean;
 }
 
+/** `guest-info` reply: the agent's version and every command it knows. */
 export interface GuestAgentInfo {
   version: string;
   supported_commands: GuestAgentCommandInfo[];
 }
 
+/** `guest-file-read` reply: the bytes read and whether the end of the file was reached. */
 export interface GuestFileRead {
   count: number;
   /** Base64 on the wire; commands hand over the bytes (see Base64Bytes). */
@@ -26,18 +32,22 @@ export interface GuestFileRead {
   eof: boolean;
 }
 
+/** `guest-file-write` reply: how many bytes were written. */
 export interface GuestFileWrite {
   count: number;
   eof: boolean;
 }
 
+/** `guest-file-seek` reply: the new offset. */
 export interface GuestFileSeek {
   position: Int;
   eof: boolean;
 }
 
+/** `guest-fsfreeze-status` reply. */
 export type GuestFsfreezeStatus = 'thawed' | 'frozen';
 
+/** Outcome of trimming one mounted filesystem: bytes trimmed, or the error for that path. */
 export interface GuestFilesystemTrimResult {
   path: string;
   trimmed?: Int;
@@ -45,16 +55,19 @@ export interface GuestFilesystemTrimResult {
   error?: string;
 }
 
+/** `guest-fstrim` reply: one result per filesystem. */
 export interface GuestFilesystemTrimResponse {
   paths: GuestFilesystemTrimResult[];
 }
 
+/** One address of a network interface, with its prefix length. */
 export interface GuestIpAddress {
   'ip-address': string;
   'ip-address-type': 'ipv4' | 'ipv6';
   prefix: number;
 }
 
+/** Packet and byte counters of a network interface. */
 export interface GuestNetworkInterfaceStat {
   'rx-bytes': Int;
   'rx-packets': Int;
@@ -66,6 +79,7 @@ export interface GuestNetworkInterfaceStat {
   'tx-dropped': Int;
 }
 
+/** `guest-network-get-interfaces` entry: name, MAC, addresses and counters. */
 export interface GuestNetworkInterface {
   name: string;
   'hardware-address'?: string;
@@ -73,6 +87,7 @@ export interface GuestNetworkInterface {
   statistics?: GuestNetworkInterfaceStat;
 }
 
+/** `guest-network-get-route` entry: one row of the kernel's IPv4 or IPv6 routing table. */
 export interface GuestNetworkRoute {
   iface: string;
   destination: string;
@@ -92,18 +107,22 @@ export interface GuestNetworkRoute {
   version: 4 | 6;
 }
 
+/** `guest-get-vcpus` entry: a logical CPU, whether it is online and whether it may go offline. */
 export interface GuestLogicalProcessor {
   'logical-id': number;
   online: boolean;
   'can-offline'?: boolean;
 }
 
+/** Every disk bus name the protocol knows, in the protocol's order. */
 export const GUEST_DISK_BUS_TYPES = [
   'ide', 'fdc', 'scsi', 'virtio', 'xen', 'usb', 'uml', 'sata', 'sd', 'unknown', 'ieee1394',
   'ssa', 'fibre', 'raid', 'iscsi', 'sas', 'mmc', 'virtual', 'file-backed-virtual', 'nvme',
 ] as const;
+/** A disk bus name (one of GUEST_DISK_BUS_TYPES). */
 export type GuestDiskBusType = (typeof GUEST_DISK_BUS_TYPES)[number];
 
+/** A PCI address (domain, bus, slot, function) of a disk controller. */
 export interface GuestPCIAddress {
   domain: number;
   bus: number;
@@ -111,6 +130,7 @@ export interface GuestPCIAddress {
   function: number;
 }
 
+/** A channel-subsystem address of a disk on s390x. */
 export interface GuestCCWAddress {
   cssid: number;
   ssid: number;
@@ -118,6 +138,10 @@ export interface GuestCCWAddress {
   devno: number;
 }
 
+/**
+ * Where a disk or filesystem device sits: controller address, bus type, target, unit, serial,
+ * device node.
+ */
 export interface GuestDiskAddress {
   'pci-controller': GuestPCIAddress;
   'bus-type': GuestDiskBusType;
@@ -129,6 +153,7 @@ export interface GuestDiskAddress {
   'ccw-address'?: GuestCCWAddress;
 }
 
+/** The NVMe SMART health log of a disk, as `guest-get-disks` reports it. */
 export interface GuestNVMeSmart {
   'critical-warning': number;
   temperature: number;
@@ -160,6 +185,7 @@ export interface GuestNVMeSmart {
 /** Flat on the wire: `{"type": "nvme", ...GuestNVMeSmart}`; other bus types carry no data. */
 export type GuestDiskSmart = ({ type: 'nvme' } & GuestNVMeSmart) | { type: Exclude<GuestDiskBusType, 'nvme'> };
 
+/** `guest-get-disks` entry: a block device, whether it is a partition, its dependencies and address. */
 export interface GuestDiskInfo {
   name: string;
   partition: boolean;
@@ -169,6 +195,7 @@ export interface GuestDiskInfo {
   smart?: GuestDiskSmart;
 }
 
+/** `guest-get-fsinfo` entry: a mounted filesystem, its type, sizes and the disks under it. */
 export interface GuestFilesystemInfo {
   name: string;
   mountpoint: string;
@@ -179,24 +206,32 @@ export interface GuestFilesystemInfo {
   disk: GuestDiskAddress[];
 }
 
+/** `guest-get-memory-blocks` entry: one hot-pluggable memory block and its state. */
 export interface GuestMemoryBlock {
   'phys-index': Int;
   online: boolean;
   'can-offline'?: boolean;
 }
 
+/** How a request to change one memory block ended. */
 export type GuestMemoryBlockResponseType = 'success' | 'not-found' | 'operation-not-supported' | 'operation-failed';
 
+/** `guest-set-memory-blocks` entry: the outcome for one block. */
 export interface GuestMemoryBlockResponse {
   'phys-index': Int;
   response: GuestMemoryBlockResponseType;
   'error-code'?: number;
 }
 
+/** `guest-get-memory-block-info` reply: the size of a memory block in bytes. */
 export interface GuestMemoryBlockInfo {
   size: Int;
 }
 
+/**
+ * `guest-exec-status` reply: whether the process exited, its exit code or signal, and its captured
+ * output.
+ */
 export interface GuestExecStatus {
   exited: boolean;
   exitcode?: number;
@@ -207,27 +242,33 @@ export interface GuestExecStatus {
   'err-truncated'?: boolean;
 }
 
+/** `guest-exec` reply: the pid to poll with `guest-exec-status`. */
 export interface GuestExec {
   pid: number;
 }
 
+/** Which output streams `guest-exec` captures, and whether stdout and stderr are merged. */
 export type GuestExecCaptureOutputMode = 'none' | 'stdout' | 'stderr' | 'separated' | 'merged';
 
+/** `guest-get-host-name` reply. */
 export interface GuestHostName {
   'host-name': string;
 }
 
+/** `guest-get-users` entry: a logged-in user and the time of their first login. */
 export interface GuestUser {
   user: string;
   'login-time': number;
   domain?: string;
 }
 
+/** `guest-get-timezone` reply: the zone name (when known) and its offset from UTC in seconds. */
 export interface GuestTimezone {
   zone?: string;
   offset: number;
 }
 
+/** `guest-get-osinfo` reply: kernel and distribution identification. */
 export interface GuestOSInfo {
   'kernel-release'?: string;
   'kernel-version'?: string;
@@ -241,6 +282,7 @@ export interface GuestOSInfo {
   'variant-id'?: string;
 }
 
+/** `guest-get-devices` entry: a PCI device and its driver (Windows guests). */
 export interface GuestDeviceInfo {
   'driver-name': string;
   'driver-date'?: Int;
@@ -248,10 +290,12 @@ export interface GuestDeviceInfo {
   id?: { type: 'pci'; 'vendor-id': number; 'device-id': number };
 }
 
+/** `guest-ssh-get-authorized-keys` reply: the keys in the user's authorized_keys file. */
 export interface GuestAuthorizedKeys {
   keys: string[];
 }
 
+/** I/O counters of one disk, from the kernel's disk statistics. */
 export interface GuestDiskStats {
   'read-sectors'?: Int;
   'read-ios'?: Int;
@@ -272,6 +316,7 @@ export interface GuestDiskStats {
   'weight-ticks'?: Int;
 }
 
+/** `guest-get-diskstats` entry: a disk's name, device numbers and counters. */
 export interface GuestDiskStatsInfo {
   name: string;
   major: Int;
@@ -279,6 +324,7 @@ export interface GuestDiskStatsInfo {
   stats: GuestDiskStats;
 }
 
+/** CPU time counters of one logical CPU on Linux, in clock ticks. */
 export interface GuestLinuxCpuStats {
   type: 'linux';
   cpu: number;
@@ -294,8 +340,10 @@ export interface GuestLinuxCpuStats {
   guestnice?: Int;
 }
 
+/** `guest-get-cpustats` entry (only the Linux variant exists). */
 export type GuestCpuStats = GuestLinuxCpuStats;
 
+/** `guest-get-load` reply: the 1, 5 and 15 minute load averages. */
 export interface GuestLoadAverage {
   load1m: number;
   load5m: number;

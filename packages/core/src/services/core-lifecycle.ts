@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { Lifecycle } from '../agent/lifecycle.js';
-import { SERVICES } from '../tokens.js';
+import { INTERNAL_TOKENS } from '../tokens.js';
 import { ExecRecords } from './exec-records.js';
 import { FileHandles } from './file-handles.js';
 import { FsFreezeController } from './fsfreeze-controller.js';
@@ -15,7 +15,7 @@ import type { StateStore } from './state-store.js';
 @injectable()
 export class CoreServicesLifecycle implements Lifecycle {
   constructor(
-    @inject(SERVICES.StateStore) private readonly store: StateStore,
+    @inject(INTERNAL_TOKENS.StateStore) private readonly store: StateStore,
     @inject(FsFreezeController) private readonly freeze: FsFreezeController,
     @inject(FileHandles) private readonly files: FileHandles,
     @inject(ExecRecords) private readonly exec: ExecRecords,

@@ -1,8 +1,8 @@
 import { inject, injectable, optional } from 'inversify';
 import type { Subscription } from 'rxjs';
 import type { AgentConfig } from '../agent/agent-config.js';
-import type { ExecPort, ExitStatus, SpawnRequest } from '../ports/exec.port.js';
-import type { Logger } from '../ports/logger.port.js';
+import type { ExecPort, ExitStatus, SpawnRequest } from '../ports/exec-port.js';
+import type { Logger } from '../ports/logger-port.js';
 import { Base64Bytes } from '../protocol/base64-bytes.js';
 import { QgaError, isQgaError } from '../protocol/qga-error.js';
 import type { GuestExecStatus } from '../schema/guest-types.js';

@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { QgaError } from '../protocol/qga-error.js';
-import { SERVICES } from '../tokens.js';
+import { INTERNAL_TOKENS } from '../tokens.js';
 import type { StateStore } from './state-store.js';
 import type { StdioFile } from './stdio-file.js';
 
@@ -12,7 +12,7 @@ import type { StdioFile } from './stdio-file.js';
 export class FileHandles {
   private readonly files = new Map<bigint, StdioFile>();
 
-  constructor(@inject(SERVICES.StateStore) private readonly store: StateStore) {}
+  constructor(@inject(INTERNAL_TOKENS.StateStore) private readonly store: StateStore) {}
 
   get size(): number {
     return this.files.size;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../ports/logger.port.js';
+import type { Logger } from '../ports/logger-port.js';
 import { INT64_MAX, INT64_MIN } from '../protocol/json-value.js';
 import { QgaError } from '../protocol/qga-error.js';
 import { parseKeyFile } from '../util/key-file.js';

@@ -1,10 +1,10 @@
 import { inject, injectable, optional } from 'inversify';
 import type { AgentConfig } from '../agent/agent-config.js';
-import type { ExecPort } from '../ports/exec.port.js';
-import type { FsFreezePort } from '../ports/fsfreeze.port.js';
-import type { Logger, LogLevel } from '../ports/logger.port.js';
+import type { ExecPort } from '../ports/exec-port.js';
+import type { FsFreezePort } from '../ports/fsfreeze-port.js';
+import type { Logger, LogLevel } from '../ports/logger-port.js';
 import { QgaError } from '../protocol/qga-error.js';
-import { SERVICES, TOKENS } from '../tokens.js';
+import { INTERNAL_TOKENS, TOKENS } from '../tokens.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import { errorText } from '../util/strerror.js';
 import type { FreezeState } from './freeze-state.js';
@@ -27,8 +27,8 @@ export class FsFreezeController {
   private frozenSince?: number;
 
   constructor(
-    @inject(SERVICES.FreezeState) private readonly state: FreezeState,
-    @inject(SERVICES.StateStore) private readonly store: StateStore,
+    @inject(INTERNAL_TOKENS.FreezeState) private readonly state: FreezeState,
+    @inject(INTERNAL_TOKENS.StateStore) private readonly store: StateStore,
     @inject(TOKENS.AgentConfig) private readonly config: AgentConfig,
     @inject(TOKENS.FsFreezePort) @optional() private readonly port?: FsFreezePort,
     @inject(TOKENS.ExecPort) @optional() private readonly exec?: ExecPort,

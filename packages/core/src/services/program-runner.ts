@@ -1,4 +1,4 @@
-import type { ExecPort, ExitStatus } from '../ports/exec.port.js';
+import type { ExecPort, ExitStatus } from '../ports/exec-port.js';
 import { QgaError } from '../protocol/qga-error.js';
 import { errorText } from '../util/strerror.js';
 

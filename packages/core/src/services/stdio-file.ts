@@ -1,4 +1,4 @@
-import type { RawFile, SeekWhence } from '../ports/files.port.js';
+import type { RawFile, SeekWhence } from '../ports/files-port.js';
 import { QgaError } from '../protocol/qga-error.js';
 import { errorCode, errorText } from '../util/strerror.js';
 

@@ -1,5 +1,5 @@
 import { Subject, type Observable } from 'rxjs';
-import type { Transport, TransportSession } from '../ports/transport.port.js';
+import type { Transport, TransportSession } from '../ports/transport-port.js';
 
 /** The host end of an in-memory connection. */
 export interface MemoryClient {
@@ -27,10 +27,12 @@ export class MemoryTransport implements Transport {
   private readonly sessions$ = new Subject<TransportSession>();
   private nextId = 1;
 
+  /** Sessions opened by connect(), in order. */
   sessions(): Observable<TransportSession> {
     return this.sessions$.asObservable();
   }
 
+  /** Open a new session and return the host's end of it. */
   connect(): MemoryClient {
     const input = new Subject<Uint8Array>();
     const chunks: Buffer[] = [];

@@ -9,7 +9,7 @@ import { FreezeState } from '../../src/services/freeze-state.js';
 import { DEFAULT_AGENT_CONFIG } from '../../src/agent/agent-config.js';
 import { silentLogger } from '../../src/agent/stream-logger.js';
 import type { Command } from '../../src/dispatch/command.js';
-import type { TransportSession } from '../../src/ports/transport.port.js';
+import type { TransportSession } from '../../src/ports/transport-port.js';
 import { Base64Bytes } from '../../src/protocol/base64-bytes.js';
 
 t.test('sequentially: order kept across sync and async steps, no deep recursion', async (t) => {

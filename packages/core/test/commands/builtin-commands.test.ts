@@ -5,7 +5,7 @@ import { DEFAULT_AGENT_CONFIG } from '../../src/agent/agent-config.js';
 import { builtinCommands } from '../../src/commands/builtin-commands.js';
 import type { Command } from '../../src/dispatch/command.js';
 import { SCHEMA_COMMAND_ORDER } from '../../src/schema/command-order.js';
-import { coreServicesModule } from '../../src/services/core-services.module.js';
+import { coreServicesModule } from '../../src/services/core-services-module.js';
 import { TOKENS } from '../../src/tokens.js';
 
 const LEAD_OWNED = ['guest-sync-delimited', 'guest-sync', 'guest-ping', 'guest-info'];

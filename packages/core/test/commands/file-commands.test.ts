@@ -10,7 +10,7 @@ import {
   GuestFileSeekCommand,
   GuestFileWriteCommand,
 } from '../../src/commands/file-commands.js';
-import type { FilesPort } from '../../src/ports/files.port.js';
+import type { FilesPort } from '../../src/ports/files-port.js';
 import { QgaError } from '../../src/protocol/qga-error.js';
 import { FileHandles } from '../../src/services/file-handles.js';
 import { FileStateStore } from '../../src/services/file-state-store.js';

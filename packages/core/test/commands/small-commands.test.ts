@@ -6,12 +6,12 @@ import { GuestGetTimeCommand, GuestSetTimeCommand, checkSettableTime } from '../
 import { GuestGetUsersCommand, GuestSetUserPasswordCommand } from '../../src/commands/users-commands.js';
 import { GuestFstrimCommand } from '../../src/commands/fstrim-commands.js';
 import { GuestGetHostNameCommand } from '../../src/commands/system-info-commands.js';
-import type { CpuPort } from '../../src/ports/cpu.port.js';
-import type { MemoryPort } from '../../src/ports/memory.port.js';
-import type { PowerPort } from '../../src/ports/power.port.js';
-import type { TimePort } from '../../src/ports/time.port.js';
-import type { UsersPort } from '../../src/ports/users.port.js';
-import type { SystemInfoPort } from '../../src/ports/system-info.port.js';
+import type { CpuPort } from '../../src/ports/cpu-port.js';
+import type { MemoryPort } from '../../src/ports/memory-port.js';
+import type { PowerPort } from '../../src/ports/power-port.js';
+import type { TimePort } from '../../src/ports/time-port.js';
+import type { UsersPort } from '../../src/ports/users-port.js';
+import type { SystemInfoPort } from '../../src/ports/system-info-port.js';
 import { QgaError } from '../../src/protocol/qga-error.js';
 
 t.test('guest-set-vcpus: in order, stop at the first failure, error only if the first failed', async (t) => {

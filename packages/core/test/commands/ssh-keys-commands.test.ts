@@ -4,7 +4,7 @@ import {
   GuestSshGetAuthorizedKeysCommand,
   GuestSshRemoveAuthorizedKeysCommand,
 } from '../../src/commands/ssh-keys-commands.js';
-import type { SshKeysPort } from '../../src/ports/users.port.js';
+import type { SshKeysPort } from '../../src/ports/users-port.js';
 import { QgaError } from '../../src/protocol/qga-error.js';
 import { errnoError } from '../../src/util/strerror.js';
 

@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import type { RawFile, SeekWhence } from '../../src/ports/files.port.js';
+import type { RawFile, SeekWhence } from '../../src/ports/files-port.js';
 import { QgaError } from '../../src/protocol/qga-error.js';
 import { StdioFile } from '../../src/services/stdio-file.js';
 import { errnoError } from '../../src/util/strerror.js';

@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { TransportSession } from '../../src/ports/transport.port.js';
+import type { TransportSession } from '../../src/ports/transport-port.js';
 import { MemoryTransport } from '../../src/testing/index.js';
 
 function connected(): { host: ReturnType<MemoryTransport['connect']>; agentSide: TransportSession } {

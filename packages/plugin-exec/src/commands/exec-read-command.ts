@@ -1,7 +1,7 @@
 import { intArg } from '@qga/core';
 import { inject, injectable } from 'inversify';
 import type { Command } from '@qga/core';
-import { EXEC_TOKENS } from '../exec-tokens.js';
+import { EXEC_TOKENS } from '../tokens.js';
 import type { ExecSessions } from '../exec-sessions.js';
 
 interface ReadArgs {
@@ -12,6 +12,7 @@ interface ReadArgs {
   'wait-ms'?: bigint;
 }
 
+/** `__org.qga_exec-read` reply: base64 output of both streams from the offsets asked for, and the exit state. */
 export interface ExecReadReply {
   'out-offset': number;
   'out-data': string;

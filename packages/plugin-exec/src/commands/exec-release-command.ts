@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { Command } from '@qga/core';
-import { EXEC_TOKENS } from '../exec-tokens.js';
+import { EXEC_TOKENS } from '../tokens.js';
 import type { ExecSessions } from '../exec-sessions.js';
 
 /** `__org.qga_exec-release`: forgets a record; a program still running is killed with its group. */

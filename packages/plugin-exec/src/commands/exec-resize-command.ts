@@ -1,7 +1,7 @@
 import { intArg } from '@qga/core';
 import { inject, injectable } from 'inversify';
 import type { Command } from '@qga/core';
-import { EXEC_TOKENS } from '../exec-tokens.js';
+import { EXEC_TOKENS } from '../tokens.js';
 import type { ExecSessions } from '../exec-sessions.js';
 
 interface ResizeArgs {

@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { inject, injectable } from 'inversify';
 import { qapi, QgaError, type Command, intArg } from '@qga/core';
-import { EXEC_TOKENS } from '../exec-tokens.js';
+import { EXEC_TOKENS } from '../tokens.js';
 import type { ExecSessions } from '../exec-sessions.js';
 
 interface StartArgs {

@@ -1,7 +1,7 @@
 import { intArg } from '@qga/core';
 import { inject, injectable } from 'inversify';
 import type { Command } from '@qga/core';
-import { FILES_TOKENS } from '../files-tokens.js';
+import { FILES_TOKENS } from '../tokens.js';
 import type { ResolvedFilesOptions } from '../files-options.js';
 import { openRegularForRead } from '../open-regular.js';
 
@@ -11,6 +11,7 @@ interface ReadArgs {
   count?: bigint;
 }
 
+/** `__org.qga_file-read` reply: a base64 chunk read at `offset`, the file's size, and whether the end was reached. */
 export interface FileReadReply {
   offset: number;
   count: number;

@@ -3,6 +3,7 @@ import { injectable } from 'inversify';
 import type { Command } from '@qga/core';
 import { fsError } from '../fs-errors.js';
 
+/** `__org.qga_file-stat` reply: type, size, mode, owner and modification time of a path. */
 export interface FileStatReply {
   type: 'file' | 'directory' | 'symlink' | 'other';
   size: number;

@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { Command } from '@qga/core';
-import { FILES_TOKENS } from '../files-tokens.js';
+import { FILES_TOKENS } from '../tokens.js';
 import type { Uploads } from '../uploads.js';
 
 /** `__org.qga_file-upload-abort`: gives an upload up and removes its temp file. */

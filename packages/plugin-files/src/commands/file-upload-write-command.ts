@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { decodeBase64, QgaError, type Command, intArg } from '@qga/core';
-import { FILES_TOKENS } from '../files-tokens.js';
+import { FILES_TOKENS } from '../tokens.js';
 import type { Uploads } from '../uploads.js';
 
 interface WriteArgs {

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'inversify';
-import { TOKENS, SERVICES } from '../../tokens.js';
+import { TOKENS, INTERNAL_TOKENS } from '../../tokens.js';
 import type { AgentConfig } from '../../agent/agent-config.js';
 import type { Command } from '../../dispatch/command.js';
 import type { CommandRegistry } from '../../dispatch/command-registry.js';
@@ -16,7 +16,7 @@ export class InfoCommand implements Command<Record<string, never>, GuestAgentInf
 
   constructor(
     @inject(TOKENS.AgentConfig) private readonly config: AgentConfig,
-    @inject(SERVICES.CommandCatalog) private readonly catalog: () => CommandRegistry,
+    @inject(INTERNAL_TOKENS.CommandCatalog) private readonly catalog: () => CommandRegistry,
   ) {}
 
   run(): GuestAgentInfo {

@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { TOKENS } from '../../tokens.js';
 import type { Command } from '../../dispatch/command.js';
-import type { Logger } from '../../ports/logger.port.js';
+import type { Logger } from '../../ports/logger-port.js';
 
 /** guest-ping: proves the agent is alive; returns {}. */
 @injectable()

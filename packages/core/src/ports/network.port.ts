@@ -1,6 +1,0 @@
-import type { GuestNetworkInterface, GuestNetworkRoute } from '../schema/guest-types.js';
-
-export interface NetworkPort {
-  interfaces(): Promise<GuestNetworkInterface[]>;
-  routes(): Promise<GuestNetworkRoute[]>;
-}

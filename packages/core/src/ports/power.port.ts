@@ -1,9 +1,0 @@
-export type ShutdownMode = 'halt' | 'powerdown' | 'reboot';
-export type SuspendMode = 'disk' | 'ram' | 'hybrid';
-
-export interface PowerPort {
-  /** Resolves once the shutdown was started; throws a QgaError when it could not be. */
-  shutdown(mode: ShutdownMode): Promise<void>;
-  /** Resolves once the suspend was started; throws a QgaError when unsupported or failed. */
-  suspend(mode: SuspendMode): Promise<void>;
-}

@@ -1,5 +1,0 @@
-/** The plugin's own service identifiers (never core's tokens: a plugin only adds commands). */
-export const EXEC_TOKENS = {
-  Sessions: Symbol.for('org.qga.exec.Sessions'),
-  Options: Symbol.for('org.qga.exec.Options'),
-} as const;

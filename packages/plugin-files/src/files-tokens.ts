@@ -1,5 +1,0 @@
-/** The plugin's own service identifiers (never core's tokens: a plugin only adds commands). */
-export const FILES_TOKENS = {
-  Uploads: Symbol.for('org.qga.files.Uploads'),
-  Options: Symbol.for('org.qga.files.Options'),
-} as const;
