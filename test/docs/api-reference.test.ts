@@ -17,6 +17,9 @@ interface Run {
   readonly output: string;
 }
 
+// eslint-disable-next-line no-control-regex -- the ANSI colour codes typedoc prints
+const ANSI_COLOUR = /\x1b\[[0-9;]*m/g;
+
 function runTypedoc(args: readonly string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [typedoc, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -24,7 +27,7 @@ function runTypedoc(args: readonly string[]): Promise<Run> {
     child.stdout.on('data', (d: Buffer) => (output += d.toString('utf8')));
     child.stderr.on('data', (d: Buffer) => (output += d.toString('utf8')));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output: output.replace(/\x1b\[[0-9;]*m/g, '') }));
+    child.on('close', (code) => resolve({ code, output: output.replace(ANSI_COLOUR, '') }));
   });
 }
 

@@ -212,7 +212,7 @@ if (!fs.existsSync(QGA) || !fs.existsSync(CLIENT) || !fs.existsSync(KOFFI)) {
     t.equal(fs.readlinkSync(`/proc/${pid}/exe`), QGA, 'the daemon is the executable itself');
     const client = await RawClient.connect(socket);
     t.equal(await request(client, { execute: 'guest-ping' }), '{"return": {}}');
-    client.close();
+    await client.close();
   });
 }
 

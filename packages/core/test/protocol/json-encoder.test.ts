@@ -212,7 +212,7 @@ t.test('what JSON cannot carry throws a TypeError (cycles included), never overf
   t.throws(() => encodeReply([[deep]], false), /nesting deeper than 1024/);
 });
 
-t.test('member order remembered per shape: the same as computed afresh, for every subset and any number of shapes', async (t) => {
+t.test('member order remembered per shape: the same as computed afresh, for every subset and any number of shapes', async () => {
   const keys = ['iface', 'destination', 'gateway', 'mask', 'metric', 'flags', 'refcnt', 'use', 'mtu', 'window', 'irtt', 'version'];
   const fresh = (o: Record<string, unknown>): string => `{${qdictOrder(Object.keys(o).filter((k) => o[k] !== undefined)).map((k) => `"${k}": ${JSON.stringify(o[k])}`).join(', ')}}`;
   fc.assert(
