@@ -104,7 +104,9 @@ function main(argv: readonly string[]): void {
   }
   for (const f of figures) {
     const sorted = [...f.rates].sort((a, b) => b - a);
-    console.log(`${f.label}: best ${sorted[0]!.toFixed(0)} MB/s, median ${sorted[sorted.length >> 1]!.toFixed(0)} MB/s (${(f.bytes / MiB).toFixed(1)} MiB)`);
+    console.log(
+      `${f.label}: best ${sorted[0]!.toFixed(0)} MB/s, median ${sorted[sorted.length >> 1]!.toFixed(0)} MB/s (${(f.bytes / MiB).toFixed(1)} MiB)`,
+    );
   }
 }
 

@@ -42,39 +42,63 @@ function ourAgent(profileDir: string, bundle = useBundle): AgentCommand {
   const script = join(repo, bundle ? 'packages/agent/dist/qga.mjs' : 'packages/agent/dist/src/main.js');
   if (!existsSync(script)) throw new Error(`${script} is missing; run npm run build`);
   const flags = ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-interval', '200'];
-  return { name: 'ours', description: `node ${flags.join(' ')} ${script}`, command: process.execPath, preArgs: [...flags, script], postArgs: ['--backend', backend] };
+  return {
+    name: 'ours',
+    description: `node ${flags.join(' ')} ${script}`,
+    command: process.execPath,
+    preArgs: [...flags, script],
+    postArgs: ['--backend', backend],
+  };
 }
 
 type Workload = (t: Target, c: RawClient, source: string) => Promise<string>;
 
 const workloads: [string, Workload][] = [
-  ['ping', async (_t, c) => {
-    const rtt = [...(await pingRoundTrips(c, 20000, null)).rtt].map((ms) => ms * 1000);
-    return `p50 ${median(rtt).toFixed(1)} µs`;
-  }],
+  [
+    'ping',
+    async (_t, c) => {
+      const rtt = [...(await pingRoundTrips(c, 20000, null)).rtt].map((ms) => ms * 1000);
+      return `p50 ${median(rtt).toFixed(1)} µs`;
+    },
+  ],
   // 20,000, not 50,000: bigger bursts stall our agent (see BENCHMARKS.md).
   ['pipelined', async (_t, c) => `${(await pipelinedPings(c, 20000, null)).rps.toFixed(0)} req/s (20,000-ping burst)`],
-  ['write', async (t, c) => {
-    const r = await fileWrite(t, c, randomFillSync(Buffer.alloc(MiB)), FILE_MIB);
-    return `${r.mibPerSec.toFixed(1)} MiB/s, peak RSS ${(r.peakRssKb / 1024).toFixed(0)} MB`;
-  }],
-  ['read1m', async (t, c, source) => {
-    const r = await fileRead(t, c, source, MiB, FILE_MIB);
-    return `${r.mibPerSec.toFixed(1)} MiB/s, peak RSS ${(r.peakRssKb / 1024).toFixed(0)} MB`;
-  }],
-  ['read16m', async (t, c, source) => {
-    const r = await fileRead(t, c, source, 16 * MiB, FILE_MIB);
-    return `${r.mibPerSec.toFixed(1)} MiB/s, peak RSS ${(r.peakRssKb / 1024).toFixed(0)} MB`;
-  }],
-  ['exec', async (_t, c) => {
-    const r = await execTrue(c, 300, null);
-    return `median ${median(r.ms).toFixed(2)} ms, ${median(r.polls)} polls`;
-  }],
+  [
+    'write',
+    async (t, c) => {
+      const r = await fileWrite(t, c, randomFillSync(Buffer.alloc(MiB)), FILE_MIB);
+      return `${r.mibPerSec.toFixed(1)} MiB/s, peak RSS ${(r.peakRssKb / 1024).toFixed(0)} MB`;
+    },
+  ],
+  [
+    'read1m',
+    async (t, c, source) => {
+      const r = await fileRead(t, c, source, MiB, FILE_MIB);
+      return `${r.mibPerSec.toFixed(1)} MiB/s, peak RSS ${(r.peakRssKb / 1024).toFixed(0)} MB`;
+    },
+  ],
+  [
+    'read16m',
+    async (t, c, source) => {
+      const r = await fileRead(t, c, source, 16 * MiB, FILE_MIB);
+      return `${r.mibPerSec.toFixed(1)} MiB/s, peak RSS ${(r.peakRssKb / 1024).toFixed(0)} MB`;
+    },
+  ],
+  [
+    'exec',
+    async (_t, c) => {
+      const r = await execTrue(c, 300, null);
+      return `median ${median(r.ms).toFixed(2)} ms, ${median(r.polls)} polls`;
+    },
+  ],
   // One profile per inventory command (`--only inventory` selects them all): 5,000 calls each.
-  ...INVENTORY_COMMANDS.map((command): [string, Workload] => [`inventory-${command.replace(/^guest-/, '')}`, async (_t, c) => {
-    const r = await inventoryLatency(c, command, 5000);
-    return `median ${r.medianUs.toFixed(0)} µs${r.error === undefined ? '' : ` (error ${r.error})`}`;
-  }]),
+  ...INVENTORY_COMMANDS.map((command): [string, Workload] => [
+    `inventory-${command.replace(/^guest-/, '')}`,
+    async (_t, c) => {
+      const r = await inventoryLatency(c, command, 5000);
+      return `median ${r.medianUs.toFixed(0)} µs${r.error === undefined ? '' : ` (error ${r.error})`}`;
+    },
+  ]),
 ];
 
 async function main(): Promise<void> {

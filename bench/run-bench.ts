@@ -70,7 +70,11 @@ function machine(): Report['machine'] {
     cores: c.length,
     kernel: release(),
     node: process.version,
-    qemuGa: (qv.stdout ?? '').split('\n').find((l) => l.includes('QEMU Guest Agent'))?.trim() ?? 'not installed',
+    qemuGa:
+      (qv.stdout ?? '')
+        .split('\n')
+        .find((l) => l.includes('QEMU Guest Agent'))
+        ?.trim() ?? 'not installed',
     loadavg: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
     date: new Date().toISOString(),
   };
@@ -108,7 +112,11 @@ function record(key: string, who: string, value: number): void {
  * agent keeps a closed connection's session for a while (see BENCHMARKS.md),
  * and a connection per round would run into its client limit.
  */
-async function inRounds(label: string, targets: readonly Target[], fn: (t: Target, client: RawClient, round: number) => Promise<void>): Promise<void> {
+async function inRounds(
+  label: string,
+  targets: readonly Target[],
+  fn: (t: Target, client: RawClient, round: number) => Promise<void>,
+): Promise<void> {
   const agents = targets.filter((t) => !t.echo);
   const echo = targets.filter((t) => t.echo);
   const clients = new Map<string, RawClient>();
@@ -305,10 +313,12 @@ async function main(): Promise<void> {
         for (const command of INVENTORY_COMMANDS) {
           const r = await inventoryLatency(c, command, INVENTORY_CALLS);
           record(`inv_${command}`, t.name, r.medianUs);
-          if (r.error !== undefined && !inventoryErrors.includes(`${t.name}: ${command} → ${r.error}`)) inventoryErrors.push(`${t.name}: ${command} → ${r.error}`);
+          if (r.error !== undefined && !inventoryErrors.includes(`${t.name}: ${command} → ${r.error}`))
+            inventoryErrors.push(`${t.name}: ${command} → ${r.error}`);
         }
       });
-      if (inventoryErrors.length > 0) notes.push(`inventory commands answered with an error (latency of the error reply): ${inventoryErrors.join('; ')}`);
+      if (inventoryErrors.length > 0)
+        notes.push(`inventory commands answered with an error (latency of the error reply): ${inventoryErrors.join('; ')}`);
     }
     for (const r of running) {
       try {
@@ -378,7 +388,17 @@ async function main(): Promise<void> {
     log(`file transfer, ${TRANSFER_MIB} MiB`);
     const f = spawnSync(
       process.execPath,
-      [new URL('transfer-bench.mjs', here).pathname, '--repo', repo, '--mib', String(TRANSFER_MIB), '--kib-mib', String(KIB_MIB), '--rounds', String(TRANSFER_ROUNDS)],
+      [
+        new URL('transfer-bench.mjs', here).pathname,
+        '--repo',
+        repo,
+        '--mib',
+        String(TRANSFER_MIB),
+        '--kib-mib',
+        String(KIB_MIB),
+        '--rounds',
+        String(TRANSFER_ROUNDS),
+      ],
       { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     if (f.status === 0) transfer = JSON.parse(f.stdout) as TransferFigure[];
@@ -389,7 +409,17 @@ async function main(): Promise<void> {
     log('file transfer over virtio-serial (VM)');
     const f = spawnSync(
       process.execPath,
-      [new URL('transfer-bench.mjs', here).pathname, '--repo', repo, '--vm', '--no-socket', '--vm-mib', opt('vm-mib', '32'), '--vm-kib-mib', opt('vm-kib-mib', '1')],
+      [
+        new URL('transfer-bench.mjs', here).pathname,
+        '--repo',
+        repo,
+        '--vm',
+        '--no-socket',
+        '--vm-mib',
+        opt('vm-mib', '32'),
+        '--vm-kib-mib',
+        opt('vm-kib-mib', '1'),
+      ],
       { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     try {
@@ -431,17 +461,25 @@ async function main(): Promise<void> {
   pair('read1m_mibs', `\`guest-file-read\` ${FILE_MIB} MiB, count 1 MiB`, 'MiB/s', 'higher', { kind: 'ratio-min', value: 5 }, 1);
   pair('read1m_cpu_ms', `\`guest-file-read\` ${FILE_MIB} MiB, count 1 MiB: agent CPU time (information)`, 'ms', 'lower', { kind: 'none' });
   pair('read16m_mibs', `\`guest-file-read\` ${FILE_MIB} MiB, count 16 MiB`, 'MiB/s', 'higher', { kind: 'ratio-min', value: 5 }, 1);
-  pair('read16m_cpu_ms', `\`guest-file-read\` ${FILE_MIB} MiB, count 16 MiB: agent CPU time (information)`, 'ms', 'lower', { kind: 'none' });
+  pair('read16m_cpu_ms', `\`guest-file-read\` ${FILE_MIB} MiB, count 16 MiB: agent CPU time (information)`, 'ms', 'lower', {
+    kind: 'none',
+  });
   pair('exec_ms', '`guest-exec /bin/true` + status polls until exited', 'ms', 'lower', { kind: 'ratio-max', value: 1.0 }, 2);
   pair('exec_cpu_ms', '`guest-exec`: agent CPU time per exec, children excluded (information)', 'ms', 'lower', { kind: 'none' }, 2);
   pair('exec_polls', '`guest-exec-status` polls per exec (information)', 'polls', 'lower', { kind: 'none' }, 1);
-  pair('soak_rps', `soak: ${SOAK} mixed commands (ping, info, inventory, file ops, exec), pipelined by 100`, 'req/s', 'higher', { kind: 'ratio-min', value: 1 });
+  pair('soak_rps', `soak: ${SOAK} mixed commands (ping, info, inventory, file ops, exec), pipelined by 100`, 'req/s', 'higher', {
+    kind: 'ratio-min',
+    value: 1,
+  });
   pair('soak_warm_mb', 'soak: RSS after a 2,000-command warm-up (information)', 'MB', 'lower', { kind: 'none' }, 1);
   pair('soak_end_mb', 'soak: RSS right after the soak (information)', 'MB', 'lower', { kind: 'none' }, 1);
   pair('soak_idle_mb', 'soak: RSS after 20 s idle (information)', 'MB', 'lower', { kind: 'none' }, 1);
   pair('soak_growth_mb', 'soak: RSS growth, idle after minus warm-up', 'MB', 'lower', { kind: 'none' }, 1);
   for (const command of INVENTORY_COMMANDS) {
-    pair(`inv_${command}`, `\`${command}\` median of ${INVENTORY_CALLS} sequential calls`, 'µs', 'lower', { kind: 'ratio-max', value: 1.0 });
+    pair(`inv_${command}`, `\`${command}\` median of ${INVENTORY_CALLS} sequential calls`, 'µs', 'lower', {
+      kind: 'ratio-max',
+      value: 1.0,
+    });
   }
   if (results.has('cold_ms')) {
     const nodeBare = med('cold_ms', 'node -e 0');
@@ -457,7 +495,10 @@ async function main(): Promise<void> {
       rounds: Object.fromEntries([...cold].map(([k, v]) => [k, v])),
       target: { kind: 'abs-max', value: nodeBare + 60, text: `≤ node -e 0 + 60 ms = ${(nodeBare + 60).toFixed(0)} ms` },
       digits: 1,
-      extra: [`\`node -e 0\` (spawn to exit): ${nodeBare.toFixed(1)} ms`, ...seaAgents.map((a) => `${a.description}: ${med('cold_ms', a.name).toFixed(1)} ms`)].join('; '),
+      extra: [
+        `\`node -e 0\` (spawn to exit): ${nodeBare.toFixed(1)} ms`,
+        ...seaAgents.map((a) => `${a.description}: ${med('cold_ms', a.name).toFixed(1)} ms`),
+      ].join('; '),
     });
     const nodeCpu = med('cold_cpu_ms', 'node -e 0');
     rows.push({
@@ -472,7 +513,10 @@ async function main(): Promise<void> {
       rounds: Object.fromEntries([...coldCpu].map(([k, v]) => [k, v])),
       target: { kind: 'none' },
       digits: 1,
-      extra: [`\`node -e 0\` uses ${nodeCpu.toFixed(1)} ms of CPU from start to exit`, ...seaAgents.map((a) => `${a.description}: ${med('cold_cpu_ms', a.name).toFixed(1)} ms`)].join('; '),
+      extra: [
+        `\`node -e 0\` uses ${nodeCpu.toFixed(1)} ms of CPU from start to exit`,
+        ...seaAgents.map((a) => `${a.description}: ${med('cold_cpu_ms', a.name).toFixed(1)} ms`),
+      ].join('; '),
     });
   }
   for (const [key, label, target] of [
@@ -501,7 +545,9 @@ async function main(): Promise<void> {
         key === 'rss_peak_mb'
           ? `highest sampled VmRSS by transfer (max over rounds): ${['write', 'read1m', 'read16m']
               .filter((f) => results.has(`${f}_peak_mb`))
-              .map((f) => `${f} ${[...results.get(`${f}_peak_mb`)!].map(([who, v]) => `${who} ${Math.max(...v).toFixed(0)}`).join(' / ')} MB`)
+              .map(
+                (f) => `${f} ${[...results.get(`${f}_peak_mb`)!].map(([who, v]) => `${who} ${Math.max(...v).toFixed(0)}`).join(' / ')} MB`,
+              )
               .join('; ')}; VmHWM at the end: ${Object.entries(memory)
               .map(([k, mm]) => `${k} ${(mm.hwmKb / 1024).toFixed(1)} MB`)
               .join(', ')}`
@@ -557,7 +603,12 @@ async function main(): Promise<void> {
   writeFileSync(join(outDir, 'latest.md'), text.markdown);
   if (pingSamples.size > 0) {
     const colors: Record<string, string> = { 'qemu-ga': '#d62728', ours: '#1f77b4', candidate: '#2ca02c', echo: '#7f7f7f' };
-    const names: Record<string, string> = { 'qemu-ga': 'qemu-ga 7.2', ours: 'ours (qga)', candidate: 'candidate (--candidate)', echo: 'echo server (client floor)' };
+    const names: Record<string, string> = {
+      'qemu-ga': 'qemu-ga 7.2',
+      ours: 'ours (qga)',
+      candidate: 'candidate (--candidate)',
+      echo: 'echo server (client floor)',
+    };
     const series = [...pingSamples].map(([name, list]) => {
       const all = new Float64Array(list.reduce((n, a) => n + a.length, 0));
       let o = 0;
@@ -569,7 +620,11 @@ async function main(): Promise<void> {
     });
     writeFileSync(
       join(outDir, 'latency.svg'),
-      latencySvg(series, 'guest-ping round trip, sequential on one unix-socket connection', `${m.cpu}, ${m.cores} cores, ${m.node}; ${rounds} × ${PINGS} round trips per agent, ${m.date.slice(0, 10)}`),
+      latencySvg(
+        series,
+        'guest-ping round trip, sequential on one unix-socket connection',
+        `${m.cpu}, ${m.cores} cores, ${m.node}; ${rounds} × ${PINGS} round trips per agent, ${m.date.slice(0, 10)}`,
+      ),
     );
   }
   if (flag('update-doc')) updateDoc(join(repo, 'BENCHMARKS.md'), text.markdown);

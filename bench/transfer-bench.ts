@@ -118,7 +118,11 @@ async function main(): Promise<void> {
       if (q) agents.push(q);
       const ours = findOurs(repo, 'linux').agent;
       if (!ours) throw new Error('our agent is not built (npm run build)');
-      agents.push({ ...ours, postArgs: [...ours.postArgs, '--plugin=@qga/plugin-files'], description: `${ours.description} --plugin=@qga/plugin-files` });
+      agents.push({
+        ...ours,
+        postArgs: [...ours.postArgs, '--plugin=@qga/plugin-files'],
+        description: `${ours.description} --plugin=@qga/plugin-files`,
+      });
       for (const a of agents) running.push(await startAgent(a, join(base, a.name), data));
 
       const check = (path: string, want: string, what: string): void => {
@@ -142,17 +146,41 @@ async function main(): Promise<void> {
           try {
             log(`round ${round + 1}/${rounds}: ${who}`);
             const kib = `${KIB_MIB} MiB`;
-            record('kib_pull', `pull ${kib}, qemu-ga-client's way (guest-file-read count 1024, one at a time)`, who, KIB_MIB, await timed(() => pullOneAtATime(client, smallSource, out, 1024)));
+            record(
+              'kib_pull',
+              `pull ${kib}, qemu-ga-client's way (guest-file-read count 1024, one at a time)`,
+              who,
+              KIB_MIB,
+              await timed(() => pullOneAtATime(client, smallSource, out, 1024)),
+            );
             check(out, smallDigest, `${who} 1 KiB pull`);
-            record('kib_push', `push ${kib}, the same 1 KiB pieces (guest-file-write, one at a time)`, who, KIB_MIB, await timed(() => pushOneAtATime(client, smallSource, guest, 1024)));
+            record(
+              'kib_push',
+              `push ${kib}, the same 1 KiB pieces (guest-file-write, one at a time)`,
+              who,
+              KIB_MIB,
+              await timed(() => pushOneAtATime(client, smallSource, guest, 1024)),
+            );
             check(guest, smallDigest, `${who} 1 KiB push`);
-            record('plain_pull', `pull ${MIB} MiB, plain protocol path (guest-file-read 1 MiB, 2 in flight)`, who, MIB, await timed(async () => {
-              const fd = openSync(out, 'w');
-              for await (const chunk of client.readFileChunks(source)) writeSync(fd, chunk);
-              closeSync(fd);
-            }));
+            record(
+              'plain_pull',
+              `pull ${MIB} MiB, plain protocol path (guest-file-read 1 MiB, 2 in flight)`,
+              who,
+              MIB,
+              await timed(async () => {
+                const fd = openSync(out, 'w');
+                for await (const chunk of client.readFileChunks(source)) writeSync(fd, chunk);
+                closeSync(fd);
+              }),
+            );
             check(out, digest, `${who} plain pull`);
-            record('plain_push', `push ${MIB} MiB, plain protocol path (guest-file-write 1 MiB, 2 in flight)`, who, MIB, await timed(() => client.writeFile(guest, readFileSync(source))));
+            record(
+              'plain_push',
+              `push ${MIB} MiB, plain protocol path (guest-file-write 1 MiB, 2 in flight)`,
+              who,
+              MIB,
+              await timed(() => client.writeFile(guest, readFileSync(source))),
+            );
             check(guest, digest, `${who} plain push`);
             if (who !== 'qemu-ga') {
               const dflt = VERIFIED_CHUNK_DEFAULT / M;
@@ -162,9 +190,21 @@ async function main(): Promise<void> {
                     ? `${MIB} MiB with @qga/plugin-files (${dflt} MiB chunks, ${VERIFIED_DEPTH_DEFAULT} in flight, SHA-256 verified)`
                     : `${MIB} MiB with @qga/plugin-files, ${chunk} MiB chunks (information)`;
                 const key = chunk === dflt ? '' : `_${chunk}m`;
-                record(`plugin_pull${key}`, `pull ${label}`, who, MIB, await timed(() => pullFile(client, source, out, { chunkSize: chunk * M, resume: false })));
+                record(
+                  `plugin_pull${key}`,
+                  `pull ${label}`,
+                  who,
+                  MIB,
+                  await timed(() => pullFile(client, source, out, { chunkSize: chunk * M, resume: false })),
+                );
                 check(out, digest, `${who} plugin pull`);
-                record(`plugin_push${key}`, `push ${label}`, who, MIB, await timed(() => pushFile(client, source, guest, { chunkSize: chunk * M, resume: false })));
+                record(
+                  `plugin_push${key}`,
+                  `push ${label}`,
+                  who,
+                  MIB,
+                  await timed(() => pushFile(client, source, guest, { chunkSize: chunk * M, resume: false })),
+                );
                 check(guest, digest, `${who} plugin push`);
               }
             }
@@ -186,7 +226,12 @@ function printFigures(figures: Map<string, TransferFigure>): void {
   const order = ['kib_pull', 'kib_push', 'plain_pull', 'plain_push', 'plugin_pull', 'plugin_push'];
   const list = [...figures.values()].sort((a, b) => (order.indexOf(a.key) + 1 || 99) - (order.indexOf(b.key) + 1 || 99));
   process.stdout.write(`${JSON.stringify(list)}\n`);
-  for (const f of list) log(`${f.label}: ${Object.entries(f.rates).map(([w, v]) => `${w} ${median(v).toFixed(1)}`).join(', ')} MiB/s`);
+  for (const f of list)
+    log(
+      `${f.label}: ${Object.entries(f.rates)
+        .map(([w, v]) => `${w} ${median(v).toFixed(1)}`)
+        .join(', ')} MiB/s`,
+    );
 }
 
 /**
@@ -224,7 +269,13 @@ async function vmFigures(record: (key: string, label: string, who: string, mib: 
         try {
           const vmLabel = (what: string): string => `${what}, over virtio-serial (TCG VM)`;
           // One failing figure (an agent that cannot keep up) is reported and the others still run.
-          const step = async (key: string, label: string, mib: number, run: () => Promise<unknown>, verify: () => Promise<void>): Promise<void> => {
+          const step = async (
+            key: string,
+            label: string,
+            mib: number,
+            run: () => Promise<unknown>,
+            verify: () => Promise<void>,
+          ): Promise<void> => {
             try {
               const ms = await timed(run);
               await verify(); // a figure counts only for bytes that arrived intact
@@ -233,14 +284,26 @@ async function vmFigures(record: (key: string, label: string, who: string, mib: 
               log(`  FAILED ${vmLabel(label)} / ${who}: ${(e as Error).message}`);
             }
           };
-          await step('vm_kib_push', `push ${VM_KIB_MIB} MiB in 1 KiB pieces, one at a time`, VM_KIB_MIB, () => pushOneAtATime(client, kibLocal, '/tmp/kib.bin', 1024), async () =>
-            expect(await guestSha('/tmp/kib.bin'), kibDigest, `${who} VM 1 KiB push`),
+          await step(
+            'vm_kib_push',
+            `push ${VM_KIB_MIB} MiB in 1 KiB pieces, one at a time`,
+            VM_KIB_MIB,
+            () => pushOneAtATime(client, kibLocal, '/tmp/kib.bin', 1024),
+            async () => expect(await guestSha('/tmp/kib.bin'), kibDigest, `${who} VM 1 KiB push`),
           );
-          await step('vm_kib_pull', `pull ${VM_KIB_MIB} MiB, qemu-ga-client's way (count 1024, one at a time)`, VM_KIB_MIB, () => pullOneAtATime(client, '/tmp/kib.bin', out, 1024), async () =>
-            expect(sha256(out), kibDigest, `${who} VM 1 KiB pull`),
+          await step(
+            'vm_kib_pull',
+            `pull ${VM_KIB_MIB} MiB, qemu-ga-client's way (count 1024, one at a time)`,
+            VM_KIB_MIB,
+            () => pullOneAtATime(client, '/tmp/kib.bin', out, 1024),
+            async () => expect(sha256(out), kibDigest, `${who} VM 1 KiB pull`),
           );
-          await step('vm_plain_push', `push ${VM_MIB} MiB, plain path (1 MiB, 2 in flight)`, VM_MIB, () => client.writeFile('/tmp/big.bin', readFileSync(local)), async () =>
-            expect(await guestSha('/tmp/big.bin'), digest, `${who} VM plain push`),
+          await step(
+            'vm_plain_push',
+            `push ${VM_MIB} MiB, plain path (1 MiB, 2 in flight)`,
+            VM_MIB,
+            () => client.writeFile('/tmp/big.bin', readFileSync(local)),
+            async () => expect(await guestSha('/tmp/big.bin'), digest, `${who} VM plain push`),
           );
           await step(
             'vm_plain_pull',
@@ -258,11 +321,19 @@ async function vmFigures(record: (key: string, label: string, who: string, mib: 
           );
           if (who === 'ours') {
             const label = `${VM_MIB} MiB with @qga/plugin-files (${VERIFIED_CHUNK_DEFAULT / M} MiB × ${VERIFIED_DEPTH_DEFAULT}, SHA-256 verified)`;
-            await step('vm_plugin_push', `push ${label}`, VM_MIB, () => pushFile(client, local, '/tmp/plugin.bin', { resume: false }), async () =>
-              expect(await guestSha('/tmp/plugin.bin'), digest, `${who} VM plugin push`),
+            await step(
+              'vm_plugin_push',
+              `push ${label}`,
+              VM_MIB,
+              () => pushFile(client, local, '/tmp/plugin.bin', { resume: false }),
+              async () => expect(await guestSha('/tmp/plugin.bin'), digest, `${who} VM plugin push`),
             );
-            await step('vm_plugin_pull', `pull ${label}`, VM_MIB, () => pullFile(client, '/tmp/plugin.bin', out, { resume: false }), async () =>
-              expect(sha256(out), digest, `${who} VM plugin pull`),
+            await step(
+              'vm_plugin_pull',
+              `pull ${label}`,
+              VM_MIB,
+              () => pullFile(client, '/tmp/plugin.bin', out, { resume: false }),
+              async () => expect(sha256(out), digest, `${who} VM plugin pull`),
             );
           }
           // Power the guest off (as the VM test does), so QEMU is gone before it is stopped.

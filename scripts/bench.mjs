@@ -46,7 +46,7 @@ if (!existsSync(`${root}/node_modules/@qga/core/dist/src/index.js`)) {
 if (!existsSync(QEMU_GA) && !args.includes('--no-install')) {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (isRoot) {
-    console.error('bench: qemu-ga is missing; installing Debian\'s qemu-guest-agent (apt-get)');
+    console.error("bench: qemu-ga is missing; installing Debian's qemu-guest-agent (apt-get)");
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
     spawnSync('apt-get', ['install', '-y', 'qemu-guest-agent'], { stdio: 'inherit', env });
@@ -70,9 +70,13 @@ await esbuild.build({
 });
 
 const entry = args.includes('--profile') ? 'profile.mjs' : 'run-bench.mjs';
-const child = spawn(process.execPath, [`${outdir}/${entry}`, '--repo', root, ...args.filter((a) => a !== '--profile' && a !== '--no-install')], {
-  stdio: 'inherit',
-});
+const child = spawn(
+  process.execPath,
+  [`${outdir}/${entry}`, '--repo', root, ...args.filter((a) => a !== '--profile' && a !== '--no-install')],
+  {
+    stdio: 'inherit',
+  },
+);
 // The terminal's Ctrl-C reaches the child too; it stops its own children.
 for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => child.kill(s));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

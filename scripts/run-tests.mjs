@@ -43,7 +43,11 @@ const killGroup = () => {
     /* nothing left */
   }
 };
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => { killGroup(); process.exit(1); });
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+  process.on(signal, () => {
+    killGroup();
+    process.exit(1);
+  });
 
 /** One tap run over `files`; resolves with tap's exit code once its output is counted. */
 function runTap(files, jobs) {
@@ -71,21 +75,31 @@ function runTap(files, jobs) {
   });
 }
 
-let passed = 0, failed = 0, skipped = 0, fileFailures = 0, buffered = '';
+let passed = 0,
+  failed = 0,
+  skipped = 0,
+  fileFailures = 0,
+  buffered = '';
 const failures = [];
 function onLine(line) {
   const child = /^ {4}(not ok|ok) \d+ - (.*)$/.exec(line);
   if (child) {
     // A failing TODO is an expected failure (named, with its reason): counted with the skips.
     if (/# (SKIP|TODO)/.test(child[2])) skipped++;
-    else if (child[1] === 'not ok') { failed++; fileFailures++; failures.push(child[2]); }
-    else passed++;
+    else if (child[1] === 'not ok') {
+      failed++;
+      fileFailures++;
+      failures.push(child[2]);
+    } else passed++;
     return;
   }
   const file = /^(not ok|ok) \d+ - (\S+)/.exec(line);
   if (file) {
     // A file that failed (crash, timeout, bad exit) without a failing child still counts once.
-    if (file[1] === 'not ok' && fileFailures === 0) { failed++; failures.push(file[2]); }
+    if (file[1] === 'not ok' && fileFailures === 0) {
+      failed++;
+      failures.push(file[2]);
+    }
     fileFailures = 0;
   }
 }

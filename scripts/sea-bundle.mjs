@@ -45,7 +45,8 @@ export async function buildSeaBundle(o) {
       b.onLoad({ filter: /.*/, namespace: 'sea-koffi' }, () => {
         if (!koffiSha256) throw new Error('sea-bundle: koffi is bundled but no --koffi-node was given');
         return {
-          contents: `const { loadKoffiNative } = require(${JSON.stringify(join(COMPILED_SEA, 'koffi-native.js'))});\n` +
+          contents:
+            `const { loadKoffiNative } = require(${JSON.stringify(join(COMPILED_SEA, 'koffi-native.js'))});\n` +
             `exports.loadStatic = () => loadKoffiNative(${JSON.stringify(koffiSha256)});`,
           loader: 'js',
           resolveDir: COMPILED_SEA,

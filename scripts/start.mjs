@@ -35,7 +35,9 @@ const banner = (where) => {
   const unix = /^unix-listen:(.*)$/.exec(where);
   if (unix) console.log(`  printf '\\xff{"execute":"guest-sync-delimited","arguments":{"id":1}}' | socat - UNIX-CONNECT:${unix[1]}`);
 };
-const agent = spawn(process.execPath, [join(root, 'packages', 'agent', 'dist', 'qga.mjs'), ...args], { stdio: ['inherit', 'inherit', 'pipe'] });
+const agent = spawn(process.execPath, [join(root, 'packages', 'agent', 'dist', 'qga.mjs'), ...args], {
+  stdio: ['inherit', 'inherit', 'pipe'],
+});
 let pending = '';
 let announced = false;
 agent.stderr.setEncoding('utf8').on('data', (chunk) => {

@@ -47,7 +47,10 @@ export async function nodeBareOnce(): Promise<number> {
 
 /** CPU time (ms) a bare Node program uses from start to exit, as it reports itself. */
 export async function nodeBareCpu(): Promise<number> {
-  const p = spawnTracked(process.execPath, ['-e', "process.on('exit',()=>{const u=process.cpuUsage();process.stdout.write(String((u.user+u.system)/1000))})"]);
+  const p = spawnTracked(process.execPath, [
+    '-e',
+    "process.on('exit',()=>{const u=process.cpuUsage();process.stdout.write(String((u.user+u.system)/1000))})",
+  ]);
   await p.exited;
   return Number(p.output());
 }

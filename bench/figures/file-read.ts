@@ -12,7 +12,13 @@ import { MiB, type TransferResult } from './file-write.js';
 
 const COUNT_RE = /"count": (\d+)/;
 
-export async function fileRead(target: Target, client: RawClient, sourcePath: string, count: number, totalMiB: number): Promise<TransferResult> {
+export async function fileRead(
+  target: Target,
+  client: RawClient,
+  sourcePath: string,
+  count: number,
+  totalMiB: number,
+): Promise<TransferResult> {
   const handle = target.echo ? 0 : ((await client.call(encodeRequest('guest-file-open', { path: sourcePath, mode: 'r' }))) as number);
   const read = encodeRequest('guest-file-read', { handle, count });
   const close = encodeRequest('guest-file-close', { handle });

@@ -19,7 +19,12 @@ function burstOf(count: number): Buffer {
   return b;
 }
 
-export async function pipelinedPings(client: RawClient, count: number, pid: number | null, warmup = 2000): Promise<{ rps: number; cpuMs: number }> {
+export async function pipelinedPings(
+  client: RawClient,
+  count: number,
+  pid: number | null,
+  warmup = 2000,
+): Promise<{ rps: number; cpuMs: number }> {
   await client.burst(burstOf(warmup), warmup, warmup * PING_REPLY_BYTES);
   const cpu = cpuClock(pid);
   const ms = await client.burst(burstOf(count), count, count * PING_REPLY_BYTES);

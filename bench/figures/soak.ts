@@ -22,13 +22,20 @@ function request(i: number, file: string): string {
   if (i % 500 === 0) return '{"execute":"guest-exec","arguments":{"path":"/bin/true"}}';
   if (i % 100 === 0) return '{"execute":"guest-network-get-interfaces"}';
   switch (i % 8) {
-    case 0: return '{"execute":"guest-get-time"}';
-    case 1: return '{"execute":"guest-info"}';
-    case 2: return '{"execute":"guest-get-host-name"}';
-    case 3: return '{"execute":"guest-get-osinfo"}';
-    case 4: return '{"execute":"guest-get-vcpus"}';
-    case 5: return `{"execute":"guest-file-open","arguments":{"path":${JSON.stringify(file)},"mode":"a+"}}`;
-    default: return '{"execute":"guest-ping"}';
+    case 0:
+      return '{"execute":"guest-get-time"}';
+    case 1:
+      return '{"execute":"guest-info"}';
+    case 2:
+      return '{"execute":"guest-get-host-name"}';
+    case 3:
+      return '{"execute":"guest-get-osinfo"}';
+    case 4:
+      return '{"execute":"guest-get-vcpus"}';
+    case 5:
+      return `{"execute":"guest-file-open","arguments":{"path":${JSON.stringify(file)},"mode":"a+"}}`;
+    default:
+      return '{"execute":"guest-ping"}';
   }
 }
 

@@ -106,7 +106,9 @@ export function summarizeProfile(p: CpuProfile, root: string, top = 25, window?:
 export function formatSummary(title: string, s: ProfileSummary): string {
   const out: string[] = [];
   out.push(`=== ${title}`);
-  out.push(`profile ${s.totalMs.toFixed(0)} ms, busy (not idle) ${s.busyMs.toFixed(0)} ms, GC ${s.gcMs.toFixed(0)} ms (${((100 * s.gcMs) / s.busyMs).toFixed(1)}% of busy)`);
+  out.push(
+    `profile ${s.totalMs.toFixed(0)} ms, busy (not idle) ${s.busyMs.toFixed(0)} ms, GC ${s.gcMs.toFixed(0)} ms (${((100 * s.gcMs) / s.busyMs).toFixed(1)}% of busy)`,
+  );
   const table = (head: string, entries: Entry[]): void => {
     out.push(`-- ${head}`);
     for (const e of entries) out.push(`${e.pct.toFixed(1).padStart(6)}% ${e.ms.toFixed(0).padStart(7)} ms  ${e.name}`);

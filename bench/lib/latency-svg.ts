@@ -39,7 +39,8 @@ export function latencySvg(series: readonly LatencySeries[], title: string, subt
   const hi = Math.max(...all.map((s) => s.sortedUs[s.sortedUs.length - 1]!));
   const xMin = 10 ** Math.floor(Math.log10(Math.max(lo, 1)));
   const xMax = 10 ** Math.ceil(Math.log10(Math.max(hi, xMin * 10)));
-  const lx = (left: number, us: number): number => left + ((Math.log10(Math.max(us, xMin)) - Math.log10(xMin)) / (Math.log10(xMax) - Math.log10(xMin))) * PANEL_W;
+  const lx = (left: number, us: number): number =>
+    left + ((Math.log10(Math.max(us, xMin)) - Math.log10(xMin)) / (Math.log10(xMax) - Math.log10(xMin))) * PANEL_W;
   const maxN = Math.max(...all.map((s) => s.sortedUs.length));
   const tailFloor = 10 ** Math.floor(Math.log10(1 / maxN));
   const yCdf = (p: number): number => TOP + PANEL_H - p * PANEL_H;
@@ -47,7 +48,9 @@ export function latencySvg(series: readonly LatencySeries[], title: string, subt
 
   const H = TOP + PANEL_H + 58 + 17 * all.length + 6;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">`,
+  );
   out.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
   out.push(`<text x="${W / 2}" y="20" text-anchor="middle" font-size="15" font-weight="bold">${esc(title)}</text>`);
   out.push(`<text x="${W / 2}" y="40" text-anchor="middle" fill="#555">${esc(subtitle)}</text>`);
@@ -72,7 +75,9 @@ export function latencySvg(series: readonly LatencySeries[], title: string, subt
       }
     }
     out.push(`<text x="${left + PANEL_W / 2}" y="${TOP + PANEL_H + 36}" text-anchor="middle">round trip t (log scale)</text>`);
-    out.push(`<text x="${left + PANEL_W / 2}" y="${TOP - 8}" text-anchor="middle" font-weight="bold" fill="#333">${esc(panel.name)}</text>`);
+    out.push(
+      `<text x="${left + PANEL_W / 2}" y="${TOP - 8}" text-anchor="middle" font-weight="bold" fill="#333">${esc(panel.name)}</text>`,
+    );
     if (!panel.tail) {
       for (let p = 0; p <= 1.0001; p += 0.25) {
         const y = yCdf(p).toFixed(1);

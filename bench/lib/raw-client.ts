@@ -146,7 +146,8 @@ export class RawClient {
           }
           bytes += nl;
           const end = chunk.subarray(Math.max(0, nl - 60), nl);
-          const tail = end.length >= 60 || last === null ? end.toString('latin1') : Buffer.concat([last.subarray(-60), end]).toString('latin1');
+          const tail =
+            end.length >= 60 || last === null ? end.toString('latin1') : Buffer.concat([last.subarray(-60), end]).toString('latin1');
           resolve({ bytes, head, tail });
         },
         start: () => void this.socket.write(request),
@@ -210,7 +211,8 @@ export class RawClient {
             if (++seen === replies) {
               const ms = performance.now() - t0;
               if (nl !== chunk.length - 1) return this.fail(new ProtocolError('extra bytes after the last reply'));
-              if (expectedBytes > 0 && bytes !== expectedBytes) return this.fail(new ProtocolError(`replies were ${bytes} bytes, expected ${expectedBytes}`));
+              if (expectedBytes > 0 && bytes !== expectedBytes)
+                return this.fail(new ProtocolError(`replies were ${bytes} bytes, expected ${expectedBytes}`));
               return resolve(ms);
             }
             nl = chunk.indexOf(NL, nl + 1);

@@ -79,7 +79,9 @@ export function met(row: Row): string {
 
 function cells(row: Row, withCandidate: boolean): string[] {
   const r = ratio(row);
-  const cand = withCandidate ? [num(row.candidate, row.digits), Number.isFinite(row.candidate / row.ours) ? (row.candidate / row.ours).toFixed(2) : '—'] : [];
+  const cand = withCandidate
+    ? [num(row.candidate, row.digits), Number.isFinite(row.candidate / row.ours) ? (row.candidate / row.ours).toFixed(2) : '—']
+    : [];
   return [
     row.label.replace(/`/g, ''),
     `${num(row.qemuGa, row.digits)}`,
@@ -101,7 +103,8 @@ export function renderReport(report: Report): { console: string; markdown: strin
   const HEAD = withCandidate ? [...HEAD_BASE, 'candidate', 'candidate/ours'] : HEAD_BASE;
   const rows = report.rows.map((r) => cells(r, withCandidate));
   const widths = HEAD.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]): string => r.map((c, i) => (i === 0 || i === 4 || i === 7 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (r: string[]): string =>
+    r.map((c, i) => (i === 0 || i === 4 || i === 7 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const con: string[] = [];
   con.push(`qga benchmark — ${m.date}`);
   con.push(`machine: ${m.cpu}, ${m.cores} cores, Linux ${m.kernel}, Node ${m.node}, ${m.qemuGa}; load at start ${m.loadavg}`);
@@ -117,16 +120,24 @@ export function renderReport(report: Report): { console: string; markdown: strin
   con.push(`(${report.seconds.toFixed(0)} s)`);
 
   const md: string[] = [];
-  md.push(`Measured ${m.date.slice(0, 16).replace('T', ' ')} UTC on ${m.cpu}, ${m.cores} cores, Linux ${m.kernel}, Node ${m.node}, ${m.qemuGa}`);
+  md.push(
+    `Measured ${m.date.slice(0, 16).replace('T', ' ')} UTC on ${m.cpu}, ${m.cores} cores, Linux ${m.kernel}, Node ${m.node}, ${m.qemuGa}`,
+  );
   md.push(`(load average at start: ${m.loadavg}); medians over ${report.rounds} rounds; run took ${report.seconds.toFixed(0)} s.`);
   md.push('');
   md.push(`| ${HEAD_BASE.slice(0, 7).join(' | ')} |`);
-  md.push(`|${HEAD_BASE.slice(0, 7).map((_, i) => (i === 0 || i === 4 ? '---' : '---:')).join('|')}|`);
+  md.push(
+    `|${HEAD_BASE.slice(0, 7)
+      .map((_, i) => (i === 0 || i === 4 ? '---' : '---:'))
+      .join('|')}|`,
+  );
   for (const row of report.rows) {
     const c = cells(row, false);
     const unit = c[7]!;
     const withUnit = (v: string): string => (v === '—' ? v : `${v} ${unit}`);
-    md.push(`| ${row.label} | ${withUnit(c[1]!)} | ${withUnit(c[2]!)} | ${c[3]} | ${c[4]} | ${c[5] === 'NO' ? '**no**' : c[5]} | ${withUnit(c[6]!)} |`);
+    md.push(
+      `| ${row.label} | ${withUnit(c[1]!)} | ${withUnit(c[2]!)} | ${c[3]} | ${c[4]} | ${c[5] === 'NO' ? '**no**' : c[5]} | ${withUnit(c[6]!)} |`,
+    );
   }
   const extras = report.rows.filter((r) => r.extra);
   if (extras.length > 0 || report.notes.length > 0 || report.failures.length > 0) md.push('');

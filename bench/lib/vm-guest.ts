@@ -29,11 +29,18 @@ const PORT = '/dev/virtio-ports/org.qemu.guest_agent.0';
 
 export async function bootGuest(repo: string, agent: 'qemu-ga' | 'ours', extraArgs: readonly string[] = []): Promise<GuestVm> {
   const load = async (name: string): Promise<Record<string, unknown>> => import(pathToFileURL(join(repo, 'test/dist/vm', name)).href);
-  const h = { ...(await load('vm-kernel.js')), ...(await load('vm-initramfs.js')), ...(await load('vm-machine.js')) } as unknown as VmHelpers;
+  const h = {
+    ...(await load('vm-kernel.js')),
+    ...(await load('vm-initramfs.js')),
+    ...(await load('vm-machine.js')),
+  } as unknown as VmHelpers;
   const kernel = h.prepareGuestKernel(join(repo, '.cache', 'vm'));
   const dir = mkdtempSync(join(tmpdir(), 'qga-benchvm-'));
   const bundle = join(repo, 'packages/agent/dist/qga.mjs');
-  const files = agent === 'qemu-ga' ? h.binaryWithLibraries('/usr/sbin/qemu-ga') : { ...h.binaryWithLibraries(process.execPath), '/qga/qga.mjs': bundle };
+  const files =
+    agent === 'qemu-ga'
+      ? h.binaryWithLibraries('/usr/sbin/qemu-ga')
+      : { ...h.binaryWithLibraries(process.execPath), '/qga/qga.mjs': bundle };
   const command =
     agent === 'qemu-ga'
       ? `/usr/sbin/qemu-ga -m virtio-serial -p ${PORT} -t /run/qga`

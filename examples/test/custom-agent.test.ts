@@ -53,10 +53,7 @@ t.test('the example agent serves its vendor command next to the built-ins', asyn
   );
   t.match(hello, /^\{"return": \{"greeting": "Hello, world, from [^"]+!"\}\}$/);
   t.match(named, /^\{"return": \{"greeting": "Hello, host, from [^"]+!"\}, "id": 7\}$/);
-  t.equal(
-    blocked,
-    '{"error": {"class": "CommandNotFound", "desc": "Command guest-exec has been disabled: the command is not allowed"}}',
-  );
+  t.equal(blocked, '{"error": {"class": "CommandNotFound", "desc": "Command guest-exec has been disabled: the command is not allowed"}}');
   const commands = (JSON.parse(info!) as { return: { supported_commands: { name: string; enabled: boolean }[] } }).return
     .supported_commands;
   t.same(commands[0], { enabled: true, name: '__com.example_hello', 'success-response': true }, 'plugin listed first (reverse order)');

@@ -37,7 +37,8 @@ if (cjsAt >= 0) {
   const koffiNode = process.argv[process.argv.indexOf('--koffi-node') + 1];
   const { swapped } = await buildSeaBundle({ entry, outfile: process.argv[cjsAt + 1], version, koffiNode, plugins: [rxjsEsm] });
   // native-linux's libc.js and backend-windows' load-koffi.js: both must now require the bundled koffi.
-  if (swapped.length !== 2) throw new Error(`build.mjs --cjs: koffi's require rewritten in ${swapped.length} files, expected 2: ${swapped.join(', ')}`);
+  if (swapped.length !== 2)
+    throw new Error(`build.mjs --cjs: koffi's require rewritten in ${swapped.length} files, expected 2: ${swapped.join(', ')}`);
   process.exit(0);
 }
 
@@ -49,7 +50,9 @@ const result = await build({
   format: 'esm',
   target: 'node20',
   // CJS dependencies call require(); give the ESM bundle one.
-  banner: { js: "import { createRequire as __qgaCreateRequire } from 'node:module';\nconst require = __qgaCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __qgaCreateRequire } from 'node:module';\nconst require = __qgaCreateRequire(import.meta.url);",
+  },
   // Native modules stay outside: node-pty (loaded only when asked) and koffi (the FFI with its prebuilt
   // binaries: @qga/native-linux on Linux, the windows backend on Windows).
   external: ['node-pty', 'koffi'],
@@ -76,7 +79,16 @@ const koffiRoot = fileURLToPath(new URL('./node_modules/koffi/', rootUrl));
 const prebuilt = fileURLToPath(new URL(`./node_modules/@koromix/koffi-${process.platform}-${process.arch}/`, rootUrl));
 let koffiShipped = false;
 if (existsSync(koffiRoot) && existsSync(prebuilt)) {
-  for (const f of ['package.json', 'LICENSE.txt', 'index.cjs', 'index.js', 'src/koffi/index.cjs', 'src/koffi/index.js', 'src/koffi/src/static.cjs', 'src/koffi/src/static.js']) {
+  for (const f of [
+    'package.json',
+    'LICENSE.txt',
+    'index.cjs',
+    'index.js',
+    'src/koffi/index.cjs',
+    'src/koffi/index.js',
+    'src/koffi/src/static.cjs',
+    'src/koffi/src/static.js',
+  ]) {
     const to = `${modules}/koffi/${f}`;
     mkdirSync(dirname(to), { recursive: true });
     cpSync(`${koffiRoot}${f}`, to);
@@ -86,4 +98,6 @@ if (existsSync(koffiRoot) && existsSync(prebuilt)) {
 }
 
 if (result.metafile) writeFileSync(here('./dist/qga.meta.json'), JSON.stringify(result.metafile));
-console.log(`${outfile}: ${(statSync(outfile).size / 1024).toFixed(0)} KiB${koffiShipped ? ' (+ dist/node_modules/koffi)' : ' (koffi not found: native calls unavailable to the bundle)'}`);
+console.log(
+  `${outfile}: ${(statSync(outfile).size / 1024).toFixed(0)} KiB${koffiShipped ? ' (+ dist/node_modules/koffi)' : ' (koffi not found: native calls unavailable to the bundle)'}`,
+);

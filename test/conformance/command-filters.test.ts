@@ -62,11 +62,17 @@ forEachTarget(t, async (t, target) => {
         errorLine(blockedDesc(target, 'guest-ping', 'block'), 'CommandNotFound'),
         'disabled is checked before the arguments (request checks: step 6 before 7)',
       );
-      t.equal(await request(c, '{"execute":"guest-ping","arguments":5}'), errorLine("QMP input member 'arguments' must be an object"), 'envelope checks come first');
+      t.equal(
+        await request(c, '{"execute":"guest-ping","arguments":5}'),
+        errorLine("QMP input member 'arguments' must be an object"),
+        'envelope checks come first',
+      );
       const fsinfo = await call(c, '{"execute":"guest-get-fsinfo"}');
       t.ok(Array.isArray(fsinfo.return), 'guest-get-fsinfo still works');
       const flags = await enabledFlags(c);
-      const expected = new Map(expectedLinuxCommands(target).map((x) => [x.name, x.enabled && x.name !== 'guest-ping' && x.name !== 'guest-get-time']));
+      const expected = new Map(
+        expectedLinuxCommands(target).map((x) => [x.name, x.enabled && x.name !== 'guest-ping' && x.name !== 'guest-get-time']),
+      );
       t.same(Object.fromEntries(flags), Object.fromEntries(expected), 'guest-info: exactly the blocked ones are enabled:false');
     });
   });
@@ -84,35 +90,67 @@ forEachTarget(t, async (t, target) => {
       t.equal(await request(c, '{"execute":"guest-ping"}'), '{"return": {}}', 'guest-ping works');
       t.match(await request(c, '{"execute":"guest-get-time"}'), /^\{"return": \d+\}$/, 'guest-get-time works');
       for (const name of ['guest-get-fsinfo', 'guest-sync-delimited', 'guest-info']) {
-        t.equal(await request(c, `{"execute":"${name}"}`), errorLine(blockedDesc(target, name, 'allow'), 'CommandNotFound'), `${name} is disabled`);
+        t.equal(
+          await request(c, `{"execute":"${name}"}`),
+          errorLine(blockedDesc(target, name, 'allow'), 'CommandNotFound'),
+          `${name} is disabled`,
+        );
       }
     });
   });
 
-  await t.test('guest-info flags with an allow list (-a guest-info,guest-ping)', { skip: !hasQemu(target, '8.1') && `qemu-ga ${target.version} has no -a (since 8.1)` }, async (t) => {
-    await withAgent(t, target, { args: ['-a', 'guest-info,guest-ping'] }, async (agent) => {
-      const c = await agent.connect();
-      const flags = await enabledFlags(c);
-      t.same([...flags].filter(([, on]) => on).map(([n]) => n).sort(), ['guest-info', 'guest-ping'], 'only the allowed commands are enabled');
-      t.equal(flags.size, expectedLinuxCommands(target).length, 'every command is still listed');
-    });
-  });
+  await t.test(
+    'guest-info flags with an allow list (-a guest-info,guest-ping)',
+    { skip: !hasQemu(target, '8.1') && `qemu-ga ${target.version} has no -a (since 8.1)` },
+    async (t) => {
+      await withAgent(t, target, { args: ['-a', 'guest-info,guest-ping'] }, async (agent) => {
+        const c = await agent.connect();
+        const flags = await enabledFlags(c);
+        t.same(
+          [...flags]
+            .filter(([, on]) => on)
+            .map(([n]) => n)
+            .sort(),
+          ['guest-info', 'guest-ping'],
+          'only the allowed commands are enabled',
+        );
+        t.equal(flags.size, expectedLinuxCommands(target).length, 'every command is still listed');
+      });
+    },
+  );
 
-  await t.test('allow and block lists together: block wins', { skip: !hasQemu(target, '9.1') && `qemu-ga ${target.version}: using -a with -b is an error before 9.1` }, async (t) => {
-    await withAgent(t, target, { args: ['-a', 'guest-info,guest-ping,guest-get-time', '-b', 'guest-ping'] }, async (agent) => {
-      const c = await agent.connect();
-      t.equal(await request(c, '{"execute":"guest-ping"}'), errorLine(blockedDesc(target, 'guest-ping', 'block'), 'CommandNotFound'), 'blocked although allowed');
-      t.match(await request(c, '{"execute":"guest-get-time"}'), /^\{"return": \d+\}$/, 'allowed and not blocked');
-      const flags = await enabledFlags(c);
-      t.same([...flags].filter(([, on]) => on).map(([n]) => n).sort(), ['guest-get-time', 'guest-info'], 'guest-info agrees');
-    });
-  });
+  await t.test(
+    'allow and block lists together: block wins',
+    { skip: !hasQemu(target, '9.1') && `qemu-ga ${target.version}: using -a with -b is an error before 9.1` },
+    async (t) => {
+      await withAgent(t, target, { args: ['-a', 'guest-info,guest-ping,guest-get-time', '-b', 'guest-ping'] }, async (agent) => {
+        const c = await agent.connect();
+        t.equal(
+          await request(c, '{"execute":"guest-ping"}'),
+          errorLine(blockedDesc(target, 'guest-ping', 'block'), 'CommandNotFound'),
+          'blocked although allowed',
+        );
+        t.match(await request(c, '{"execute":"guest-get-time"}'), /^\{"return": \d+\}$/, 'allowed and not blocked');
+        const flags = await enabledFlags(c);
+        t.same(
+          [...flags]
+            .filter(([, on]) => on)
+            .map(([n]) => n)
+            .sort(),
+          ['guest-get-time', 'guest-info'],
+          'guest-info agrees',
+        );
+      });
+    },
+  );
 
   await t.test('-b help lists every command in registration order and exits 0', async (t) => {
     for (const arg of ['help', '?']) {
       const r = await runAgent(target, ['-b', arg]);
       t.equal(r.code, 0, `-b ${arg}: exit 0`);
-      const registered = expectedLinuxCommands(target).map((x) => x.name).reverse();
+      const registered = expectedLinuxCommands(target)
+        .map((x) => x.name)
+        .reverse();
       t.same(r.stdout.trim().split('\n'), registered, `-b ${arg}: one name per line, schema order`);
     }
   });
@@ -130,9 +168,17 @@ forEachTarget(t, async (t, target) => {
     t.equal(await request(c, '{"execute":"guest-fsfreeze-status"}'), '{"return": "frozen"}', 'status: frozen');
     t.notOk(fs.existsSync(path.join(agent.dir, 'qga.state')), 'qga.state is not created while frozen');
     for (const name of ['guest-file-open', 'guest-exec', 'guest-fsfreeze-freeze', 'guest-fsfreeze-freeze-list', 'guest-get-osinfo']) {
-      t.equal(await request(c, `{"execute":"${name}","id":"f"}`), errorLine(frozenDesc(target, name), 'CommandNotFound', '"f"'), `${name} is disabled while frozen`);
+      t.equal(
+        await request(c, `{"execute":"${name}","id":"f"}`),
+        errorLine(frozenDesc(target, name), 'CommandNotFound', '"f"'),
+        `${name} is disabled while frozen`,
+      );
     }
-    t.equal(await request(c, '{"execute":"guest-get-time"}'), errorLine(blockedDesc(target, 'guest-get-time', 'block'), 'CommandNotFound'), 'blocked and not freeze-safe: the block reason is given');
+    t.equal(
+      await request(c, '{"execute":"guest-get-time"}'),
+      errorLine(blockedDesc(target, 'guest-get-time', 'block'), 'CommandNotFound'),
+      'blocked and not freeze-safe: the block reason is given',
+    );
     const pingEnabledWhileFrozen = expectDeviation(target, {
       qemuGa: hasQemu(target, '9.1'),
       ours: false,
@@ -145,7 +191,14 @@ forEachTarget(t, async (t, target) => {
     );
     const flags = await enabledFlags(c);
     const expectedOn = FREEZE_SAFE.filter((n) => n !== 'guest-ping' || pingEnabledWhileFrozen).sort();
-    t.same([...flags].filter(([, on]) => on).map(([n]) => n).sort(), expectedOn, 'guest-info: only the freeze-safe commands are enabled');
+    t.same(
+      [...flags]
+        .filter(([, on]) => on)
+        .map(([n]) => n)
+        .sort(),
+      expectedOn,
+      'guest-info: only the freeze-safe commands are enabled',
+    );
     if (target.name === 'qemu-ga') t.equal(flags.size, expectedLinuxCommands(target).length, 'all commands still listed');
     else t.ok(flags.size > FREEZE_SAFE.length + 10, `all commands still listed (${flags.size} on the mock backend)`);
     if (target.name === 'qemu-ga') {
@@ -159,7 +212,14 @@ forEachTarget(t, async (t, target) => {
       t.equal(await request(c, '{"execute":"guest-fsfreeze-status"}'), '{"return": "thawed"}', 'thawed');
       t.notOk(fs.existsSync(path.join(agent.dir, 'qga.state.isfrozen')), 'the marker is removed');
       const after = await enabledFlags(c);
-      t.same([...after].filter(([, on]) => !on).map(([n]) => n).sort(), ['guest-get-time', 'guest-ping'], 'only the blocked commands stay disabled');
+      t.same(
+        [...after]
+          .filter(([, on]) => !on)
+          .map(([n]) => n)
+          .sort(),
+        ['guest-get-time', 'guest-ping'],
+        'only the blocked commands stay disabled',
+      );
       const status = await agent.stop();
       t.same({ code: status.code, graceful: status.graceful }, { code: 0, graceful: true }, 'SIGTERM → exit 0 after thaw');
     }

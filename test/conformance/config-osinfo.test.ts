@@ -57,7 +57,8 @@ forEachTarget(t, async (t, target) => {
     // Both read back as a ';' list with 2 entries, for different reasons: qemu-ga 7.2 echoes the string
     // unchanged (and blocks nothing); ours splits it and writes a GLib list (`guest-ping;guest-get-time;`).
     t.same(stringList(g.get('block-rpcs')), ['guest-ping', 'guest-get-time'], "block-rpcs read as a ';' list: 2 entries");
-    if (target.name === 'ours') t.equal(g.get('block-rpcs'), 'guest-ping;guest-get-time;', 'written as g_key_file_set_string_list writes it');
+    if (target.name === 'ours')
+      t.equal(g.get('block-rpcs'), 'guest-ping;guest-get-time;', 'written as g_key_file_set_string_list writes it');
     t.equal(g.get('retry-path'), 'false', 'retry-path is always dumped');
     if (hasQemu(target, '8.1')) t.ok(g.has('allow-rpcs'), 'allow-rpcs is always dumped (since 8.1)');
   });
@@ -67,19 +68,39 @@ forEachTarget(t, async (t, target) => {
     t.equal(r.code, 0, 'exit 0');
     const g = parseKeyFile(r.stdout).groups.get('general') ?? new Map<string, string>();
     t.same(
-      { daemon: g.get('daemon'), method: g.get('method'), pidfile: g.get('pidfile'), statedir: g.get('statedir'), verbose: g.get('verbose'), 'block-rpcs': g.get('block-rpcs') },
-      { daemon: 'false', method: 'virtio-serial', pidfile: '/var/run/qemu-ga.pid', statedir: '/var/run', verbose: 'false', 'block-rpcs': '' },
+      {
+        daemon: g.get('daemon'),
+        method: g.get('method'),
+        pidfile: g.get('pidfile'),
+        statedir: g.get('statedir'),
+        verbose: g.get('verbose'),
+        'block-rpcs': g.get('block-rpcs'),
+      },
+      {
+        daemon: 'false',
+        method: 'virtio-serial',
+        pidfile: '/var/run/qemu-ga.pid',
+        statedir: '/var/run',
+        verbose: 'false',
+        'block-rpcs': '',
+      },
       'defaults filled in',
     );
   });
 
   await t.test('-D: the command line overrides scalars, lists accumulate', async (t) => {
-    const r = await runAgent(target, ['-D', '-m', 'unix-listen', '-p', '/tmp/x.sock', '-b', 'guest-info'], { env: { QGA_CONF: fixture('block-rpcs-commas.conf') } });
+    const r = await runAgent(target, ['-D', '-m', 'unix-listen', '-p', '/tmp/x.sock', '-b', 'guest-info'], {
+      env: { QGA_CONF: fixture('block-rpcs-commas.conf') },
+    });
     t.equal(r.code, 0, 'exit 0');
     const g = parseKeyFile(r.stdout).groups.get('general') ?? new Map<string, string>();
     t.equal(g.get('method'), 'unix-listen', 'method from the command line');
     t.equal(g.get('path'), '/tmp/x.sock', 'path from the command line');
-    t.same(stringList((g.get('block-rpcs') ?? '').replace(/,/g, ';')).sort(), ['guest-get-time', 'guest-info', 'guest-ping'], 'config and command-line block lists are joined (qemu-ga: with `,`, reversed; ours: a GLib list in order)');
+    t.same(
+      stringList((g.get('block-rpcs') ?? '').replace(/,/g, ';')).sort(),
+      ['guest-get-time', 'guest-info', 'guest-ping'],
+      'config and command-line block lists are joined (qemu-ga: with `,`, reversed; ours: a GLib list in order)',
+    );
   });
 
   await t.test('a config file that does not parse is fatal', async (t) => {
@@ -93,30 +114,29 @@ forEachTarget(t, async (t, target) => {
     await withAgent(t, target, { env: { QGA_CONF: fixture('block-rpcs-commas.conf') } }, async (agent) => {
       const c = await agent.connect();
       await syncDelimited(c);
-      const desc = hasQemu(target, '9.1') ? 'Command guest-ping has been disabled: the command is not allowed' : 'Command guest-ping has been disabled';
+      const desc = hasQemu(target, '9.1')
+        ? 'Command guest-ping has been disabled: the command is not allowed'
+        : 'Command guest-ping has been disabled';
       t.equal(await request(c, '{"execute":"guest-ping"}'), errorLine(desc, 'CommandNotFound'), 'guest-ping disabled');
       t.match(await request(c, '{"execute":"guest-get-host-name"}'), /^\{"return": \{"host-name": /, 'others work');
     });
   });
 
-  await t.test(
-    "block-rpcs with ';' (as upstream's own test config writes it)",
-    async (t) => {
-      await withAgent(t, target, { env: { QGA_CONF: fixture('test-qga-config') } }, async (agent) => {
-        const c = await agent.connect();
-        await syncDelimited(c);
-        t.equal(
-          await request(c, '{"execute":"guest-ping"}'),
-          expectDeviation(target, {
-            qemuGa: '{"return": {}}',
-            ours: '{"error": {"class": "CommandNotFound", "desc": "Command guest-ping has been disabled: the command is not allowed"}}',
-            why: "docs/upstream-bugs.md#semicolon-lists-in-the-config: qemu-ga splits config lists on ',' only, so 'guest-ping;guest-get-time' is one unknown name and nothing is blocked; we accept ';' too",
-          }),
-          'guest-ping',
-        );
-      });
-    },
-  );
+  await t.test("block-rpcs with ';' (as upstream's own test config writes it)", async (t) => {
+    await withAgent(t, target, { env: { QGA_CONF: fixture('test-qga-config') } }, async (agent) => {
+      const c = await agent.connect();
+      await syncDelimited(c);
+      t.equal(
+        await request(c, '{"execute":"guest-ping"}'),
+        expectDeviation(target, {
+          qemuGa: '{"return": {}}',
+          ours: '{"error": {"class": "CommandNotFound", "desc": "Command guest-ping has been disabled: the command is not allowed"}}',
+          why: "docs/upstream-bugs.md#semicolon-lists-in-the-config: qemu-ga splits config lists on ',' only, so 'guest-ping;guest-get-time' is one unknown name and nothing is blocked; we accept ';' too",
+        }),
+        'guest-ping',
+      );
+    });
+  });
 
   await t.test('/qga/guest-get-osinfo with QGA_OS_RELEASE=test-qga-os-release', async (t) => {
     await withAgent(t, target, { env: { QGA_OS_RELEASE: fixture('test-qga-os-release') } }, async (agent) => {
@@ -124,8 +144,24 @@ forEachTarget(t, async (t, target) => {
       const line = await request(c, '{"execute":"guest-get-osinfo"}');
       const info = JSON.parse(line).return;
       t.same(
-        { id: info.id, name: info.name, 'pretty-name': info['pretty-name'], version: info.version, 'version-id': info['version-id'], variant: info.variant, 'variant-id': info['variant-id'] },
-        { id: 'qemu-ga-test', name: 'QEMU-GA', 'pretty-name': 'QEMU Guest Agent test', version: 'Test 1', 'version-id': '1', variant: 'Unit test "\'$`\\ and \\\\ etc.', 'variant-id': 'unit-test' },
+        {
+          id: info.id,
+          name: info.name,
+          'pretty-name': info['pretty-name'],
+          version: info.version,
+          'version-id': info['version-id'],
+          variant: info.variant,
+          'variant-id': info['variant-id'],
+        },
+        {
+          id: 'qemu-ga-test',
+          name: 'QEMU-GA',
+          'pretty-name': 'QEMU Guest Agent test',
+          version: 'Test 1',
+          'version-id': '1',
+          variant: 'Unit test "\'$`\\ and \\\\ etc.',
+          'variant-id': 'unit-test',
+        },
         'os-release fields, with the escapes of VARIANT processed',
       );
       // uname of the machine the agent runs on (the guest's kernel in a VM run).
@@ -146,8 +182,16 @@ forEachTarget(t, async (t, target) => {
       t.equal(info['version-id'], '', 'empty value is present and empty');
       t.equal(info.version, 'a \\x b', 'an unknown escape keeps its backslash');
       t.notOk('pretty-name' in info, 'missing fields are omitted');
-      if (target.name === 'qemu-ga') t.equal(info.name, "'single", "single quotes are not unquoted: NAME='single quoted' → \"'single\" (docs/upstream-bugs.md#os-release-single-quotes)");
-      else t.comment("ours: NAME='single quoted' handling undecided (docs/upstream-bugs.md#os-release-single-quotes lists upstream's behaviour as a bug)");
+      if (target.name === 'qemu-ga')
+        t.equal(
+          info.name,
+          "'single",
+          "single quotes are not unquoted: NAME='single quoted' → \"'single\" (docs/upstream-bugs.md#os-release-single-quotes)",
+        );
+      else
+        t.comment(
+          "ours: NAME='single quoted' handling undecided (docs/upstream-bugs.md#os-release-single-quotes lists upstream's behaviour as a bug)",
+        );
     });
     await withAgent(t, target, { env: { QGA_OS_RELEASE: '/nonexistent-qga-dir/os-release' } }, async (agent) => {
       const c = await agent.connect();

@@ -14,13 +14,19 @@ const SCRIPT = 'ls /proc/$$/fd; echo "pool=${UV_THREADPOOL_SIZE-unset}"';
 forEachTarget(t, async (t, target) => {
   await withAgent(t, target, { inheritFd: 251 }, async (agent) => {
     const c = await agent.connect();
-    const { return: { pid } } = await call(c, { execute: 'guest-exec', arguments: { path: '/bin/sh', arg: ['-c', SCRIPT], 'capture-output': true } });
+    const {
+      return: { pid },
+    } = await call(c, { execute: 'guest-exec', arguments: { path: '/bin/sh', arg: ['-c', SCRIPT], 'capture-output': true } });
     let status: { exited: boolean; exitcode?: number; 'out-data'?: string } = { exited: false };
     for (let i = 0; i < 200 && !status.exited; i++) {
       await sleep(25);
       status = JSON.parse(await request(c, { execute: 'guest-exec-status', arguments: { pid } })).return;
     }
     t.equal(status.exitcode, 0, 'the script ran');
-    t.equal(Buffer.from(status['out-data'] ?? '', 'base64').toString(), '0\n1\n2\npool=unset\n', 'descriptors 0-2 only; no UV_THREADPOOL_SIZE');
+    t.equal(
+      Buffer.from(status['out-data'] ?? '', 'base64').toString(),
+      '0\n1\n2\npool=unset\n',
+      'descriptors 0-2 only; no UV_THREADPOOL_SIZE',
+    );
   });
 });

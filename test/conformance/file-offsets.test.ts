@@ -19,7 +19,12 @@ const P53 = 2n ** 53n;
 function tmpfsDir(): string | undefined {
   for (const dir of ['/dev/shm', '/run']) {
     try {
-      const type = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').find((l) => l.split(' ')[4] === dir)?.split(' - ')[1]?.split(' ')[0];
+      const type = fs
+        .readFileSync('/proc/self/mountinfo', 'utf8')
+        .split('\n')
+        .find((l) => l.split(' ')[4] === dir)
+        ?.split(' - ')[1]
+        ?.split(' ')[0];
       if (type === 'tmpfs' && fs.statSync(dir).isDirectory()) return dir;
     } catch {
       /* next */
@@ -43,38 +48,63 @@ forEachTarget(t, async (t, target) => {
       fs.writeFileSync(file, '0123456789');
       const h = await open(file, 'r+');
       t.equal(await seek(h, 9007199254741000n, 'set'), EINVAL, 'seek to 9007199254741000');
-      t.equal(await request(c, { execute: 'guest-file-write', arguments: { handle: h, 'buf-b64': Buffer.from('AB').toString('base64') } }), '{"return": {"count": 2, "eof": false}}');
+      t.equal(
+        await request(c, { execute: 'guest-file-write', arguments: { handle: h, 'buf-b64': Buffer.from('AB').toString('base64') } }),
+        '{"return": {"count": 2, "eof": false}}',
+      );
       t.equal(await seek(h, 0n, 'cur'), '{"return": {"eof": false, "position": 2}}', 'the position moved by the write only');
       await request(c, { execute: 'guest-file-close', arguments: { handle: h } });
       t.equal(fs.readFileSync(file, 'latin1'), 'AB23456789', 'the write went to offset 0, where the position was');
       t.equal(fs.statSync(file).size, 10, 'nothing written far away');
     });
 
-    await t.test('two SEEK_CUR of 2^62: the second would pass INT64_MAX and is EINVAL', { skip: shm ? false : 'no tmpfs mounted' }, async (t) => {
-      const file = path.join(shm!, `qga-offsets-${target.name}-${process.pid}.bin`);
-      t.teardown(() => fs.rmSync(file, { force: true }));
-      fs.writeFileSync(file, '0123456789');
-      const h = await open(file, 'r+');
-      t.equal(await seek(h, 2n ** 62n, 'cur'), `{"return": {"eof": false, "position": ${2n ** 62n}}}`);
-      t.equal(await seek(h, 2n ** 62n, 'cur'), EINVAL);
-      t.equal(await seek(h, 0n, 'cur'), `{"return": {"eof": false, "position": ${2n ** 62n}}}`, 'the failed seek left the position alone');
-      t.equal(await seek(h, -1n, 'set'), EINVAL, 'negative');
-      t.equal(await seek(h, -11n, 'end'), EINVAL, 'before the start');
-      await request(c, { execute: 'guest-file-close', arguments: { handle: h } });
-    });
+    await t.test(
+      'two SEEK_CUR of 2^62: the second would pass INT64_MAX and is EINVAL',
+      { skip: shm ? false : 'no tmpfs mounted' },
+      async (t) => {
+        const file = path.join(shm!, `qga-offsets-${target.name}-${process.pid}.bin`);
+        t.teardown(() => fs.rmSync(file, { force: true }));
+        fs.writeFileSync(file, '0123456789');
+        const h = await open(file, 'r+');
+        t.equal(await seek(h, 2n ** 62n, 'cur'), `{"return": {"eof": false, "position": ${2n ** 62n}}}`);
+        t.equal(await seek(h, 2n ** 62n, 'cur'), EINVAL);
+        t.equal(
+          await seek(h, 0n, 'cur'),
+          `{"return": {"eof": false, "position": ${2n ** 62n}}}`,
+          'the failed seek left the position alone',
+        );
+        t.equal(await seek(h, -1n, 'set'), EINVAL, 'negative');
+        t.equal(await seek(h, -11n, 'end'), EINVAL, 'before the start');
+        await request(c, { execute: 'guest-file-close', arguments: { handle: h } });
+      },
+    );
 
     await t.test('tmpfs: write and read back at 2^53 + 1000 and at 2^62 exactly', { skip: shm ? false : 'no tmpfs mounted' }, async (t) => {
       const file = path.join(shm!, `qga-offsets-rw-${target.name}-${process.pid}.bin`);
       t.teardown(() => fs.rmSync(file, { force: true }));
       fs.writeFileSync(file, '0123456789');
       const h = await open(file, 'r+');
-      for (const [pos, text] of [[P53 + 1000n, 'XY'], [2n ** 62n, 'far']] as const) {
+      for (const [pos, text] of [
+        [P53 + 1000n, 'XY'],
+        [2n ** 62n, 'far'],
+      ] as const) {
         t.equal(await seek(h, pos, 'set'), `{"return": {"eof": false, "position": ${pos}}}`, `seek to ${pos}`);
         const data = Buffer.from(text).toString('base64');
-        t.equal(await request(c, { execute: 'guest-file-write', arguments: { handle: h, 'buf-b64': data } }), `{"return": {"count": ${text.length}, "eof": false}}`);
-        t.equal(await seek(h, 0n, 'cur'), `{"return": {"eof": false, "position": ${pos + BigInt(text.length)}}}`, 'position after the write');
+        t.equal(
+          await request(c, { execute: 'guest-file-write', arguments: { handle: h, 'buf-b64': data } }),
+          `{"return": {"count": ${text.length}, "eof": false}}`,
+        );
+        t.equal(
+          await seek(h, 0n, 'cur'),
+          `{"return": {"eof": false, "position": ${pos + BigInt(text.length)}}}`,
+          'position after the write',
+        );
         t.equal(await seek(h, pos, 'set'), `{"return": {"eof": false, "position": ${pos}}}`);
-        t.equal(await request(c, { execute: 'guest-file-read', arguments: { handle: h, count: 16 } }), `{"return": {"count": ${text.length}, "buf-b64": "${data}", "eof": true}}`, 'read back');
+        t.equal(
+          await request(c, { execute: 'guest-file-read', arguments: { handle: h, count: 16 } }),
+          `{"return": {"count": ${text.length}, "buf-b64": "${data}", "eof": true}}`,
+          'read back',
+        );
       }
       await request(c, { execute: 'guest-file-close', arguments: { handle: h } });
       const fd = fs.openSync(file, 'r');

@@ -19,16 +19,36 @@ const pingReply = (id: number | string) => `{"return": {}, "id": ${JSON.stringif
 /** Junk inputs and the exact reply sequence qemu-ga gives (docs/protocol.md#message-boundaries, #recovery-and-0xff); ours must match byte for byte. */
 const CASCADES: [string, string[], string][] = [
   ['{"execute":"guest-ping",} {"execute":"guest-ping"}', [EXPECTING_VALUE, PING_OK], 'trailing comma, then a good request'],
-  ['{"execute" "guest-ping"}{"execute":"guest-ping","id":2}', [parseErrorLine('missing : in object pair'), pingReply(2)], 'missing colon, then a good request'],
-  ['{"execute":"guest-ping","id":[1,2,}]}', [EXPECTING_VALUE, EXPECTING_VALUE], 'the parse happens at the balancing ], the last } underflows'],
+  [
+    '{"execute" "guest-ping"}{"execute":"guest-ping","id":2}',
+    [parseErrorLine('missing : in object pair'), pingReply(2)],
+    'missing colon, then a good request',
+  ],
+  [
+    '{"execute":"guest-ping","id":[1,2,}]}',
+    [EXPECTING_VALUE, EXPECTING_VALUE],
+    'the parse happens at the balancing ], the last } underflows',
+  ],
   ['{"execute":guest-ping}', [strayLine('-p'), EXPECTING_VALUE], 'unquoted value'],
-  ['{"execute":"guest-ping"}}}]]', [PING_OK, EXPECTING_VALUE, EXPECTING_VALUE, EXPECTING_VALUE, EXPECTING_VALUE], 'every stray closer is its own message'],
-  ['hello world {"execute":"guest-ping"}', [parseErrorLine("invalid keyword 'hello'"), parseErrorLine("invalid keyword 'world'"), PING_OK], 'bare words'],
+  [
+    '{"execute":"guest-ping"}}}]]',
+    [PING_OK, EXPECTING_VALUE, EXPECTING_VALUE, EXPECTING_VALUE, EXPECTING_VALUE],
+    'every stray closer is its own message',
+  ],
+  [
+    'hello world {"execute":"guest-ping"}',
+    [parseErrorLine("invalid keyword 'hello'"), parseErrorLine("invalid keyword 'world'"), PING_OK],
+    'bare words',
+  ],
   ['{"a":1,"b":2,"c":{"d":[1,2 3]},"e":4}', [parseErrorLine('expected separator in list')], 'the error deep inside costs one reply'],
   ["{'execute':'guest-ping','id':'it''s'}", [parseErrorLine('expected separator in dict')], "'' is two strings, not an escape"],
   [':,:,', [EXPECTING_VALUE, EXPECTING_VALUE, EXPECTING_VALUE, EXPECTING_VALUE], 'separators at top level'],
   ['1 2 3\n', [NOT_AN_OBJECT, NOT_AN_OBJECT, NOT_AN_OBJECT], 'bare numbers'],
-  ['{"execute":"guest-ping"} x {"execute":"guest-ping"}\n', [PING_OK, parseErrorLine("invalid keyword 'x'"), PING_OK], 'junk between good requests'],
+  [
+    '{"execute":"guest-ping"} x {"execute":"guest-ping"}\n',
+    [PING_OK, parseErrorLine("invalid keyword 'x'"), PING_OK],
+    'junk between good requests',
+  ],
 ];
 
 forEachTarget(t, async (t, target) => {
@@ -39,9 +59,17 @@ forEachTarget(t, async (t, target) => {
     await t.test('pipelined requests in one write come back in order', async (t) => {
       const reqs = Array.from({ length: 20 }, (_, i) => ping(i)).join('');
       await c.send(reqs);
-      t.same(await c.readLines(20), Array.from({ length: 20 }, (_, i) => pingReply(i)), '20 replies in request order');
+      t.same(
+        await c.readLines(20),
+        Array.from({ length: 20 }, (_, i) => pingReply(i)),
+        '20 replies in request order',
+      );
       await c.send(`{"execute":"guest-sync","arguments":{"id":77}}{"execute":"guest-get-host-name"}\n`);
-      t.same((await c.readLines(2)).map((l) => JSON.parse(l).return !== undefined), [true, true], 'sync + command in one write (as Proxmox sends them)');
+      t.same(
+        (await c.readLines(2)).map((l) => JSON.parse(l).return !== undefined),
+        [true, true],
+        'sync + command in one write (as Proxmox sends them)',
+      );
       await c.send(`${ping('a')}\n${ping('b')}\r\n\t${ping('c')}`);
       t.same(await c.readLines(3), [pingReply('a'), pingReply('b'), pingReply('c')], 'whitespace between requests is ignored');
     });
@@ -106,7 +134,11 @@ forEachTarget(t, async (t, target) => {
       t.equal(got.flush, STRAY_FF, 'clean state afterwards');
       got = await exchange(c, '['.repeat(1025) + ']'.repeat(1025));
       t.equal(got.replies[0], errorLine('JSON nesting depth limit exceeded'), 'plain lists, 1025 deep');
-      t.equal(got.replies.length, expectDeviation(target, { qemuGa: 1026, ours: 1, why: 'limit errors: silent discard of the rest of the message' }), 'reply count');
+      t.equal(
+        got.replies.length,
+        expectDeviation(target, { qemuGa: 1026, ours: 1, why: 'limit errors: silent discard of the rest of the message' }),
+        'reply count',
+      );
       t.equal(await request(c, ping('after')), pingReply('after'), 'the agent still works');
     });
 
@@ -158,7 +190,11 @@ forEachTarget(t, async (t, target) => {
       await c.close();
       const c2 = await agent.connect();
       await syncDelimited(c2);
-      t.equal(await request(c2, { execute: 'guest-file-read', arguments: { handle: h } }), `{"return": {"count": 4, "buf-b64": "${Buffer.from('kept').toString('base64')}", "eof": true}}`, 'read through the new connection');
+      t.equal(
+        await request(c2, { execute: 'guest-file-read', arguments: { handle: h } }),
+        `{"return": {"count": 4, "buf-b64": "${Buffer.from('kept').toString('base64')}", "eof": true}}`,
+        'read through the new connection',
+      );
       t.equal(await request(c2, { execute: 'guest-file-close', arguments: { handle: h } }), '{"return": {}}', 'close');
       await c2.close();
     });
@@ -178,7 +214,10 @@ forEachTarget(t, async (t, target) => {
         // QEMU signals asynchronously: the next client's bytes may come first. Either is right.
         const first = await b.readLines(2);
         const lines = first[0] === kept[0] ? first : [...first, ...(await b.readLines(2))];
-        t.ok([kept, fresh].some((x) => JSON.stringify(x) === JSON.stringify(lines)), `the old request completed, or a fresh parser: ${JSON.stringify(lines)}`);
+        t.ok(
+          [kept, fresh].some((x) => JSON.stringify(x) === JSON.stringify(lines)),
+          `the old request completed, or a fresh parser: ${JSON.stringify(lines)}`,
+        );
       } else {
         t.same(
           await b.readLines(target.name === 'ours' ? 4 : 2),
@@ -211,7 +250,8 @@ forEachTarget(t, async (t, target) => {
       );
       t.equal(await request(a, ping('from-a')), pingReply('from-a'), 'the first client is still served');
       await a.close();
-      if (target.name === 'qemu-ga' || agent.sharedStream) t.equal(await b.readLine(), pingReply('from-b'), 'qemu-ga (or QEMU\'s chardev) serves the second client once the first is gone');
+      if (target.name === 'qemu-ga' || agent.sharedStream)
+        t.equal(await b.readLine(), pingReply('from-b'), "qemu-ga (or QEMU's chardev) serves the second client once the first is gone");
       t.equal(await request(b, ping('b2')), pingReply('b2'), 'the second client is served');
       await b.close();
     });
@@ -227,14 +267,17 @@ forEachTarget(t, async (t, target) => {
       if (target.name === 'ours' && agent.sharedStream) {
         // On virtio-serial ours starts a fresh parser when it reads the hang-up (EOF on the port), which
         // QEMU signals asynchronously: the next client's bytes may come first. Either is right.
-        t.ok([fresh, kept].some((x) => JSON.stringify(x) === JSON.stringify(leftover)), `the handshake recovers: ${JSON.stringify(leftover)}`);
+        t.ok(
+          [fresh, kept].some((x) => JSON.stringify(x) === JSON.stringify(leftover)),
+          `the handshake recovers: ${JSON.stringify(leftover)}`,
+        );
       } else {
         t.same(
           leftover,
           expectDeviation(target, {
             qemuGa: kept,
             ours: fresh,
-            why: 'each connection gets a fresh parser (docs/deviations.md): the dead client\'s partial string is gone',
+            why: "each connection gets a fresh parser (docs/deviations.md): the dead client's partial string is gone",
           }),
           'the handshake recovers; its 0xFF error shows what was left over',
         );

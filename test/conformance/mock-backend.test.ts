@@ -19,7 +19,8 @@ import { FREEZE_SAFE } from '../support/schema.js';
 const MOCK_ONLY = 'needs our agent with --backend mock: qemu-ga would act on this machine (shutdown/suspend/freeze)';
 const ping = (id: string) => `{"execute":"guest-ping","id":"${id}"}`;
 const pingReply = (id: string) => `{"return": {}, "id": "${id}"}`;
-const notAllowed = (name: string, id?: string) => errorLine(`Command ${name} has been disabled: the command is not allowed`, 'CommandNotFound', id === undefined ? undefined : `"${id}"`);
+const notAllowed = (name: string, id?: string) =>
+  errorLine(`Command ${name} has been disabled: the command is not allowed`, 'CommandNotFound', id === undefined ? undefined : `"${id}"`);
 
 forEachTarget(t, async (t, target) => {
   const skip = target.name === 'qemu-ga' ? MOCK_ONLY : false;
@@ -53,8 +54,15 @@ forEachTarget(t, async (t, target) => {
         'validation errors too',
       );
       const info = await call(c, '{"execute":"guest-info"}');
-      const silent = info.return.supported_commands.filter((x: any) => !x['success-response']).map((x: any) => x.name).sort();
-      t.same(silent, ['guest-shutdown', 'guest-suspend-disk', 'guest-suspend-hybrid', 'guest-suspend-ram'], 'guest-info marks exactly these success-response:false');
+      const silent = info.return.supported_commands
+        .filter((x: any) => !x['success-response'])
+        .map((x: any) => x.name)
+        .sort();
+      t.same(
+        silent,
+        ['guest-shutdown', 'guest-suspend-disk', 'guest-suspend-hybrid', 'guest-suspend-ram'],
+        'guest-info marks exactly these success-response:false',
+      );
     });
   });
 
@@ -64,16 +72,30 @@ forEachTarget(t, async (t, target) => {
       await syncDelimited(c);
       const marker = path.join(agent.dir, 'qga.state.isfrozen');
       const frozen = await call(c, '{"execute":"guest-fsfreeze-freeze"}');
-      t.ok(Number.isInteger(frozen.return) && frozen.return >= 1, `freeze returns the number of filesystems frozen (${JSON.stringify(frozen)})`);
+      t.ok(
+        Number.isInteger(frozen.return) && frozen.return >= 1,
+        `freeze returns the number of filesystems frozen (${JSON.stringify(frozen)})`,
+      );
       t.equal(await request(c, '{"execute":"guest-fsfreeze-status"}'), '{"return": "frozen"}', 'status frozen');
       t.ok(fs.existsSync(marker), 'qga.state.isfrozen exists while frozen');
-      t.equal(await request(c, '{"execute":"guest-file-open","arguments":{"path":"x"},"id":"a"}'), notAllowed('guest-file-open', 'a'), 'file commands are disabled');
+      t.equal(
+        await request(c, '{"execute":"guest-file-open","arguments":{"path":"x"},"id":"a"}'),
+        notAllowed('guest-file-open', 'a'),
+        'file commands are disabled',
+      );
       t.equal(await request(c, '{"execute":"guest-fsfreeze-freeze"}'), notAllowed('guest-fsfreeze-freeze'), 'a second freeze is disabled');
-      t.equal(await request(c, '{"execute":"guest-ping"}'), notAllowed('guest-ping'), 'blocked guest-ping stays disabled while frozen (our deviation, docs/upstream-bugs.md#blocked-commands-return-while-frozen)');
+      t.equal(
+        await request(c, '{"execute":"guest-ping"}'),
+        notAllowed('guest-ping'),
+        'blocked guest-ping stays disabled while frozen (our deviation, docs/upstream-bugs.md#blocked-commands-return-while-frozen)',
+      );
       t.equal(await request(c, '{"execute":"guest-sync","arguments":{"id":9}}'), '{"return": 9}', 'freeze-safe commands work');
       const info = await call(c, '{"execute":"guest-info"}');
       t.same(
-        info.return.supported_commands.filter((x: any) => x.enabled).map((x: any) => x.name).sort(),
+        info.return.supported_commands
+          .filter((x: any) => x.enabled)
+          .map((x: any) => x.name)
+          .sort(),
         FREEZE_SAFE.filter((n) => n !== 'guest-ping').sort(),
         'guest-info: only freeze-safe (and not blocked) commands enabled',
       );
@@ -81,9 +103,17 @@ forEachTarget(t, async (t, target) => {
       t.equal(thawed.return, frozen.return, 'thaw returns the number thawed');
       t.equal(await request(c, '{"execute":"guest-fsfreeze-status"}'), '{"return": "thawed"}', 'status thawed');
       t.notOk(fs.existsSync(marker), 'marker removed');
-      t.match(await request(c, '{"execute":"guest-file-open","arguments":{"path":"x","mode":"w"}}'), /^\{"return": \d+\}$/, 'file commands are back');
+      t.match(
+        await request(c, '{"execute":"guest-file-open","arguments":{"path":"x","mode":"w"}}'),
+        /^\{"return": \d+\}$/,
+        'file commands are back',
+      );
       t.equal(await request(c, '{"execute":"guest-fsfreeze-thaw"}'), '{"return": 0}', 'thaw when nothing is frozen returns 0');
-      t.equal(await request(c, '{"execute":"guest-fsfreeze-freeze-list","arguments":{"mountpoints":[]}}'), '{"return": 0}', 'freeze-list with an empty list freezes nothing');
+      t.equal(
+        await request(c, '{"execute":"guest-fsfreeze-freeze-list","arguments":{"mountpoints":[]}}'),
+        '{"return": 0}',
+        'freeze-list with an empty list freezes nothing',
+      );
       t.equal(await request(c, '{"execute":"guest-fsfreeze-status"}'), '{"return": "thawed"}', '…and leaves the agent thawed');
     });
   });
@@ -99,7 +129,8 @@ forEachTarget(t, async (t, target) => {
   const NAME = '__com.example_hello';
   const hello = (args?: string, id?: string): string =>
     `{"execute":"${NAME}"${args === undefined ? '' : `,"arguments":${args}`}${id === undefined ? '' : `,"id":"${id}"`}}`;
-  const greeting = (name: string, id?: string): string => returnLine(`{"greeting": "Hello, ${name}, from mock-guest!"}`, id === undefined ? undefined : `"${id}"`);
+  const greeting = (name: string, id?: string): string =>
+    returnLine(`{"greeting": "Hello, ${name}, from mock-guest!"}`, id === undefined ? undefined : `"${id}"`);
   const withPlugin = (args: readonly string[] = []) => ({ backend: 'mock' as const, args: ['--plugin', HELLO_PLUGIN, ...args] });
   const entryOf = async (c: RawClient) =>
     (await call(c, '{"execute":"guest-info"}')).return.supported_commands.find((x: any) => x.name === NAME);
@@ -112,9 +143,17 @@ forEachTarget(t, async (t, target) => {
       t.equal(await request(c, hello()), greeting('world'), 'answers (a backend port injected into it)');
       t.equal(await request(c, hello('{"name":"host"}', 'h')), greeting('host', 'h'), 'with an argument and an id');
       t.equal(await request(c, hello('{}')), greeting('world'), 'empty arguments: the optional one is absent');
-      t.equal(await request(c, hello('{"name":5}')), errorLine("Invalid parameter type for 'name', expected: string"), 'wrong type: the QAPI message');
+      t.equal(
+        await request(c, hello('{"name":5}')),
+        errorLine("Invalid parameter type for 'name', expected: string"),
+        'wrong type: the QAPI message',
+      );
       t.equal(await request(c, hello('{"nme":"x"}')), errorLine("Parameter 'nme' is unexpected"), 'unexpected member: the QAPI message');
-      t.equal(await request(c, hello('[]')), errorLine("QMP input member 'arguments' must be an object"), 'arguments not an object: the envelope check');
+      t.equal(
+        await request(c, hello('[]')),
+        errorLine("QMP input member 'arguments' must be an object"),
+        'arguments not an object: the envelope check',
+      );
       t.equal(await request(c, hello('{"name":""}')), errorLine("Parameter 'name' must not be empty"), "the command's own error");
       // (no "missing" case: the example's only argument is optional)
     });
@@ -130,15 +169,26 @@ forEachTarget(t, async (t, target) => {
     });
   });
 
-  await t.test(`plugin command ${NAME}: -a guest-info,${NAME} leaves it the only other enabled command`, { skip: pluginSkip }, async (t) => {
-    await withAgent(t, target, withPlugin(['-a', `guest-info,${NAME}`]), async (agent) => {
-      const c = await agent.connect();
-      t.equal(await request(c, hello()), greeting('world'), 'allowed: answers');
-      t.equal(await request(c, ping('p')), notAllowed('guest-ping', 'p'), 'guest-ping is not in the list');
-      const info = await call(c, '{"execute":"guest-info"}');
-      t.same(info.return.supported_commands.filter((x: any) => x.enabled).map((x: any) => x.name).sort(), [NAME, 'guest-info'], 'guest-info: just these two enabled');
-    });
-  });
+  await t.test(
+    `plugin command ${NAME}: -a guest-info,${NAME} leaves it the only other enabled command`,
+    { skip: pluginSkip },
+    async (t) => {
+      await withAgent(t, target, withPlugin(['-a', `guest-info,${NAME}`]), async (agent) => {
+        const c = await agent.connect();
+        t.equal(await request(c, hello()), greeting('world'), 'allowed: answers');
+        t.equal(await request(c, ping('p')), notAllowed('guest-ping', 'p'), 'guest-ping is not in the list');
+        const info = await call(c, '{"execute":"guest-info"}');
+        t.same(
+          info.return.supported_commands
+            .filter((x: any) => x.enabled)
+            .map((x: any) => x.name)
+            .sort(),
+          [NAME, 'guest-info'],
+          'guest-info: just these two enabled',
+        );
+      });
+    },
+  );
 
   await t.test(`plugin command ${NAME}: disabled while frozen, back after the thaw`, { skip: pluginSkip }, async (t) => {
     await withAgent(t, target, withPlugin(), async (agent) => {

@@ -30,13 +30,22 @@ forEachTarget(t, async (t, target) => {
     t.equal(Buffer.from(read.return['buf-b64'], 'base64').toString(), 'found', 'and it is that file');
     await request(c, { execute: 'guest-file-close', arguments: { handle: opened.return } });
 
-    const { return: { pid } } = await call(c, { execute: 'guest-exec', arguments: { path: 'printf', arg: ['%s|%s', 'a\u0000b', 'back\\slash\n'], 'capture-output': true } });
+    const {
+      return: { pid },
+    } = await call(c, {
+      execute: 'guest-exec',
+      arguments: { path: 'printf', arg: ['%s|%s', 'a\u0000b', 'back\\slash\n'], 'capture-output': true },
+    });
     let status: { exited: boolean; 'out-data'?: string; exitcode?: number } = { exited: false };
     for (let i = 0; i < 200 && !status.exited; i++) {
       await sleep(25);
       status = JSON.parse(await request(c, { execute: 'guest-exec-status', arguments: { pid } })).return;
     }
     t.equal(status.exitcode, 0, 'printf ran');
-    t.same(Buffer.from(status['out-data'] ?? '', 'base64'), Buffer.from('a\xc0\x80b|back\\slash\n', 'latin1'), 'the argument arrived as a C0 80 b, other bytes untouched');
+    t.same(
+      Buffer.from(status['out-data'] ?? '', 'base64'),
+      Buffer.from('a\xc0\x80b|back\\slash\n', 'latin1'),
+      'the argument arrived as a C0 80 b, other bytes untouched',
+    );
   });
 });

@@ -15,15 +15,7 @@ import t from 'tap';
 import { forEachTarget, withAgent } from '../support/per-target.js';
 import { bytes } from '../support/raw-client.js';
 import { exchange } from '../support/session.js';
-import {
-  errorLine,
-  EXPECTING_VALUE,
-  NOT_AN_OBJECT,
-  parseErrorLine,
-  REPLACEMENT as FFFD,
-  STRAY_FF,
-  strayLine,
-} from '../support/wire.js';
+import { errorLine, EXPECTING_VALUE, NOT_AN_OBJECT, parseErrorLine, REPLACEMENT as FFFD, STRAY_FF, strayLine } from '../support/wire.js';
 import { hasQemu } from '../support/expect.js';
 import type { Target } from '../support/agents.js';
 
@@ -37,7 +29,11 @@ const lexerCases: Case[] = [
   ['-x\n', [strayLine('-x')], 'minus without digits'],
   ['+1\n', [strayLine('+')], 'no + sign: the token so far is just "+", the 1 is skipped in recovery'],
   ['TRUE\n', [strayLine('T')], 'upper-case word'],
-  ['\xef\xbb\xbf{"execute":"guest-ping"}', [strayLine(FFFD), PING_OK], 'UTF-8 BOM: one error for its first byte, the rest is skipped up to {'],
+  [
+    '\xef\xbb\xbf{"execute":"guest-ping"}',
+    [strayLine(FFFD), PING_OK],
+    'UTF-8 BOM: one error for its first byte, the rest is skipped up to {',
+  ],
   ['\x01\n', [strayLine('\u0001')], 'control character'],
   ['\x1b', [strayLine('\u001b')], 'ESC (the reset byte qmp-spec recommends) costs one error too'],
   ['\xfe', [strayLine(FFFD)], '0xFE'],
@@ -121,7 +117,11 @@ const notObjectCases: Case[] = [
   ['true ', [NOT_AN_OBJECT], 'true'],
   ['null ', [NOT_AN_OBJECT], 'null'],
   ['1.5e3 ', [NOT_AN_OBJECT], 'float'],
-  ['"a" "b" 1 [] {"execute":"guest-ping"}', [NOT_AN_OBJECT, NOT_AN_OBJECT, NOT_AN_OBJECT, NOT_AN_OBJECT, PING_OK], 'every top-level value is its own message'],
+  [
+    '"a" "b" 1 [] {"execute":"guest-ping"}',
+    [NOT_AN_OBJECT, NOT_AN_OBJECT, NOT_AN_OBJECT, NOT_AN_OBJECT, PING_OK],
+    'every top-level value is its own message',
+  ],
 ];
 
 const envelopeCases: Case[] = [
@@ -131,9 +131,17 @@ const envelopeCases: Case[] = [
   ['{"execute":"guest-ping","arguments":null}', [errorLine("QMP input member 'arguments' must be an object")], 'arguments null'],
   ['{"execute":"guest-ping","arguments":[]}', [errorLine("QMP input member 'arguments' must be an object")], 'arguments array'],
   ['{"execute":"guest-ping","arguments":"x"}', [errorLine("QMP input member 'arguments' must be an object")], 'arguments string'],
-  ['{"execute":"guest-ping","id":1,"arguments":5}', [errorLine("QMP input member 'arguments' must be an object", 'GenericError', '1')], 'with id: id first in the error reply'],
+  [
+    '{"execute":"guest-ping","id":1,"arguments":5}',
+    [errorLine("QMP input member 'arguments' must be an object", 'GenericError', '1')],
+    'with id: id first in the error reply',
+  ],
   ['{"execute":"guest-ping","foo":1}', [errorLine("QMP input member 'foo' is unexpected")], 'unknown member'],
-  ['{"execute":"guest-ping","exec-oob":"x"}', [errorLine("QMP input member 'exec-oob' is unexpected")], 'exec-oob next to execute (OOB disabled)'],
+  [
+    '{"execute":"guest-ping","exec-oob":"x"}',
+    [errorLine("QMP input member 'exec-oob' is unexpected")],
+    'exec-oob next to execute (OOB disabled)',
+  ],
   ['{"exec-oob":1,"execute":"guest-ping"}', [errorLine("QMP input member 'exec-oob' is unexpected")], 'exec-oob first'],
   ['{"arguments":{}}', [errorLine("QMP input lacks member 'execute'")], 'no execute'],
   ['{}', [errorLine("QMP input lacks member 'execute'")], 'empty object'],
@@ -142,11 +150,19 @@ const envelopeCases: Case[] = [
   ['{"execute":"nope","id":7}', [errorLine('The command nope has not been found', 'CommandNotFound', '7')], 'unknown command with id'],
   ['{"execute":""}', [errorLine('The command  has not been found', 'CommandNotFound')], 'empty command name'],
   // Members are checked in QDict hash order; the first failure wins (docs/protocol.md#request-checks step 3).
-  ['{"arguments":null,"execute":1}', [errorLine("QMP input member 'execute' must be a string")], 'hash order: execute is checked before arguments'],
+  [
+    '{"arguments":null,"execute":1}',
+    [errorLine("QMP input member 'execute' must be a string")],
+    'hash order: execute is checked before arguments',
+  ],
   ['{"execute":1,"foo":1}', [errorLine("QMP input member 'execute' must be a string")], 'hash order: execute before foo'],
   ['{"arguments":null,"foo":1}', [errorLine("QMP input member 'arguments' must be an object")], 'hash order: arguments before foo'],
   ['{"foo":1,"bar":2}', [errorLine("QMP input member 'bar' is unexpected")], 'hash order: bar before foo'],
-  ['{"id":1,"foo":1,"arguments":[]}', [errorLine("QMP input member 'arguments' must be an object", 'GenericError', '1')], 'hash order: arguments before foo, with id'],
+  [
+    '{"id":1,"foo":1,"arguments":[]}',
+    [errorLine("QMP input member 'arguments' must be an object", 'GenericError', '1')],
+    'hash order: arguments before foo, with id',
+  ],
 ];
 
 function argumentCases(target: Target): Case[] {
@@ -154,63 +170,167 @@ function argumentCases(target: Target): Case[] {
   const e = (desc: string) => [errorLine(desc)];
   const cases: Case[] = [
     [req('guest-sync', '{}'), e("Parameter 'id' is missing"), 'missing required'],
-    [req('guest-sync', '{"id":"x","junk":1}'), e("Invalid parameter type for 'id', expected: integer"), 'declared members are checked before extra ones'],
+    [
+      req('guest-sync', '{"id":"x","junk":1}'),
+      e("Invalid parameter type for 'id', expected: integer"),
+      'declared members are checked before extra ones',
+    ],
     [req('guest-sync', '{"id":1,"junk":1}'), e("Parameter 'junk' is unexpected"), 'extra member'],
     [req('guest-ping', '{"foo":42}'), e("Parameter 'foo' is unexpected"), 'extra member for a command without arguments'],
     [req('guest-get-fsinfo', '{"a":1,"b":2}'), e("Parameter 'b' is unexpected"), 'the first extra member in hash order is reported'],
     [req('guest-get-fsinfo', '{}'), [], 'empty arguments are fine (reply checked elsewhere)'],
-    [req('guest-file-open', '{"path":"x","mode":"r","extra":1,"more":2}'), e("Parameter 'more' is unexpected"), 'extra members after valid ones'],
+    [
+      req('guest-file-open', '{"path":"x","mode":"r","extra":1,"more":2}'),
+      e("Parameter 'more' is unexpected"),
+      'extra members after valid ones',
+    ],
     [req('guest-file-open', '{"mode":5}'), e("Parameter 'path' is missing"), 'schema order: path before mode'],
     [req('guest-sync', '{"id":1.0}'), e("Invalid parameter type for 'id', expected: integer"), 'float 1.0 for int'],
     [req('guest-sync', '{"id":1e3}'), e("Invalid parameter type for 'id', expected: integer"), 'float 1e3 for int'],
     [req('guest-sync', '{"id":9223372036854775808}'), e("Invalid parameter type for 'id', expected: integer"), 'INT64_MAX+1 for int'],
-    [req('guest-file-read', '{"handle":-9223372036854775809}'), e("Invalid parameter type for 'handle', expected: integer"), 'below INT64_MIN for int'],
+    [
+      req('guest-file-read', '{"handle":-9223372036854775809}'),
+      e("Invalid parameter type for 'handle', expected: integer"),
+      'below INT64_MIN for int',
+    ],
     [req('guest-sync', '{"id":null}'), e("Invalid parameter type for 'id', expected: integer"), 'null for int'],
     [req('guest-sync', '{"id":true}'), e("Invalid parameter type for 'id', expected: integer"), 'bool for int'],
     [req('guest-sync', '{"id":"1"}'), e("Invalid parameter type for 'id', expected: integer"), 'string for int'],
     [req('guest-sync', '{"id":[1]}'), e("Invalid parameter type for 'id', expected: integer"), 'array for int'],
     [req('guest-sync', '{"id":{}}'), e("Invalid parameter type for 'id', expected: integer"), 'object for int'],
     [req('guest-file-open', '{"path":1}'), e("Invalid parameter type for 'path', expected: string"), 'int for str'],
-    [req('guest-file-open', '{"path":"x","mode":null}'), e("Invalid parameter type for 'mode', expected: string"), 'null for an optional member'],
-    [req('guest-file-read', '{"handle":1,"count":null}'), e("Invalid parameter type for 'count', expected: integer"), 'null for an optional int'],
+    [
+      req('guest-file-open', '{"path":"x","mode":null}'),
+      e("Invalid parameter type for 'mode', expected: string"),
+      'null for an optional member',
+    ],
+    [
+      req('guest-file-read', '{"handle":1,"count":null}'),
+      e("Invalid parameter type for 'count', expected: integer"),
+      'null for an optional int',
+    ],
     [req('guest-file-read', '{"handle":1.5}'), e("Invalid parameter type for 'handle', expected: integer"), 'float for int'],
-    [req('guest-set-user-password', '{"username":"qga-no-such-user","password":"eA==","crypted":"no"}'), e("Invalid parameter type for 'crypted', expected: boolean"), 'string for bool'],
-    [req('guest-ssh-add-authorized-keys', '{"username":"qga-no-such-user","keys":["a"],"reset":null}'), e("Invalid parameter type for 'reset', expected: boolean"), 'null for an optional bool'],
+    [
+      req('guest-set-user-password', '{"username":"qga-no-such-user","password":"eA==","crypted":"no"}'),
+      e("Invalid parameter type for 'crypted', expected: boolean"),
+      'string for bool',
+    ],
+    [
+      req('guest-ssh-add-authorized-keys', '{"username":"qga-no-such-user","keys":["a"],"reset":null}'),
+      e("Invalid parameter type for 'reset', expected: boolean"),
+      'null for an optional bool',
+    ],
     [req('guest-ssh-add-authorized-keys', '{"keys":["a"]}'), e("Parameter 'username' is missing"), 'missing first member'],
-    [req('guest-ssh-add-authorized-keys', '{"username":"qga-no-such-user","keys":[1]}'), e("Invalid parameter type for 'keys[0]', expected: string"), 'list item path'],
-    [req('guest-ssh-add-authorized-keys', '{"username":"qga-no-such-user","keys":"a"}'), e("Invalid parameter type for 'keys', expected: array"), 'string for array'],
+    [
+      req('guest-ssh-add-authorized-keys', '{"username":"qga-no-such-user","keys":[1]}'),
+      e("Invalid parameter type for 'keys[0]', expected: string"),
+      'list item path',
+    ],
+    [
+      req('guest-ssh-add-authorized-keys', '{"username":"qga-no-such-user","keys":"a"}'),
+      e("Invalid parameter type for 'keys', expected: array"),
+      'string for array',
+    ],
     [req('guest-exec', '{"path":"true","arg":"x"}'), e("Invalid parameter type for 'arg', expected: array"), 'string for [str]'],
     [req('guest-exec', '{"path":"true","arg":[1]}'), e("Invalid parameter type for 'arg[0]', expected: string"), 'int in [str]'],
     [req('guest-exec', '{"path":"true","env":{}}'), e("Invalid parameter type for 'env', expected: array"), 'object for [str]'],
     [req('guest-set-vcpus', '{"vcpus":[{"logical-id":0}]}'), e("Parameter 'vcpus[0].online' is missing"), 'nested path (upstream example)'],
-    [req('guest-set-vcpus', '{"vcpus":[{"logical-id":0,"online":"x"}]}'), e("Invalid parameter type for 'vcpus[0].online', expected: boolean"), 'nested type error'],
-    [req('guest-set-vcpus', '{"vcpus":[{"online":true}]}'), e("Parameter 'vcpus[0].logical-id' is missing"), 'nested missing, schema order'],
-    [req('guest-set-vcpus', '{"vcpus":[{"logical-id":0,"online":true},{"logical-id":"x","online":true}]}'), e("Invalid parameter type for 'vcpus[1].logical-id', expected: integer"), 'second list item (nothing runs: validation first)'],
+    [
+      req('guest-set-vcpus', '{"vcpus":[{"logical-id":0,"online":"x"}]}'),
+      e("Invalid parameter type for 'vcpus[0].online', expected: boolean"),
+      'nested type error',
+    ],
+    [
+      req('guest-set-vcpus', '{"vcpus":[{"online":true}]}'),
+      e("Parameter 'vcpus[0].logical-id' is missing"),
+      'nested missing, schema order',
+    ],
+    [
+      req('guest-set-vcpus', '{"vcpus":[{"logical-id":0,"online":true},{"logical-id":"x","online":true}]}'),
+      e("Invalid parameter type for 'vcpus[1].logical-id', expected: integer"),
+      'second list item (nothing runs: validation first)',
+    ],
     [req('guest-set-vcpus', '{"vcpus":{}}'), e("Invalid parameter type for 'vcpus', expected: array"), 'object for list'],
     [req('guest-set-vcpus', '{"vcpus":[1]}'), e("Invalid parameter type for 'vcpus[0]', expected: object"), 'int for struct'],
-    [req('guest-set-vcpus', '{"vcpus":[{"logical-id":0,"online":true,"x":1}]}'), e("Parameter 'vcpus[0].x' is unexpected"), 'nested extra member'],
-    [req('guest-set-memory-blocks', '{"mem-blks":[{"phys-index":"x","online":true}]}'), e("Parameter 'mem-blks[0].phys-index' expects uint64"), 'string for uint64'],
-    [req('guest-set-memory-blocks', '{"mem-blks":[{"phys-index":1.5,"online":true}]}'), e("Parameter 'mem-blks[0].phys-index' expects uint64"), 'float for uint64'],
-    [req('guest-set-memory-blocks', '{"mem-blks":[{"phys-index":true,"online":true}]}'), e("Parameter 'mem-blks[0].phys-index' expects uint64"), 'bool for uint64'],
+    [
+      req('guest-set-vcpus', '{"vcpus":[{"logical-id":0,"online":true,"x":1}]}'),
+      e("Parameter 'vcpus[0].x' is unexpected"),
+      'nested extra member',
+    ],
+    [
+      req('guest-set-memory-blocks', '{"mem-blks":[{"phys-index":"x","online":true}]}'),
+      e("Parameter 'mem-blks[0].phys-index' expects uint64"),
+      'string for uint64',
+    ],
+    [
+      req('guest-set-memory-blocks', '{"mem-blks":[{"phys-index":1.5,"online":true}]}'),
+      e("Parameter 'mem-blks[0].phys-index' expects uint64"),
+      'float for uint64',
+    ],
+    [
+      req('guest-set-memory-blocks', '{"mem-blks":[{"phys-index":true,"online":true}]}'),
+      e("Parameter 'mem-blks[0].phys-index' expects uint64"),
+      'bool for uint64',
+    ],
     [req('guest-set-memory-blocks', '{"mem-blks":[]}'), ['{"return": []}'], 'empty list'],
-    [req('guest-file-seek', '{"handle":1,"offset":0,"whence":true}'), e("Invalid parameter type for 'whence', expected: GuestFileWhence"), 'alternate: bool matches no branch'],
-    [req('guest-file-seek', '{"handle":1,"offset":0,"whence":null}'), e("Invalid parameter type for 'whence', expected: GuestFileWhence"), 'alternate: null matches no branch'],
-    [req('guest-file-seek', '{"handle":1,"offset":0,"whence":1.5}'), e("Invalid parameter type for 'whence', expected: integer"), 'alternate: a float picks the integer branch, which rejects it'],
-    [req('guest-file-seek', '{"handle":1,"offset":0,"whence":"bogus"}'), e("Parameter 'whence' does not accept value 'bogus'"), 'enum branch: unknown value'],
+    [
+      req('guest-file-seek', '{"handle":1,"offset":0,"whence":true}'),
+      e("Invalid parameter type for 'whence', expected: GuestFileWhence"),
+      'alternate: bool matches no branch',
+    ],
+    [
+      req('guest-file-seek', '{"handle":1,"offset":0,"whence":null}'),
+      e("Invalid parameter type for 'whence', expected: GuestFileWhence"),
+      'alternate: null matches no branch',
+    ],
+    [
+      req('guest-file-seek', '{"handle":1,"offset":0,"whence":1.5}'),
+      e("Invalid parameter type for 'whence', expected: integer"),
+      'alternate: a float picks the integer branch, which rejects it',
+    ],
+    [
+      req('guest-file-seek', '{"handle":1,"offset":0,"whence":"bogus"}'),
+      e("Parameter 'whence' does not accept value 'bogus'"),
+      'enum branch: unknown value',
+    ],
     [req('guest-file-seek', '{"handle":1,"offset":0}'), e("Parameter 'whence' is missing"), 'missing alternate'],
-    [req('guest-file-seek', '{"handle":1,"offset":0,"whence":7}'), e("handle '1' has not been found"), 'validation passes, the command fails'],
+    [
+      req('guest-file-seek', '{"handle":1,"offset":0,"whence":7}'),
+      e("handle '1' has not been found"),
+      'validation passes, the command fails',
+    ],
   ];
   // capture-output became an alternate (bool | GuestExecCaptureOutputMode) in 8.0.
   if (hasQemu(target, '8.0')) {
     cases.push(
-      [req('guest-exec', '{"path":"true","capture-output":"bogus"}'), e("Parameter 'capture-output' does not accept value 'bogus'"), 'alternate enum: unknown mode'],
-      [req('guest-exec', '{"path":"true","capture-output":1}'), e("Invalid parameter type for 'capture-output', expected: GuestExecCaptureOutput"), 'alternate: int matches no branch'],
-      [req('guest-exec', '{"path":"true","capture-output":null}'), e("Invalid parameter type for 'capture-output', expected: GuestExecCaptureOutput"), 'alternate: null matches no branch'],
+      [
+        req('guest-exec', '{"path":"true","capture-output":"bogus"}'),
+        e("Parameter 'capture-output' does not accept value 'bogus'"),
+        'alternate enum: unknown mode',
+      ],
+      [
+        req('guest-exec', '{"path":"true","capture-output":1}'),
+        e("Invalid parameter type for 'capture-output', expected: GuestExecCaptureOutput"),
+        'alternate: int matches no branch',
+      ],
+      [
+        req('guest-exec', '{"path":"true","capture-output":null}'),
+        e("Invalid parameter type for 'capture-output', expected: GuestExecCaptureOutput"),
+        'alternate: null matches no branch',
+      ],
     );
   } else {
     cases.push(
-      [req('guest-exec', '{"path":"true","capture-output":"bogus"}'), e("Invalid parameter type for 'capture-output', expected: boolean"), 'before 8.0: plain bool'],
-      [req('guest-exec', '{"path":"true","capture-output":1}'), e("Invalid parameter type for 'capture-output', expected: boolean"), 'before 8.0: plain bool'],
+      [
+        req('guest-exec', '{"path":"true","capture-output":"bogus"}'),
+        e("Invalid parameter type for 'capture-output', expected: boolean"),
+        'before 8.0: plain bool',
+      ],
+      [
+        req('guest-exec', '{"path":"true","capture-output":1}'),
+        e("Invalid parameter type for 'capture-output', expected: boolean"),
+        'before 8.0: plain bool',
+      ],
     );
   }
   return cases;

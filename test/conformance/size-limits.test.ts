@@ -11,7 +11,8 @@ import { expectDeviation } from '../support/expect.js';
 
 const MIB64 = 64 * 1024 * 1024;
 const TOKEN_LIMIT = errorLine('JSON token size limit exceeded');
-const WHY = 'after a limit error we discard the rest of that message silently; qemu-ga resets its lexer mid-string and lexes the rest as JSON (docs/upstream-bugs.md#error-flood-after-a-limit)';
+const WHY =
+  'after a limit error we discard the rest of that message silently; qemu-ga resets its lexer mid-string and lexes the rest as JSON (docs/upstream-bugs.md#error-flood-after-a-limit)';
 
 /** `"` + n × 'a' + tail, as one buffer. */
 function bigString(n: number, tail: string): Buffer {

@@ -78,7 +78,8 @@ t.test('the Debian package', { skip }, async (t) => {
     const sizeKiB = Number(field('Installed-Size'));
     t.ok(sizeKiB > 1024, `Installed-Size ${sizeKiB} KiB`);
     const info = run('dpkg-deb', ['-I', deb]).out;
-    for (const script of ['postinst', 'prerm', 'postrm', 'md5sums']) t.match(info, new RegExp(`\\s${script}\\s`), `control archive has ${script}`);
+    for (const script of ['postinst', 'prerm', 'postrm', 'md5sums'])
+      t.match(info, new RegExp(`\\s${script}\\s`), `control archive has ${script}`);
   });
 
   await t.test('files, modes and owners (dpkg-deb -c)', async (t) => {
@@ -90,7 +91,10 @@ t.test('the Debian package', { skip }, async (t) => {
         return { mode: mode!, owner: owner!, path: path! };
       });
     t.same(
-      entries.filter((e) => !e.mode.startsWith('d')).map((e) => e.path).sort(),
+      entries
+        .filter((e) => !e.mode.startsWith('d'))
+        .map((e) => e.path)
+        .sort(),
       Object.keys(EXPECTED_FILES).sort(),
       'exactly the expected files (no conffiles: nothing under /etc)',
     );
@@ -109,15 +113,27 @@ t.test('the Debian package', { skip }, async (t) => {
 
     const md5 = run('md5sum', ['--check', '--strict', join(control, 'md5sums')], { cwd: root });
     t.equal(md5.status, 0, 'md5sum --check passes for every file md5sums lists');
-    const listed = readFileSync(join(control, 'md5sums'), 'utf8').trim().split('\n').map((l) => `./${l.split(/\s+/)[1]}`).sort();
+    const listed = readFileSync(join(control, 'md5sums'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => `./${l.split(/\s+/)[1]}`)
+      .sort();
     t.same(listed, Object.keys(EXPECTED_FILES).sort(), 'md5sums lists every file');
 
     const unit = readFileSync(join(root, 'usr/lib/systemd/system/qga.service'), 'utf8');
-    t.match(unit, /^ExecStart=\/usr\/sbin\/qga --method virtio-serial --path \/dev\/virtio-ports\/org\.qemu\.guest_agent\.0$/m, 'qga.service runs /usr/sbin/qga on the port');
+    t.match(
+      unit,
+      /^ExecStart=\/usr\/sbin\/qga --method virtio-serial --path \/dev\/virtio-ports\/org\.qemu\.guest_agent\.0$/m,
+      'qga.service runs /usr/sbin/qga on the port',
+    );
     const vsock = readFileSync(join(root, 'usr/lib/systemd/system/qga-vsock.service'), 'utf8');
     t.match(vsock, /^ExecStart=\/usr\/sbin\/qga --method vsock-listen /m, 'qga-vsock.service runs /usr/sbin/qga');
     t.notMatch(unit + vsock, /\/usr\/local/, 'no /usr/local path in the units');
-    t.match(readFileSync(join(root, 'usr/lib/udev/rules.d/60-qga.rules'), 'utf8'), /ENV\{SYSTEMD_WANTS\}="qga\.service"/, 'the udev rule starts qga.service');
+    t.match(
+      readFileSync(join(root, 'usr/lib/udev/rules.d/60-qga.rules'), 'utf8'),
+      /ENV\{SYSTEMD_WANTS\}="qga\.service"/,
+      'the udev rule starts qga.service',
+    );
 
     const changelog = gunzipSync(readFileSync(join(root, 'usr/share/doc/qga/changelog.Debian.gz'))).toString('utf8');
     t.match(changelog.split('\n')[0], `qga (${version}-1) unstable; urgency=medium`, 'changelog names this version');
@@ -128,11 +144,14 @@ t.test('the Debian package', { skip }, async (t) => {
     t.ok(exe.out.startsWith(`qga ${version} (`), `qga -V: ${exe.out.trim()}`);
     t.equal(run(join(root, 'usr/bin/qga-client'), ['--help']).status, 0, 'the unpacked /usr/bin/qga-client runs');
 
-    for (const script of ['postinst', 'prerm', 'postrm']) t.equal(run('sh', ['-n', join(control, script)]).status, 0, `${script} parses (sh -n)`);
+    for (const script of ['postinst', 'prerm', 'postrm'])
+      t.equal(run('sh', ['-n', join(control, script)]).status, 0, `${script} parses (sh -n)`);
 
     if (onPath('man')) {
       for (const page of ['usr/share/man/man8/qga.8.gz', 'usr/share/man/man1/qga-client.1.gz']) {
-        const man = run('man', ['--warnings', '-E', 'UTF-8', '-l', '-Tutf8', '-Z', join(root, page)], { env: { ...process.env, MANWIDTH: '80' } });
+        const man = run('man', ['--warnings', '-E', 'UTF-8', '-l', '-Tutf8', '-Z', join(root, page)], {
+          env: { ...process.env, MANWIDTH: '80' },
+        });
         t.equal(man.status, 0, `${page} renders`);
         t.equal(man.err, '', `${page}: groff prints no warnings`);
       }

@@ -58,7 +58,11 @@ t.test('the configuration fails an undocumented export (the gate works)', async 
   writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'undocumented', version: '0.0.0', type: 'module' }));
   writeFileSync(
     join(pkg, 'tsconfig.json'),
-    JSON.stringify({ extends: join(root, 'tsconfig.base.json'), compilerOptions: { rootDir: '.', outDir: 'dist', types: [] }, include: ['src/**/*.ts'] }),
+    JSON.stringify({
+      extends: join(root, 'tsconfig.base.json'),
+      compilerOptions: { rootDir: '.', outDir: 'dist', types: [] },
+      include: ['src/**/*.ts'],
+    }),
   );
   writeFileSync(join(pkg, 'src', 'index.ts'), '/** Documented. */\nexport const documented = 1;\nexport const bare = 2;\n');
   const r = await runTypedoc(['--entryPoints', pkg, '--out', join(dir, 'out')]);

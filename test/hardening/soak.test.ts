@@ -20,13 +20,20 @@ function mix(i: number, file: string): string {
   if (i % 500 === 0) return '{"execute":"guest-exec","arguments":{"path":"/bin/true"}}';
   if (i % 100 === 0) return '{"execute":"guest-network-get-interfaces"}';
   switch (i % 8) {
-    case 0: return '{"execute":"guest-get-time"}';
-    case 1: return '{"execute":"guest-info"}';
-    case 2: return '{"execute":"guest-get-host-name"}';
-    case 3: return '{"execute":"guest-get-osinfo"}';
-    case 4: return '{"execute":"guest-get-vcpus"}';
-    case 5: return `{"execute":"guest-file-open","arguments":{"path":${JSON.stringify(file)},"mode":"a+"}}`;
-    default: return '{"execute":"guest-ping"}';
+    case 0:
+      return '{"execute":"guest-get-time"}';
+    case 1:
+      return '{"execute":"guest-info"}';
+    case 2:
+      return '{"execute":"guest-get-host-name"}';
+    case 3:
+      return '{"execute":"guest-get-osinfo"}';
+    case 4:
+      return '{"execute":"guest-get-vcpus"}';
+    case 5:
+      return `{"execute":"guest-file-open","arguments":{"path":${JSON.stringify(file)},"mode":"a+"}}`;
+    default:
+      return '{"execute":"guest-ping"}';
   }
 }
 
@@ -88,9 +95,16 @@ t.test('100,000 mixed commands: all answered, RSS back within 8 MB of the warmed
   const busy = rssBytes(agent.pid!);
   await idleRelease();
   const end = rssBytes(agent.pid!);
-  t.comment(`agent RSS: ${(warm / MB).toFixed(1)} MB warmed up, ${(busy / MB).toFixed(1)} MB right after, ${(end / MB).toFixed(1)} MB once idle`);
+  t.comment(
+    `agent RSS: ${(warm / MB).toFixed(1)} MB warmed up, ${(busy / MB).toFixed(1)} MB right after, ${(end / MB).toFixed(1)} MB once idle`,
+  );
   t.ok(answered >= TOTAL, `${answered} replies`);
   t.equal(errors, 0, 'no request failed');
-  t.comment(agent.stderr.split('\n').filter((l) => l.includes('released memory')).join('\n'));
+  t.comment(
+    agent.stderr
+      .split('\n')
+      .filter((l) => l.includes('released memory'))
+      .join('\n'),
+  );
   t.ok(end <= warm + 8 * MB, `RSS ends within 8 MB of ${(warm / MB).toFixed(1)} MB`);
 });

@@ -51,6 +51,8 @@ t.test('20,000 fuzz inputs: every resync answered, the agent lives, memory retur
     await sleep(1000);
     idle = rssBytes(agent.pid!);
   }
-  t.comment(`agent RSS: ${(start / MB).toFixed(1)} MB before, ${(busy / MB).toFixed(1)} MB after the fuzz, ${(idle / MB).toFixed(1)} MB once idle`);
+  t.comment(
+    `agent RSS: ${(start / MB).toFixed(1)} MB before, ${(busy / MB).toFixed(1)} MB after the fuzz, ${(idle / MB).toFixed(1)} MB once idle`,
+  );
   t.ok(idle <= start + 16 * MB, `idle RSS ${(idle / MB).toFixed(1)} MB within 16 MB of ${(start / MB).toFixed(1)} MB`);
 });

@@ -66,7 +66,9 @@ t.test('npm pack: every package ships its build, README and package.json, nothin
   for (const p of packed) {
     const m = tarballs.find((tb) => tb.manifest.name === p.name)!.manifest as Record<string, any>;
     const files = p.files.map((f) => f.path);
-    const stray = files.filter((f) => !/^(dist\/src\/.+\.(js|d\.ts)|README[^/]*\.md|LICEN[CS]E[^/]*|package\.json|bin\/[^/]+\.mjs|dist\/qga\.mjs)$/.test(f));
+    const stray = files.filter(
+      (f) => !/^(dist\/src\/.+\.(js|d\.ts)|README[^/]*\.md|LICEN[CS]E[^/]*|package\.json|bin\/[^/]+\.mjs|dist\/qga\.mjs)$/.test(f),
+    );
     t.same(stray, [], `${p.name}: no tests, maps, tsbuildinfo or sources in the tarball`);
     t.ok(files.includes('README.md'), `${p.name}: README.md shipped`);
     t.match(m.version, /^\d+\.\d+\.\d+(-[\w.]+)?$/, `${p.name}: a semver version`);
@@ -78,9 +80,11 @@ t.test('npm pack: every package ships its build, README and package.json, nothin
     }
     for (const [sub, target] of Object.entries<Record<string, string>>(m.exports)) {
       t.same(Object.keys(target), ['types', 'default'], `${p.name} exports "${sub}": types condition first`);
-      for (const file of Object.values(target)) t.ok(files.includes(file.replace(/^\.\//, '')), `${p.name} exports "${sub}" → ${file} is in the tarball`);
+      for (const file of Object.values(target))
+        t.ok(files.includes(file.replace(/^\.\//, '')), `${p.name} exports "${sub}" → ${file} is in the tarball`);
     }
-    for (const [name, file] of Object.entries<string>(m.bin ?? {})) t.ok(files.includes(file.replace(/^\.\//, '')), `${p.name}: bin ${name} → ${file} shipped`);
+    for (const [name, file] of Object.entries<string>(m.bin ?? {}))
+      t.ok(files.includes(file.replace(/^\.\//, '')), `${p.name}: bin ${name} → ${file} shipped`);
   }
   registry = await ScopedRegistry.start(tarballs);
 });
@@ -95,7 +99,10 @@ t.test('an empty project outside the repository installs what each README says',
   const commands = new Map<string, string[]>();
   for (const pkg of PACKAGES) {
     const { npm } = installSection(readme(pkg));
-    t.ok(npm.some((a) => a[0] === 'install' && a.some((x) => x.startsWith(`@qga/${pkg}`))), `${pkg} README: its Install section installs @qga/${pkg}`);
+    t.ok(
+      npm.some((a) => a[0] === 'install' && a.some((x) => x.startsWith(`@qga/${pkg}`))),
+      `${pkg} README: its Install section installs @qga/${pkg}`,
+    );
     const peers = Object.keys((tarballs.find((tb) => tb.manifest.name === `@qga/${pkg}`)?.manifest['peerDependencies'] ?? {}) as object);
     for (const peer of peers) t.ok(npm.flat().includes(peer), `${pkg} README installs its peer dependency ${peer}`);
     for (const args of npm) commands.set(args.join(' '), args);
@@ -110,9 +117,18 @@ t.test('an empty project outside the repository installs what each README says',
     const full = args[0] === 'install' ? [...args.map((a) => PINS[a] ?? a), ...global, ...NPM_FLAGS] : args;
     if (!ok(t, await run('npm', full, { cwd: project }), `npm ${args.join(' ')}`)) return;
   }
-  const installed = JSON.parse(fs.readFileSync(path.join(project, 'package.json'), 'utf8')) as { type?: string; dependencies: Record<string, string> };
+  const installed = JSON.parse(fs.readFileSync(path.join(project, 'package.json'), 'utf8')) as {
+    type?: string;
+    dependencies: Record<string, string>;
+  };
   t.equal(installed.type, 'module', 'the project is an ES module project');
-  t.same(Object.keys(installed.dependencies).filter((d) => d.startsWith('@qga/')).sort(), PACKAGES.map((p) => `@qga/${p}`).sort(), 'every package installed');
+  t.same(
+    Object.keys(installed.dependencies)
+      .filter((d) => d.startsWith('@qga/'))
+      .sort(),
+    PACKAGES.map((p) => `@qga/${p}`).sort(),
+    'every package installed',
+  );
   for (const peer of ['inversify', 'reflect-metadata', 'rxjs']) {
     const copies = copiesOf(path.join(project, 'node_modules'), peer).map((d) => path.relative(project, d));
     t.same(copies, [`node_modules/${peer}`], `one copy of ${peer}, the project's`);
@@ -205,7 +221,7 @@ t.test('tsc --init defaults plus the README lines compile the examples; defaults
   }
 });
 
-t.test("core README example: the agent answers on a unix socket with the vendor command", async (t) => {
+t.test('core README example: the agent answers on a unix socket with the vendor command', async (t) => {
   if (!fs.existsSync(path.join(project, 'core/agent.js'))) return t.fail('not compiled');
   const sock = path.join(work, 'my-agent.sock');
   const state = path.join(work, 'state', 'my-agent');
@@ -235,13 +251,19 @@ t.test("core README example: the agent answers on a unix socket with the vendor 
     'the vendor command of my-commands.ts answers through the linux backend',
   );
   // getifaddrs through @qga/native-linux: koffi's prebuilt binary loads from the installed packages.
-  const ifaces = JSON.parse(await ask('{"execute":"guest-network-get-interfaces"}')) as { return?: { name: string; 'ip-addresses'?: { 'ip-address': string }[] }[] };
+  const ifaces = JSON.parse(await ask('{"execute":"guest-network-get-interfaces"}')) as {
+    return?: { name: string; 'ip-addresses'?: { 'ip-address': string }[] }[];
+  };
   t.ok(
     ifaces.return?.some((i) => i.name === 'lo' && i['ip-addresses']?.some((a) => a['ip-address'] === '127.0.0.1')),
     'guest-network-get-interfaces lists lo with 127.0.0.1 (native layer loaded)',
     ifaces,
   );
-  t.match(await ask('{"execute":"guest-exec","arguments":{"path":"/bin/true"}}'), /^\{"error": \{"class": "\w+", "desc": "[^"]*disabled[^"]*"\}\}$/, 'guest-exec is blocked as configured');
+  t.match(
+    await ask('{"execute":"guest-exec","arguments":{"path":"/bin/true"}}'),
+    /^\{"error": \{"class": "\w+", "desc": "[^"]*disabled[^"]*"\}\}$/,
+    'guest-exec is blocked as configured',
+  );
   host.close();
   agent.child.kill('SIGTERM');
   const end = await exitWithin(agent.exited, 30_000);
@@ -263,7 +285,11 @@ t.test('qga and qga-client from the project (npx)', async (t) => {
   const clientVersion = tarballs.find((tb) => tb.manifest.name === '@qga/client')!.manifest.version;
   const v = await run('npx', ['qga', '--version'], { cwd: project, timeoutMs: 60_000 });
   ok(t, v, 'npx qga --version');
-  t.match(v.stdout, new RegExp(`^qga ${agentVersion.replaceAll('.', '\\.')} \\(QEMU Guest Agent \\d+\\.\\d+\\.\\d+ protocol\\)`), 'prints the package version');
+  t.match(
+    v.stdout,
+    new RegExp(`^qga ${agentVersion.replaceAll('.', '\\.')} \\(QEMU Guest Agent \\d+\\.\\d+\\.\\d+ protocol\\)`),
+    'prints the package version',
+  );
   const cv = await run('npx', ['qga-client', '--version'], { cwd: project, timeoutMs: 60_000 });
   ok(t, cv, 'npx qga-client --version');
   t.match(cv.stdout, clientVersion, 'prints the package version');
@@ -281,15 +307,21 @@ async function agentAndClient(t: Test, qga: string[], client: string[], cwd: str
   const stateDir = path.join(work, `state-${backend}-${path.basename(qga[0] ?? 'x')}`);
   const agent = start(qga[0]!, [...qga.slice(1), '--backend', backend, '-m', 'unix-listen', '-p', sock, '-t', stateDir], { cwd });
   t.teardown(() => agent.child.kill('SIGKILL'));
-  const c = (...args: string[]) => run(client[0]!, [...client.slice(1), '--address', `unix:${sock}`, '--wait', '30', ...args], { cwd, timeoutMs: 60_000 });
+  const c = (...args: string[]) =>
+    run(client[0]!, [...client.slice(1), '--address', `unix:${sock}`, '--wait', '30', ...args], { cwd, timeoutMs: 60_000 });
   if (backend === 'mock') {
     const r = await c('call', 'guest-get-host-name');
-    if (ok(t, r, 'qga-client call guest-get-host-name')) t.same(JSON.parse(r.stdout), { 'host-name': 'mock-guest' }, 'the mock guest answers');
+    if (ok(t, r, 'qga-client call guest-get-host-name'))
+      t.same(JSON.parse(r.stdout), { 'host-name': 'mock-guest' }, 'the mock guest answers');
   } else {
     const r = await c('call', 'guest-network-get-interfaces');
     if (ok(t, r, 'qga-client call guest-network-get-interfaces')) {
       const ifaces = JSON.parse(r.stdout) as { name: string; 'ip-addresses'?: { 'ip-address': string }[] }[];
-      t.ok(ifaces.some((i) => i.name === 'lo' && i['ip-addresses']?.some((a) => a['ip-address'] === '127.0.0.1')), 'lo with 127.0.0.1 (native layer loaded)', { ifaces });
+      t.ok(
+        ifaces.some((i) => i.name === 'lo' && i['ip-addresses']?.some((a) => a['ip-address'] === '127.0.0.1')),
+        'lo with 127.0.0.1 (native layer loaded)',
+        { ifaces },
+      );
     }
   }
   agent.child.kill('SIGTERM');
@@ -297,7 +329,7 @@ async function agentAndClient(t: Test, qga: string[], client: string[], cwd: str
   t.equal(end?.code, 0, 'qga exits 0 on SIGTERM', agent.out);
 }
 
-t.test("npm install -g (agent README): qga and qga-client on the PATH, first-party plugins by name", async (t) => {
+t.test('npm install -g (agent README): qga and qga-client on the PATH, first-party plugins by name', async (t) => {
   const prefix = globalPrefix;
   if (!t.ok(fs.existsSync(path.join(prefix, 'bin/qga')), 'the agent README installed qga globally')) return;
   const bin = (n: string) => path.join(prefix, 'bin', n);
@@ -306,13 +338,37 @@ t.test("npm install -g (agent README): qga and qga-client on the PATH, first-par
   t.match(v.stdout, /^qga \d+\.\d+\.\d+/, 'qga -V prints its version');
   await agentAndClient(t, [bin('qga')], [bin('qga-client')], work, 'linux');
   const sock = path.join(work, 'global-plugins.sock');
-  const agent = start(bin('qga'), ['--backend', 'mock', '-m', 'unix-listen', '-p', sock, '-t', path.join(work, 'state-plugins'), '--plugin=@qga/plugin-exec', '--plugin=@qga/plugin-files'], { cwd: work });
+  const agent = start(
+    bin('qga'),
+    [
+      '--backend',
+      'mock',
+      '-m',
+      'unix-listen',
+      '-p',
+      sock,
+      '-t',
+      path.join(work, 'state-plugins'),
+      '--plugin=@qga/plugin-exec',
+      '--plugin=@qga/plugin-files',
+    ],
+    { cwd: work },
+  );
   t.teardown(() => agent.child.kill('SIGKILL'));
-  const info = await run(bin('qga-client'), ['--address', `unix:${sock}`, '--wait', '30', 'call', 'guest-info'], { cwd: work, timeoutMs: 60_000 });
+  const info = await run(bin('qga-client'), ['--address', `unix:${sock}`, '--wait', '30', 'call', 'guest-info'], {
+    cwd: work,
+    timeoutMs: 60_000,
+  });
   if (ok(t, info, 'qga-client call guest-info')) {
     const names = (JSON.parse(info.stdout) as { supported_commands: { name: string }[] }).supported_commands.map((c) => c.name);
-    t.ok(names.some((n) => n.startsWith('__org.qga_exec-')), 'plugin-exec commands listed');
-    t.ok(names.some((n) => n.startsWith('__org.qga_file-')), 'plugin-files commands listed');
+    t.ok(
+      names.some((n) => n.startsWith('__org.qga_exec-')),
+      'plugin-exec commands listed',
+    );
+    t.ok(
+      names.some((n) => n.startsWith('__org.qga_file-')),
+      'plugin-files commands listed',
+    );
   }
   // node-pty, installed with the agent and built by --allow-scripts, loads from the bundle: a PTY session.
   const host = await LineReader.connect(sock);
@@ -341,4 +397,3 @@ t.test('run time', async (t) => {
   t.comment(`pack, install, compile and run: ${((Date.now() - began) / 1000).toFixed(1)} s`);
   t.pass('done');
 });
-

@@ -31,7 +31,8 @@ export function installSection(readme: string): ReadmeInstall {
   const [config, ...more] = fenced(section, 'jsonc');
   if (config === undefined || more.length > 0) throw new Error('the Install section needs exactly one ```jsonc tsconfig block');
   const parsed = ts.parseConfigFileTextToJson('tsconfig.json', config);
-  if (parsed.error) throw new Error(`the Install section's tsconfig block: ${ts.flattenDiagnosticMessageText(parsed.error.messageText, '\n')}`);
+  if (parsed.error)
+    throw new Error(`the Install section's tsconfig block: ${ts.flattenDiagnosticMessageText(parsed.error.messageText, '\n')}`);
   const compilerOptions = (parsed.config as { compilerOptions?: Record<string, unknown> }).compilerOptions ?? {};
   return { npm, compilerOptions };
 }

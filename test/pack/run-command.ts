@@ -22,7 +22,11 @@ export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 /** Runs a command to its end (killed after `timeoutMs`: a bound, not a speed claim). */
-export function run(command: string, args: readonly string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CommandResult> {
+export function run(
+  command: string,
+  args: readonly string[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? userEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -42,7 +46,11 @@ export function run(command: string, args: readonly string[], opts: { cwd: strin
 }
 
 /** Starts a long-running command; its output is collected in `out`. */
-export function start(command: string, args: readonly string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): { child: ChildProcess; out: { stdout: string; stderr: string }; exited: Promise<CommandResult> } {
+export function start(
+  command: string,
+  args: readonly string[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv },
+): { child: ChildProcess; out: { stdout: string; stderr: string }; exited: Promise<CommandResult> } {
   const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? userEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   const out = { stdout: '', stderr: '' };
   child.stdout?.setEncoding('utf8').on('data', (d: string) => (out.stdout += d));

@@ -109,7 +109,9 @@ if (typeof setup === 'string') {
     }
     await t.test(name, async (t) => {
       const r = await runTestQga(testBin, run, srcTests, ['-p', name], 120_000);
-      t.same({ code: r.code, signal: r.signal }, { code: 0, signal: null }, `test-qga -p ${name} passes`, { output: r.output.slice(-2000) });
+      t.same({ code: r.code, signal: r.signal }, { code: 0, signal: null }, `test-qga -p ${name} passes`, {
+        output: r.output.slice(-2000),
+      });
     });
   }
 }

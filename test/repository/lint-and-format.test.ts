@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 
 /** Switched on once the tree has been reformatted with `npm run format`. */
-const FORMAT_CHECK_ENFORCED = false;
+const FORMAT_CHECK_ENFORCED = true;
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 

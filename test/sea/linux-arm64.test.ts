@@ -19,7 +19,8 @@ const BEYOND_2_53 = '9007199254740993';
 function missing(): string | undefined {
   if (!QEMU) return 'qemu-aarch64 is not installed (scripts/setup-arm64.sh)';
   if (!fs.existsSync(path.join(LD_PREFIX, 'lib/ld-linux-aarch64.so.1'))) return `no arm64 glibc in ${LD_PREFIX} (scripts/setup-arm64.sh)`;
-  if (!fs.existsSync(QGA) || !fs.existsSync(CLIENT) || !fs.existsSync(path.join(DIR, 'koffi.node'))) return `${DIR} is not built (scripts/setup-arm64.sh, then npm run build:sea)`;
+  if (!fs.existsSync(QGA) || !fs.existsSync(CLIENT) || !fs.existsSync(path.join(DIR, 'koffi.node')))
+    return `${DIR} is not built (scripts/setup-arm64.sh, then npm run build:sea)`;
   return undefined;
 }
 
@@ -57,9 +58,15 @@ if (why !== undefined) {
     t.teardown(() => client.close());
     t.equal(await request(client, { execute: 'guest-ping' }, 60_000), '{"return": {}}');
     t.match(await request(client, { execute: 'guest-get-osinfo' }, 60_000), /"machine": "aarch64"/, 'an arm64 process');
-    const handle = /^\{"return": (\d+)\}$/.exec(await request(client, { execute: 'guest-file-open', arguments: { path: path.join(scratch, 'f'), mode: 'w+' } }, 60_000))?.[1];
+    const handle = /^\{"return": (\d+)\}$/.exec(
+      await request(client, { execute: 'guest-file-open', arguments: { path: path.join(scratch, 'f'), mode: 'w+' } }, 60_000),
+    )?.[1];
     t.equal(
-      await request(client, `{"execute":"guest-file-seek","arguments":{"handle":${handle},"offset":${BEYOND_2_53},"whence":"set"}}`, 60_000),
+      await request(
+        client,
+        `{"execute":"guest-file-seek","arguments":{"handle":${handle},"offset":${BEYOND_2_53},"whence":"set"}}`,
+        60_000,
+      ),
       `{"return": {"eof": false, "position": ${BEYOND_2_53}}}`,
       "seek past 2^53 through koffi's arm64 binary",
     );

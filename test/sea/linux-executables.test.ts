@@ -85,7 +85,15 @@ if (!fs.existsSync(QGA) || !fs.existsSync(CLIENT) || !fs.existsSync(KOFFI)) {
     const env = noNodeEnv(dir);
     const version = execFileSync(QGA, ['--version'], { env, encoding: 'utf8' });
     t.match(version, /^qga \d+\.\d+\.\d+ \(QEMU Guest Agent \d+\.\d+\.\d+ protocol\)\n/);
-    if (fs.existsSync(BUNDLE)) t.equal(version, execFileSync(process.execPath, [BUNDLE, '--version'], { env: { ...process.env, ...env, PATH: process.env['PATH'] }, encoding: 'utf8' }), 'same as the bundle');
+    if (fs.existsSync(BUNDLE))
+      t.equal(
+        version,
+        execFileSync(process.execPath, [BUNDLE, '--version'], {
+          env: { ...process.env, ...env, PATH: process.env['PATH'] },
+          encoding: 'utf8',
+        }),
+        'same as the bundle',
+      );
     const help = execFileSync(QGA, ['--help'], { env, encoding: 'utf8' });
     t.match(help, /^Usage: qga \[-m <method> -p <path>\]/);
     t.match(help, /--backend/);
@@ -97,8 +105,13 @@ if (!fs.existsSync(QGA) || !fs.existsSync(CLIENT) || !fs.existsSync(KOFFI)) {
     const s = await serve(t, QGA, dir);
     t.equal(await s.call({ execute: 'guest-ping' }), '{"return": {}}');
     t.match(await s.call({ execute: 'guest-info' }), /^\{"return": \{"version": "10\.2\.50", "supported_commands": \[/);
-    const ifaces = JSON.parse(await s.call({ execute: 'guest-network-get-interfaces' })) as { return: Array<{ name: string; 'ip-addresses'?: Array<{ 'ip-address': string }> }> };
-    t.ok(ifaces.return.find((i) => i.name === 'lo')?.['ip-addresses']?.some((a) => a['ip-address'] === '127.0.0.1'), 'lo with 127.0.0.1');
+    const ifaces = JSON.parse(await s.call({ execute: 'guest-network-get-interfaces' })) as {
+      return: Array<{ name: string; 'ip-addresses'?: Array<{ 'ip-address': string }> }>;
+    };
+    t.ok(
+      ifaces.return.find((i) => i.name === 'lo')?.['ip-addresses']?.some((a) => a['ip-address'] === '127.0.0.1'),
+      'lo with 127.0.0.1',
+    );
     // tmpfs allows offsets up to 2^63-1; ext4 would refuse 2^53+1 with EINVAL.
     if (!fs.existsSync('/dev/shm')) {
       t.pass('skip: no /dev/shm (tmpfs) for the seek past 2^53', { skip: 'no /dev/shm' });
@@ -106,7 +119,9 @@ if (!fs.existsSync(QGA) || !fs.existsSync(CLIENT) || !fs.existsSync(KOFFI)) {
     }
     const shm = fs.mkdtempSync('/dev/shm/qga-sea-');
     t.teardown(() => fs.rmSync(shm, { recursive: true, force: true }));
-    const handle = /^\{"return": (\d+)\}$/.exec(await s.call({ execute: 'guest-file-open', arguments: { path: path.join(shm, 'f'), mode: 'w+' } }))?.[1];
+    const handle = /^\{"return": (\d+)\}$/.exec(
+      await s.call({ execute: 'guest-file-open', arguments: { path: path.join(shm, 'f'), mode: 'w+' } }),
+    )?.[1];
     t.ok(handle, 'file opened');
     t.equal(
       await s.call(`{"execute":"guest-file-seek","arguments":{"handle":${handle},"offset":${BEYOND_2_53},"whence":"set"}}`),
@@ -125,7 +140,9 @@ if (!fs.existsSync(QGA) || !fs.existsSync(CLIENT) || !fs.existsSync(KOFFI)) {
     const shm = fs.existsSync('/dev/shm') ? fs.mkdtempSync('/dev/shm/qga-sea-') : undefined;
     if (!shm) return void t.pass('skip: no /dev/shm (tmpfs) for the seek past 2^53', { skip: 'no /dev/shm' });
     t.teardown(() => fs.rmSync(shm, { recursive: true, force: true }));
-    const handle = /^\{"return": (\d+)\}$/.exec(await s.call({ execute: 'guest-file-open', arguments: { path: path.join(shm, 'f'), mode: 'w+' } }))?.[1];
+    const handle = /^\{"return": (\d+)\}$/.exec(
+      await s.call({ execute: 'guest-file-open', arguments: { path: path.join(shm, 'f'), mode: 'w+' } }),
+    )?.[1];
     t.equal(
       await s.call(`{"execute":"guest-file-seek","arguments":{"handle":${handle},"offset":${BEYOND_2_53},"whence":"set"}}`),
       `{"return": {"eof": false, "position": ${BEYOND_2_53}}}`,
@@ -161,7 +178,10 @@ if (!fs.existsSync(QGA) || !fs.existsSync(CLIENT) || !fs.existsSync(KOFFI)) {
     fs.chmodSync(path.join(dir, 'usr/sbin/koffi.node'), 0o666);
     const [error] = await fstrimErrors(t, dir);
     t.match(error, `${dir}/usr/sbin/koffi.node: writable by group or others (mode 666)`);
-    t.match(error, new RegExp(`${dir}/usr/lib/qga/koffi\\.node: SHA-256 [0-9a-f]{16}… is not the [0-9a-f]{16}… this executable was built with`));
+    t.match(
+      error,
+      new RegExp(`${dir}/usr/lib/qga/koffi\\.node: SHA-256 [0-9a-f]{16}… is not the [0-9a-f]{16}… this executable was built with`),
+    );
   });
 
   t.test('the qga-client executable talks to the qga executable', async (t) => {
@@ -174,23 +194,49 @@ if (!fs.existsSync(QGA) || !fs.existsSync(CLIENT) || !fs.existsSync(KOFFI)) {
     const info = spawnSync(CLIENT, ['-a', `unix:${s.socket}`, '--json', 'call', 'guest-info'], { env, encoding: 'utf8', timeout: 60_000 });
     t.equal(info.status, 0, info.stderr);
     t.equal((JSON.parse(info.stdout) as { version: string }).version, '10.2.50');
-    const hostname = spawnSync(CLIENT, ['-a', `unix:${s.socket}`, '--json', 'call', 'guest-get-host-name'], { env, encoding: 'utf8', timeout: 60_000 });
+    const hostname = spawnSync(CLIENT, ['-a', `unix:${s.socket}`, '--json', 'call', 'guest-get-host-name'], {
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     t.same(JSON.parse(hostname.stdout), { 'host-name': execFileSync('hostname', { encoding: 'utf8' }).trim() });
   });
 
   t.test('--plugin FILE and the first-party plugins by name work from the executable', async (t) => {
-    if (!fs.existsSync(HELLO_PLUGIN)) return void t.pass(`skip: ${HELLO_PLUGIN} is not built (npx tsc -b examples)`, { skip: 'examples not built' });
+    if (!fs.existsSync(HELLO_PLUGIN))
+      return void t.pass(`skip: ${HELLO_PLUGIN} is not built (npx tsc -b examples)`, { skip: 'examples not built' });
     const dir = scratch(t);
-    const s = await serve(t, QGA, dir, '--backend', 'mock', '--plugin', HELLO_PLUGIN, '--plugin', '@qga/plugin-files', '--plugin', '@qga/plugin-exec');
-    t.equal(await s.call({ execute: '__com.example_hello', arguments: { name: 'sea' } }), '{"return": {"greeting": "Hello, sea, from mock-guest!"}}');
-    const names = (JSON.parse(await s.call({ execute: 'guest-info' })) as { return: { supported_commands: Array<{ name: string }> } }).return.supported_commands.map((c) => c.name);
+    const s = await serve(
+      t,
+      QGA,
+      dir,
+      '--backend',
+      'mock',
+      '--plugin',
+      HELLO_PLUGIN,
+      '--plugin',
+      '@qga/plugin-files',
+      '--plugin',
+      '@qga/plugin-exec',
+    );
+    t.equal(
+      await s.call({ execute: '__com.example_hello', arguments: { name: 'sea' } }),
+      '{"return": {"greeting": "Hello, sea, from mock-guest!"}}',
+    );
+    const names = (
+      JSON.parse(await s.call({ execute: 'guest-info' })) as { return: { supported_commands: Array<{ name: string }> } }
+    ).return.supported_commands.map((c) => c.name);
     for (const name of ['__com.example_hello', '__org.qga_exec-start', '__org.qga_file-read']) t.ok(names.includes(name), `${name} listed`);
     t.notMatch(s.log(), /ExperimentalWarning|Error/, 'nothing printed about loading plugins');
   });
 
   t.test('an unusable --plugin: exit 1 with the reason, as the unbundled program', async (t) => {
     const dir = scratch(t);
-    const r = spawnSync(QGA, ['-m', 'unix-listen', '-p', path.join(dir, 's.sock'), '-t', dir, '--plugin', '/nonexistent/x.mjs'], { env: noNodeEnv(dir), encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(QGA, ['-m', 'unix-listen', '-p', path.join(dir, 's.sock'), '-t', dir, '--plugin', '/nonexistent/x.mjs'], {
+      env: noNodeEnv(dir),
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     t.equal(r.status, 1);
     t.equal(r.stderr, "qga: plugin /nonexistent/x.mjs: cannot load: Cannot find module '/nonexistent/x.mjs'\n");
   });
@@ -199,7 +245,11 @@ if (!fs.existsSync(QGA) || !fs.existsSync(CLIENT) || !fs.existsSync(KOFFI)) {
     const dir = scratch(t);
     const pidfile = path.join(dir, 'qga.pid');
     const socket = path.join(dir, 'd.sock');
-    const r = spawnSync(QGA, ['-d', '-f', pidfile, '-m', 'unix-listen', '-p', socket, '-t', dir], { env: noNodeEnv(dir), encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(QGA, ['-d', '-f', pidfile, '-m', 'unix-listen', '-p', socket, '-t', dir], {
+      env: noNodeEnv(dir),
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     t.equal(r.status, 0, r.stderr);
     const pid = Number(fs.readFileSync(pidfile, 'utf8'));
     t.teardown(() => {
@@ -215,4 +265,3 @@ if (!fs.existsSync(QGA) || !fs.existsSync(CLIENT) || !fs.existsSync(KOFFI)) {
     await client.close();
   });
 }
-

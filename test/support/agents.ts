@@ -57,7 +57,13 @@ function findQemuGa(): string | undefined {
 
 function qemuGaTarget(): Target {
   const bin = findQemuGa();
-  if (!bin) return { name: 'qemu-ga', skip: 'qemu-ga binary not found (apt-get install qemu-guest-agent, or set QGA_QEMU_GA)', command: [], version: '0' };
+  if (!bin)
+    return {
+      name: 'qemu-ga',
+      skip: 'qemu-ga binary not found (apt-get install qemu-guest-agent, or set QGA_QEMU_GA)',
+      command: [],
+      version: '0',
+    };
   const out = spawnSync(bin, ['-V'], { encoding: 'utf8' });
   const m = /QEMU Guest Agent (\d+\.\d+\.\d+)/.exec(out.stdout ?? '');
   if (!m) return { name: 'qemu-ga', skip: `${bin} -V printed no version: ${JSON.stringify(out.stdout)}`, command: [bin], version: '0' };

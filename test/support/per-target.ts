@@ -39,7 +39,8 @@ export async function withAgent(
   // With options, an agent of its own (in the guest if the VM run has a launcher); without, the guest's standing agent.
   if (vm && !(vm.launcher && Object.keys(options).length > 0)) {
     // In a VM run the agents already serve on the guest's ports, with the command line the VM test gave them.
-    if (Object.keys(options).length > 0) throw new Error(`withAgent: options ${JSON.stringify(Object.keys(options))} need an agent of their own; not available in a VM run`);
+    if (Object.keys(options).length > 0)
+      throw new Error(`withAgent: options ${JSON.stringify(Object.keys(options))} need an agent of their own; not available in a VM run`);
     const endpoint = vm.agents[target.name];
     if (!endpoint) throw new Error(`no ${target.name} agent in the ${vm.guest} VM`);
     const agent = new VmAgent(vm.guest, endpoint.socket, endpoint.dir);

@@ -69,7 +69,9 @@ export class RawClient {
         await sleep(delayMs);
       }
     }
-    throw new Error(`could not connect to ${typeof path === 'string' ? path : `${path.host}:${path.port}`} after ${retries} attempts: ${String(lastError)}`);
+    throw new Error(
+      `could not connect to ${typeof path === 'string' ? path : `${path.host}:${path.port}`} after ${retries} attempts: ${String(lastError)}`,
+    );
   }
 
   /** True once the agent closed the connection (or it failed). */
@@ -101,10 +103,14 @@ export class RawClient {
 
   /** The next reply line as bytes, without its `\n`. */
   async readLineBytes(timeoutMs = 10_000): Promise<Buffer> {
-    const end = await this.waitFor((buf) => {
-      const i = buf.indexOf(NEWLINE);
-      return i < 0 ? undefined : i;
-    }, 'a reply line', timeoutMs);
+    const end = await this.waitFor(
+      (buf) => {
+        const i = buf.indexOf(NEWLINE);
+        return i < 0 ? undefined : i;
+      },
+      'a reply line',
+      timeoutMs,
+    );
     const line = this.pending.subarray(0, end);
     this.pending = this.pending.subarray(end + 1);
     return line;
@@ -138,10 +144,14 @@ export class RawClient {
    * Text after the last `\n` before the 0xFF, if any, is returned as a last element.
    */
   async readUntilDelimiter(timeoutMs = 10_000): Promise<string[]> {
-    const at = await this.waitFor((buf) => {
-      const i = buf.indexOf(DELIMITER);
-      return i < 0 ? undefined : i;
-    }, 'a 0xFF delimiter', timeoutMs);
+    const at = await this.waitFor(
+      (buf) => {
+        const i = buf.indexOf(DELIMITER);
+        return i < 0 ? undefined : i;
+      },
+      'a 0xFF delimiter',
+      timeoutMs,
+    );
     const before = this.pending.subarray(0, at).toString('latin1');
     this.pending = this.pending.subarray(at + 1);
     const lines = before.split('\n');
@@ -199,7 +209,10 @@ export class RawClient {
     for (;;) {
       const found = find(this.pending);
       if (found !== undefined) return found;
-      if (this.ended) throw new Error(`connection closed while waiting for ${what}; unread: ${JSON.stringify(this.pending.toString('latin1').slice(0, 300))}`);
+      if (this.ended)
+        throw new Error(
+          `connection closed while waiting for ${what}; unread: ${JSON.stringify(this.pending.toString('latin1').slice(0, 300))}`,
+        );
       const left = deadline - Date.now();
       if (left <= 0) throw new ReadTimeout(what, timeoutMs, this.pending);
       await new Promise<void>((resolve) => {

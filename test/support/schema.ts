@@ -53,7 +53,14 @@ export const SCHEMA_COMMANDS: readonly { readonly name: string; readonly since: 
 ].map(([name, since, sr]) => ({ name: name as string, since: since as string, successResponse: sr !== false }));
 
 /** Commands that stay enabled while frozen (docs/commands.md#command-filtering). */
-export const FREEZE_SAFE = ['guest-ping', 'guest-info', 'guest-sync', 'guest-sync-delimited', 'guest-fsfreeze-status', 'guest-fsfreeze-thaw'];
+export const FREEZE_SAFE = [
+  'guest-ping',
+  'guest-info',
+  'guest-sync',
+  'guest-sync-delimited',
+  'guest-fsfreeze-status',
+  'guest-fsfreeze-thaw',
+];
 
 export interface ExpectedCommand {
   readonly name: string;

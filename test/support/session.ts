@@ -18,7 +18,8 @@ export async function syncDelimited(client: RawClient, timeoutMs = 10_000): Prom
   await client.send(bytes(`\xff{"execute":"guest-sync-delimited","arguments":{"id":${id}}}`));
   const skipped = await client.readUntilDelimiter(timeoutMs);
   const reply = await client.readLine(timeoutMs);
-  if (reply !== `{"return": ${id}}`) throw new Error(`sync: expected {"return": ${id}}, got ${JSON.stringify(reply)} (skipped ${JSON.stringify(skipped)})`);
+  if (reply !== `{"return": ${id}}`)
+    throw new Error(`sync: expected {"return": ${id}}, got ${JSON.stringify(reply)} (skipped ${JSON.stringify(skipped)})`);
   return skipped;
 }
 

@@ -19,7 +19,13 @@ function guestCommand(launcher: VmLauncher, target: Target, backend: 'linux' | '
  * `fd` left open on /dev/null (as a careless parent would): the pid
  * guest-exec reports is then the agent's own.
  */
-function inDir(launcher: VmLauncher, dir: string, env: Readonly<Record<string, string>> | undefined, argv: readonly string[], fd?: number): string[] {
+function inDir(
+  launcher: VmLauncher,
+  dir: string,
+  env: Readonly<Record<string, string>> | undefined,
+  argv: readonly string[],
+  fd?: number,
+): string[] {
   const script = `${fd === undefined ? '' : `exec ${fd}</dev/null; `}cd "$1" && shift && exec env "$@"`;
   return [launcher.shell, '-c', script, 'sh', dir, ...Object.entries(env ?? {}).map(([k, v]) => `${k}=${v}`), ...argv];
 }
@@ -32,7 +38,10 @@ export async function runInGuest(
   backend: 'linux' | 'mock',
   options: { env?: Readonly<Record<string, string>>; cwd?: string; timeoutMs?: number },
 ): Promise<RunResult> {
-  const r = await guestControl(launcher.control).run(inDir(launcher, options.cwd ?? '/tmp', options.env, guestCommand(launcher, target, backend, args)), Math.max(options.timeoutMs ?? 0, 60_000));
+  const r = await guestControl(launcher.control).run(
+    inDir(launcher, options.cwd ?? '/tmp', options.env, guestCommand(launcher, target, backend, args)),
+    Math.max(options.timeoutMs ?? 0, 60_000),
+  );
   return { code: r.code, signal: r.signal, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
 }
 
@@ -66,7 +75,16 @@ export class VmCaseAgent {
     busyPorts.add(port.name);
     const dir = fs.mkdtempSync(path.join(launcher.workDir, `case-${target.name}-`));
     options.prepare?.(dir);
-    const args = ['-m', 'virtio-serial', '-p', `/dev/virtio-ports/${port.name}`, '-t', dir, ...(options.verbose ? ['-v'] : []), ...(options.args ?? [])];
+    const args = [
+      '-m',
+      'virtio-serial',
+      '-p',
+      `/dev/virtio-ports/${port.name}`,
+      '-t',
+      dir,
+      ...(options.verbose ? ['-v'] : []),
+      ...(options.args ?? []),
+    ];
     const control = guestControl(launcher.control);
     let pid: number;
     try {
@@ -114,7 +132,9 @@ export class VmCaseAgent {
       if (s.exited) {
         client.destroy();
         this.record(s);
-        throw new Error(`${this.target.name} exited in the guest before answering (${JSON.stringify(this.exitStatus)}): ${this.stderrText.trim()}`);
+        throw new Error(
+          `${this.target.name} exited in the guest before answering (${JSON.stringify(this.exitStatus)}): ${this.stderrText.trim()}`,
+        );
       }
     }
     client.destroy();

@@ -38,22 +38,41 @@ export function startUnderWine(bed: WineBed, args: readonly string[], logFile: s
 }
 
 /** Start any Windows program (node.exe, a single executable such as qga.exe) under Wine, as startUnderWine. */
-export function startProgramUnderWine(bed: WineBed, program: string, args: readonly string[], logFile: string, timeoutSec = 300): ChildProcess {
+export function startProgramUnderWine(
+  bed: WineBed,
+  program: string,
+  args: readonly string[],
+  logFile: string,
+  timeoutSec = 300,
+): ChildProcess {
   const log = fs.openSync(logFile, 'w');
   try {
     // `env -u`: tap's process-info hook adds NODE_OPTIONS (--import of Linux paths) to children; node.exe must not get it.
-    return spawn('env', ['-u', 'NODE_OPTIONS', 'timeout', '-k', '5', String(timeoutSec), 'wine', program, ...args], { cwd: REPO_ROOT, env: bed.env, stdio: ['ignore', log, log] });
+    return spawn('env', ['-u', 'NODE_OPTIONS', 'timeout', '-k', '5', String(timeoutSec), 'wine', program, ...args], {
+      cwd: REPO_ROOT,
+      env: bed.env,
+      stdio: ['ignore', log, log],
+    });
   } finally {
     fs.closeSync(log);
   }
 }
 
 /** Run a Windows program of the prefix (`sc`, `net`, `reg`) under Wine; output via a file, as for node.exe. */
-export function runWineTool(bed: WineBed, args: readonly string[], logFile: string, timeoutSec = 120): Promise<{ code: number | null; log: string }> {
+export function runWineTool(
+  bed: WineBed,
+  args: readonly string[],
+  logFile: string,
+  timeoutSec = 120,
+): Promise<{ code: number | null; log: string }> {
   const log = fs.openSync(logFile, 'w');
   let child: ChildProcess;
   try {
-    child = spawn('env', ['-u', 'NODE_OPTIONS', 'timeout', '-k', '5', String(timeoutSec), 'wine', ...args], { cwd: REPO_ROOT, env: bed.env, stdio: ['ignore', log, log] });
+    child = spawn('env', ['-u', 'NODE_OPTIONS', 'timeout', '-k', '5', String(timeoutSec), 'wine', ...args], {
+      cwd: REPO_ROOT,
+      env: bed.env,
+      stdio: ['ignore', log, log],
+    });
   } finally {
     fs.closeSync(log);
   }
@@ -61,12 +80,23 @@ export function runWineTool(bed: WineBed, args: readonly string[], logFile: stri
 }
 
 /** Run node.exe under Wine to its end; resolves with the exit code and what it printed. */
-export function runUnderWine(bed: WineBed, args: readonly string[], logFile: string, timeoutSec = 180): Promise<{ code: number | null; log: string }> {
+export function runUnderWine(
+  bed: WineBed,
+  args: readonly string[],
+  logFile: string,
+  timeoutSec = 180,
+): Promise<{ code: number | null; log: string }> {
   return runProgramUnderWine(bed, bed.nodeExe, args, logFile, timeoutSec);
 }
 
 /** Run any Windows program (node.exe, qga.exe) under Wine to its end, as runUnderWine. */
-export function runProgramUnderWine(bed: WineBed, program: string, args: readonly string[], logFile: string, timeoutSec = 180): Promise<{ code: number | null; log: string }> {
+export function runProgramUnderWine(
+  bed: WineBed,
+  program: string,
+  args: readonly string[],
+  logFile: string,
+  timeoutSec = 180,
+): Promise<{ code: number | null; log: string }> {
   const child = startProgramUnderWine(bed, program, args, logFile, timeoutSec);
   return new Promise((resolve) => {
     child.once('exit', (code) => resolve({ code, log: fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '' }));

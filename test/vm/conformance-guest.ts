@@ -56,10 +56,21 @@ async function bootGuest(t: Test, kind: Guest, kernel: GuestKernel) {
       modules: kernel.modules,
       hostRoot: kind === 'debian',
       mounts: [{ tag: 'work', path: work }, ...(kind === 'busybox' ? [{ tag: 'repo', path: repo }] : [])],
-      setup: ['export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root', ...CASE_PORTS.map((p) => `port_ready ${p}`)].join('\n'),
+      setup: [
+        'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root',
+        ...CASE_PORTS.map((p) => `port_ready ${p}`),
+      ].join('\n'),
       agents: [
-        { port: CONTROL_PORT, cwd: '/run/qga-control', command: `${QEMU_GA} -m virtio-serial -p /dev/virtio-ports/${CONTROL_PORT} -t /run/qga-control` },
-        { port: PORTS['qemu-ga'], cwd: join(work, 'qemu-ga'), command: `${QEMU_GA} -m virtio-serial -p /dev/virtio-ports/${PORTS['qemu-ga']} -t ${join(work, 'qemu-ga')}` },
+        {
+          port: CONTROL_PORT,
+          cwd: '/run/qga-control',
+          command: `${QEMU_GA} -m virtio-serial -p /dev/virtio-ports/${CONTROL_PORT} -t /run/qga-control`,
+        },
+        {
+          port: PORTS['qemu-ga'],
+          cwd: join(work, 'qemu-ga'),
+          command: `${QEMU_GA} -m virtio-serial -p /dev/virtio-ports/${PORTS['qemu-ga']} -t ${join(work, 'qemu-ga')}`,
+        },
         {
           port: PORTS.ours,
           cwd: join(work, 'ours'),
@@ -67,7 +78,13 @@ async function bootGuest(t: Test, kind: Guest, kernel: GuestKernel) {
         },
         // Debian's guest kernel has vsock_loopback: ours on vsock-listen, reached over CID 1 from inside the guest.
         ...(kind === 'debian'
-          ? [{ name: 'ours-vsock', cwd: join(work, 'ours'), command: `${process.execPath} ${bundle} --backend linux -m vsock-listen -p 1:${VSOCK_PORT} -t ${join(work, 'ours')}` }]
+          ? [
+              {
+                name: 'ours-vsock',
+                cwd: join(work, 'ours'),
+                command: `${process.execPath} ${bundle} --backend linux -m vsock-listen -p 1:${VSOCK_PORT} -t ${join(work, 'ours')}`,
+              },
+            ]
           : []),
       ],
     }),
@@ -148,7 +165,10 @@ export async function conformanceInGuest(
     ...process.env,
     QGA_VM_AGENTS: JSON.stringify({
       guest: kind,
-      agents: { 'qemu-ga': { socket: sockets['qemu-ga'], dir: join(work, 'qemu-ga') }, ours: { socket: sockets.ours, dir: join(work, 'ours') } },
+      agents: {
+        'qemu-ga': { socket: sockets['qemu-ga'], dir: join(work, 'qemu-ga') },
+        ours: { socket: sockets.ours, dir: join(work, 'ours') },
+      },
       launcher,
     }),
   };
@@ -157,7 +177,12 @@ export async function conformanceInGuest(
     // Drain what an earlier file may have left in flight, so each file starts on a quiet port.
     for (const socket of Object.values(sockets)) await (await connectAndSync(socket, 60_000)).close();
     const grep = options.grep?.[file];
-    const r = await t.spawn(process.execPath, [join(conformance, file)], { env: grep ? { ...env, TAP_GREP: grep.join('\n') } : env }, `${file} in the ${kind} VM`);
+    const r = await t.spawn(
+      process.execPath,
+      [join(conformance, file)],
+      { env: grep ? { ...env, TAP_GREP: grep.join('\n') } : env },
+      `${file} in the ${kind} VM`,
+    );
     if (r && !r.ok) console.error(vm.console().slice(-3000));
     t.comment(`${kind}: ${file} took ${((Date.now() - fileStarted) / 1000).toFixed(1)} s`);
   }

@@ -162,10 +162,18 @@ t.test('the .deb installs in a guest without Node and the agent answers over vir
     const old = await sh(host, "dpkg-query -W -f='${Status}' qemu-guest-agent");
     t.match(old.out, /(config-files|not-installed)$/, `qemu-guest-agent is no longer installed (${old.out})`);
   } else {
-    t.test('qemu-guest-agent replaced', { skip: 'qemu-guest-agent is not installed on this host, so there is nothing to replace' }, async () => {});
+    t.test(
+      'qemu-guest-agent replaced',
+      { skip: 'qemu-guest-agent is not installed on this host, so there is nothing to replace' },
+      async () => {},
+    );
   }
   const wants = await sh(host, "readlink '/etc/systemd/system/dev-virtio\\x2dports-org.qemu.guest_agent.0.device.wants/qga.service'");
   // /lib is /usr/lib on a merged-/usr system; deb-systemd-helper may name either.
-  t.match(wants.out.trim(), /^(\/usr)?\/lib\/systemd\/system\/qga\.service$/, `postinst enabled qga.service for the port device (${wants.out.trim()})`);
+  t.match(
+    wants.out.trim(),
+    /^(\/usr)?\/lib\/systemd\/system\/qga\.service$/,
+    `postinst enabled qga.service for the port device (${wants.out.trim()})`,
+  );
   await host.close();
 });

@@ -128,7 +128,8 @@ export async function libvirtInGuest(t: Test, kind: LibvirtGuest): Promise<void>
       return String(e);
     }
   };
-  const agentCommand = (json: object, timeoutMs = 20_000) => virshAsync(libvirtd!.uri, ['qemu-agent-command', domain, '--timeout', '5', JSON.stringify(json)], timeoutMs);
+  const agentCommand = (json: object, timeoutMs = 20_000) =>
+    virshAsync(libvirtd!.uri, ['qemu-agent-command', domain, '--timeout', '5', JSON.stringify(json)], timeoutMs);
   /** Waits for the agent to answer guest-info through libvirt; resolves with its version, or undefined. */
   const waitAgent = async (notVersion?: string): Promise<{ version?: string; seconds: number; last: Run }> => {
     const started = Date.now();
@@ -169,7 +170,10 @@ export async function libvirtInGuest(t: Test, kind: LibvirtGuest): Promise<void>
     if (created.code !== 0) return;
     const first = await waitAgent();
     qemuGaVersion = first.version;
-    t.match(first.version, /^7\.2\./, `qemu-ga: libvirt's first guest-info answered ${first.seconds.toFixed(1)} s after virsh create`, { out: first.last.out, console: first.version ? '' : readConsole() });
+    t.match(first.version, /^7\.2\./, `qemu-ga: libvirt's first guest-info answered ${first.seconds.toFixed(1)} s after virsh create`, {
+      out: first.last.out,
+      console: first.version ? '' : readConsole(),
+    });
   });
 
   /** One virsh command, run against qemu-ga first, then (after the swap) against ours in the same guest; ours must succeed exactly where qemu-ga does. */
@@ -192,14 +196,22 @@ export async function libvirtInGuest(t: Test, kind: LibvirtGuest): Promise<void>
   }
   await both('virsh domfsinfo', (d) => ['domfsinfo', d]);
   await both('virsh domifaddr --source agent', (d) => ['domifaddr', d, '--source', 'agent'], succeeds);
-  await both('virsh domhostname --source agent', (d) => ['domhostname', d, '--source', 'agent'], (t, r) => {
-    succeeds(t, r);
-    t.equal(r.ours.out, r['qemu-ga'].out, 'the same host name');
-  });
-  await both('virsh guestvcpus', (d) => ['guestvcpus', d], (t, r) => {
-    succeeds(t, r);
-    t.equal(r.ours.out, r['qemu-ga'].out, 'the same vcpu listing');
-  });
+  await both(
+    'virsh domhostname --source agent',
+    (d) => ['domhostname', d, '--source', 'agent'],
+    (t, r) => {
+      succeeds(t, r);
+      t.equal(r.ours.out, r['qemu-ga'].out, 'the same host name');
+    },
+  );
+  await both(
+    'virsh guestvcpus',
+    (d) => ['guestvcpus', d],
+    (t, r) => {
+      succeeds(t, r);
+      t.equal(r.ours.out, r['qemu-ga'].out, 'the same vcpu listing');
+    },
+  );
   await both('virsh domtime', (d) => ['domtime', d], succeeds);
   await both('virsh domtime --pretty', (d) => ['domtime', d, '--pretty'], succeeds);
   // These set the GUEST's clock (inside the VM), never the host's.
@@ -210,25 +222,47 @@ export async function libvirtInGuest(t: Test, kind: LibvirtGuest): Promise<void>
   const keyFile = join(dir, 'keys');
   writeFileSync(keyFile, 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGVnZ2VnZ2VnZ2VnZ2VnZ2VnZ2VnZ2VnZ2VnZ2VnZ2VnZ2Vn qga@test\n');
   await both('virsh set-user-sshkeys (add)', (d) => ['set-user-sshkeys', d, 'root', '--file', keyFile], succeeds);
-  await both('virsh get-user-sshkeys after add', (d) => ['get-user-sshkeys', d, 'root'], (t, r) => {
-    succeeds(t, r);
-    t.match(r.ours.out, /qga@test/, 'the key is listed');
-    t.equal(r.ours.out, r['qemu-ga'].out, 'the same listing');
-  });
+  await both(
+    'virsh get-user-sshkeys after add',
+    (d) => ['get-user-sshkeys', d, 'root'],
+    (t, r) => {
+      succeeds(t, r);
+      t.match(r.ours.out, /qga@test/, 'the key is listed');
+      t.equal(r.ours.out, r['qemu-ga'].out, 'the same listing');
+    },
+  );
   await both('virsh set-user-sshkeys --remove', (d) => ['set-user-sshkeys', d, 'root', '--remove', '--file', keyFile], succeeds);
-  await both('virsh get-user-sshkeys after remove', (d) => ['get-user-sshkeys', d, 'root'], (t, r) => {
-    succeeds(t, r);
-    t.notMatch(r.ours.out, /qga@test/, 'the key is gone');
-  });
+  await both(
+    'virsh get-user-sshkeys after remove',
+    (d) => ['get-user-sshkeys', d, 'root'],
+    (t, r) => {
+      succeeds(t, r);
+      t.notMatch(r.ours.out, /qga@test/, 'the key is gone');
+    },
+  );
   await both('virsh set-user-sshkeys --reset', (d) => ['set-user-sshkeys', d, 'root', '--reset', '--file', keyFile], succeeds);
-  await both('virsh get-user-sshkeys after reset', (d) => ['get-user-sshkeys', d, 'root'], (t, r) => {
-    succeeds(t, r);
-    t.equal(r.ours.out, r['qemu-ga'].out, 'the same listing');
-  });
+  await both(
+    'virsh get-user-sshkeys after reset',
+    (d) => ['get-user-sshkeys', d, 'root'],
+    (t, r) => {
+      succeeds(t, r);
+      t.equal(r.ours.out, r['qemu-ga'].out, 'the same listing');
+    },
+  );
   // Both agents set passwords with chpasswd, as qemu-ga does; busybox has no chpasswd applet, so there both fail alike.
   const passwordCheck = kind === 'busybox' ? failsAlike('the busybox guest has no chpasswd') : succeeds;
   await both('virsh set-user-password', (d) => ['set-user-password', d, 'root', 'guest-only-secret'], passwordCheck);
-  await both('virsh set-user-password --encrypted', (d) => ['set-user-password', d, 'root', '$6$saltsalt$0Hm4DqeMsn0yn5WdWsGxlSoMrKMGTeqsEsgddZR0jqMoCjKTDnuEoXoLKWAmrWJsQpK4ge9nvO3rMAyGSqs8m1', '--encrypted'], passwordCheck);
+  await both(
+    'virsh set-user-password --encrypted',
+    (d) => [
+      'set-user-password',
+      d,
+      'root',
+      '$6$saltsalt$0Hm4DqeMsn0yn5WdWsGxlSoMrKMGTeqsEsgddZR0jqMoCjKTDnuEoXoLKWAmrWJsQpK4ge9nvO3rMAyGSqs8m1',
+      '--encrypted',
+    ],
+    passwordCheck,
+  );
   await both('virsh domfsfreeze', (d) => ['domfsfreeze', d]);
   await both('virsh domfsthaw', (d) => ['domfsthaw', d]);
   // The guests' filesystems are overlay/9p/tmpfs, none of which a freeze covers ("Froze 0 filesystem(s)"
@@ -236,13 +270,21 @@ export async function libvirtInGuest(t: Test, kind: LibvirtGuest): Promise<void>
   await both('virsh domfsfreeze --mountpoint /', (d) => ['domfsfreeze', d, '--mountpoint', '/']);
   await both('virsh domfsthaw --mountpoint /', (d) => ['domfsthaw', d, '--mountpoint', '/']);
   await both('virsh domfstrim', (d) => ['domfstrim', d]);
-  await both('virsh qemu-agent-command', (d) => ['qemu-agent-command', d, '{"execute":"guest-get-host-name"}'], (t, r) => {
-    succeeds(t, r);
-    t.equal(r.ours.out, r['qemu-ga'].out, 'the same reply');
-  });
-  await both('virsh shutdown --mode agent', (d) => ['shutdown', d, '--mode', 'agent'], (t, r) => {
-    succeeds(t, r);
-  });
+  await both(
+    'virsh qemu-agent-command',
+    (d) => ['qemu-agent-command', d, '{"execute":"guest-get-host-name"}'],
+    (t, r) => {
+      succeeds(t, r);
+      t.equal(r.ours.out, r['qemu-ga'].out, 'the same reply');
+    },
+  );
+  await both(
+    'virsh shutdown --mode agent',
+    (d) => ['shutdown', d, '--mode', 'agent'],
+    (t, r) => {
+      succeeds(t, r);
+    },
+  );
   const qemuGaRuns = new Map<string, Run>();
   await t.test(`${kind}: every command through libvirt against qemu-ga (compared with ours below)`, async (t) => {
     for (const step of steps) {
@@ -255,7 +297,11 @@ export async function libvirtInGuest(t: Test, kind: LibvirtGuest): Promise<void>
   });
   await t.test(`${kind}: ours replaces qemu-ga on the same channel of the same guest`, async (t) => {
     const next = await waitAgent(qemuGaVersion);
-    t.ok(next.version, `ours answers guest-info through libvirt ${next.seconds.toFixed(1)} s after qemu-ga's shutdown (version ${next.version})`, { out: next.last.out, console: next.version ? '' : readConsole() });
+    t.ok(
+      next.version,
+      `ours answers guest-info through libvirt ${next.seconds.toFixed(1)} s after qemu-ga's shutdown (version ${next.version})`,
+      { out: next.last.out, console: next.version ? '' : readConsole() },
+    );
     const open = await agentCommand({ execute: 'guest-file-open', arguments: { path: '/run/qga/shutdown.log' } });
     const handle = open.code === 0 ? (JSON.parse(open.out).return as number) : undefined;
     const read = handle === undefined ? open : await agentCommand({ execute: 'guest-file-read', arguments: { handle } });
@@ -265,7 +311,10 @@ export async function libvirtInGuest(t: Test, kind: LibvirtGuest): Promise<void>
   for (const step of steps) {
     await t.test(step.title, async (t) => {
       const r = { 'qemu-ga': qemuGaRuns.get(step.title) as Run, ours: await virshAsync(libvirtd!.uri, step.args(domain)) };
-      t.equal(r.ours.code === 0, r['qemu-ga'].code === 0, `ours ${r.ours.code === 0 ? 'succeeds' : 'fails'} as qemu-ga does`, { ours: r.ours.out, 'qemu-ga': r['qemu-ga'].out });
+      t.equal(r.ours.code === 0, r['qemu-ga'].code === 0, `ours ${r.ours.code === 0 ? 'succeeds' : 'fails'} as qemu-ga does`, {
+        ours: r.ours.out,
+        'qemu-ga': r['qemu-ga'].out,
+      });
       step.check?.(t, r);
     });
   }

@@ -35,8 +35,14 @@ export async function startPrivateLibvirtd(dir: string): Promise<PrivateLibvirtd
   // No virtlogd here (stdio_handler file): QEMU's output goes straight to files.
   writeFileSync(join(dir, 'etc', 'qemu.conf'), 'security_driver = "none"\nuser = "root"\ngroup = "root"\nstdio_handler = "file"\n');
   writeFileSync(join(dir, 'etc', 'libvirtd.conf'), 'auth_unix_rw = "none"\nauth_unix_ro = "none"\n');
-  const mounts = Object.entries(PRIVATE_DIRS).map(([system, mine]) => `mount --bind ${join(dir, mine)} ${system}`).join(' && ');
-  const proc = spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `${mounts} && exec libvirtd --pid-file ${join(dir, 'run', 'libvirtd.pid')}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const mounts = Object.entries(PRIVATE_DIRS)
+    .map(([system, mine]) => `mount --bind ${join(dir, mine)} ${system}`)
+    .join(' && ');
+  const proc = spawn(
+    'unshare',
+    ['-m', '--propagation', 'private', 'sh', '-c', `${mounts} && exec libvirtd --pid-file ${join(dir, 'run', 'libvirtd.pid')}`],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let log = '';
   proc.stdout!.on('data', (d: Buffer) => (log += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (log += d.toString()));
@@ -53,7 +59,8 @@ export async function startPrivateLibvirtd(dir: string): Promise<PrivateLibvirtd
   };
   for (let i = 0; i < 300; i++) {
     if (proc.exitCode !== null) throw new Error(`libvirtd exited: ${log}`);
-    if (existsSync(socket) && spawnSync('virsh', ['-c', uri, 'version'], { timeout: 30_000 }).status === 0) return { uri, process: proc, log: () => log, stop };
+    if (existsSync(socket) && spawnSync('virsh', ['-c', uri, 'version'], { timeout: 30_000 }).status === 0)
+      return { uri, process: proc, log: () => log, stop };
     await new Promise((r) => setTimeout(r, 200));
   }
   await stop();

@@ -37,7 +37,10 @@ export interface GuestMount {
 /** What runs once the root is in place: the 9p mounts, the setup lines, the agents (restarted when they exit). */
 function stage2Script(agents: readonly GuestAgent[], mounts: readonly GuestMount[], extra: string): string {
   const mountLines = mounts
-    .map((m) => `mkdir -p ${m.path} && mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 ${m.tag} ${m.path} || echo "qga-vm: mount ${m.tag} failed"`)
+    .map(
+      (m) =>
+        `mkdir -p ${m.path} && mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 ${m.tag} ${m.path} || echo "qga-vm: mount ${m.tag} failed"`,
+    )
     .join('\n');
   const agentLines = agents
     .map(
@@ -113,8 +116,7 @@ const POWER_SCRIPTS: Record<string, string> = {
   '/sbin/poweroff': '#!/bin/sh\nsync\nexec /bin/busybox poweroff -f\n',
   '/sbin/halt': '#!/bin/sh\nsync\nexec /bin/busybox poweroff -f\n',
   '/sbin/reboot': '#!/bin/sh\nsync\nexec /bin/busybox reboot -f\n',
-  '/sbin/shutdown':
-    '#!/bin/sh\nsync\ncase "$*" in *-r*) exec /bin/busybox reboot -f;; *) exec /bin/busybox poweroff -f;; esac\n',
+  '/sbin/shutdown': '#!/bin/sh\nsync\ncase "$*" in *-r*) exec /bin/busybox reboot -f;; *) exec /bin/busybox poweroff -f;; esac\n',
 };
 
 export interface InitramfsOptions {

@@ -1,7 +1,18 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,107 +104,128 @@ async function eventually(check: () => boolean, ms: number, every = 100): Promis
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
-t.test('plugins in a real VM over virtio-serial', { skip: missing.length ? `missing ${missing.join(', ')}` : !existsSync(bundle) ? 'agent bundle not built' : false }, async (t) => {
-  const kernel = prepareGuestKernel(cacheDir);
-  const dir = mkdtempSync(join(tmpdir(), 'qga-vmplug-'));
-  const initrd = join(dir, 'initrd.cpio');
-  const files: GuestFiles = { ...binaryWithLibraries(process.execPath), ...binaryWithLibraries(join(repo, 'node_modules/node-pty/build/Release/pty.node')), ...nodePtyFiles(), '/qga/qga.mjs': bundle };
-  const command = `${process.execPath} /qga/qga.mjs -m virtio-serial -p ${PORT} --backend linux -t /run/qga --plugin=@qga/plugin-exec --plugin=@qga/plugin-files`;
-  writeFileSync(initrd, buildInitramfs({ agentCommand: command, files, modules: kernel.modules }));
-  const vm = bootVm({ dir, kernel: kernel.vmlinux, initrd, memoryMb: 1024 });
-  t.teardown(async () => {
-    try {
-      await vm.destroy();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-  const a = ['-a', `unix:${vm.qgaSocket}`, '-t', '60'];
-  try {
-    const up = await cli([...a, '-w', '120', 'ping']);
-    t.equal(up.code, 0, `the guest agent answers (${up.stderr})`);
-
-    await t.test('shell: a PTY in the guest, resized from the host', async (t) => {
-      const script = 'read line; echo "got:$line"; while read x; do stty size; [ "$x" = q ] && exit 3; done';
-      const term = pty.spawn(process.execPath, [CLIENT, ...a, 'shell', '--', '/bin/sh', '-c', script], { rows: 30, cols: 100, name: 'xterm' });
-      let screen = '';
-      term.onData((d) => (screen += d));
-      const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
-      term.write('hello vm\r');
-      t.ok(await eventually(() => screen.includes('got:hello vm'), 60_000), `the line came back (${JSON.stringify(screen)})`);
-      term.write('\r');
-      t.ok(await eventually(() => screen.includes('30 100'), 60_000), 'the guest terminal has the local size');
-      term.resize(120, 40);
-      const resized = await eventually(() => {
-        if (screen.includes('40 120')) return true;
-        term.write('\r');
-        return false;
-      }, 60_000, 1000);
-      t.ok(resized, `the resize reached the guest (${JSON.stringify(screen.slice(-300))})`);
-      term.write('q\r');
-      t.equal(await exited, 3);
-    });
-
-    await t.test('exec streams from the guest; Ctrl-C kills the program there', async (t) => {
-      const child = spawn(process.execPath, [CLIENT, ...a, 'exec', '--', '/bin/sh', '-c', 'echo pid $$; i=0; while :; do echo tick $i; i=$((i+1)); sleep 0.3; done'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-      t.ok(await eventually(() => out.includes('tick 2'), 60_000), 'output arrives while the program runs');
-      const pid = Number(/pid (\d+)/.exec(out)?.[1]);
-      child.kill('SIGINT');
-      t.equal(await closed, 130);
-      const check = await cli([...a, 'exec', '--', '/bin/sh', '-c', `kill -0 ${pid} 2>/dev/null && echo alive || echo gone`]);
-      t.equal(check.stdout, 'gone\n', `guest process ${pid} is gone`);
-      const piped = await cli([...a, 'exec', '--', '/bin/sh', '-c', 'cat; echo end'], 'through the port\n');
-      t.equal(piped.stdout, 'through the port\nend\n', 'stdin forwarded');
-    });
-
-    await t.test(`push and pull ${SIZE / 1048576} MiB, cut mid-way, resumed and verified`, async (t) => {
-      const host = join(dir, 'host.bin');
-      const fd = openSync(host, 'w');
-      const hash = createHash('sha256');
-      for (let done = 0; done < SIZE; done += 1024 * 1024) {
-        const piece = randomBytes(1024 * 1024);
-        writeSync(fd, piece);
-        hash.update(piece);
+t.test(
+  'plugins in a real VM over virtio-serial',
+  { skip: missing.length ? `missing ${missing.join(', ')}` : !existsSync(bundle) ? 'agent bundle not built' : false },
+  async (t) => {
+    const kernel = prepareGuestKernel(cacheDir);
+    const dir = mkdtempSync(join(tmpdir(), 'qga-vmplug-'));
+    const initrd = join(dir, 'initrd.cpio');
+    const files: GuestFiles = {
+      ...binaryWithLibraries(process.execPath),
+      ...binaryWithLibraries(join(repo, 'node_modules/node-pty/build/Release/pty.node')),
+      ...nodePtyFiles(),
+      '/qga/qga.mjs': bundle,
+    };
+    const command = `${process.execPath} /qga/qga.mjs -m virtio-serial -p ${PORT} --backend linux -t /run/qga --plugin=@qga/plugin-exec --plugin=@qga/plugin-files`;
+    writeFileSync(initrd, buildInitramfs({ agentCommand: command, files, modules: kernel.modules }));
+    const vm = bootVm({ dir, kernel: kernel.vmlinux, initrd, memoryMb: 1024 });
+    t.teardown(async () => {
+      try {
+        await vm.destroy();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
-      closeSync(fd);
-      const digest = hash.digest('hex');
-      const guest = '/tmp/pushed.bin';
-      const proxyPath = join(dir, 'proxy');
-      const pushCut = await cuttingProxy(proxyPath, vm.qgaSocket, 'to-agent', SIZE / 2);
-      const first = await cli(['-a', `unix:${proxyPath}`, '-t', '60', 'push', host, guest]);
-      pushCut.close();
-      rmSync(proxyPath, { force: true });
-      t.equal(first.code, 3, `the cut fails the first push (${first.stderr.trim()})`);
-      const second = await cli([...a, '--json', 'push', host, guest]);
-      t.equal(second.code, 0, second.stderr);
-      const pushed = JSON.parse(second.stdout || '{}') as { sha256?: string; 'resumed-from'?: number };
-      t.equal(pushed.sha256, digest, 'the guest verified the SHA-256');
-      t.ok((pushed['resumed-from'] ?? 0) > 0, `resumed at ${pushed['resumed-from']}`);
-
-      const local = join(dir, 'pulled.bin');
-      const pullCut = await cuttingProxy(proxyPath, vm.qgaSocket, 'to-client', SIZE / 2);
-      const cut = await cli(['-a', `unix:${proxyPath}`, '-t', '60', 'pull', guest, local]);
-      pullCut.close();
-      t.equal(cut.code, 3, `the cut fails the first pull (${cut.stderr.trim()})`);
-      const part = statSync(`${local}.qga-part`).size;
-      t.ok(part > 0 && part < SIZE, `part kept (${part} bytes)`);
-      const pulled = await cli([...a, 'pull', guest, local]);
-      t.equal(pulled.code, 0, pulled.stderr);
-      t.match(pulled.stderr, /resumed .* at byte \d+/);
-      t.equal(sha(readFileSync(local)), digest, 'the pulled file is the host file, byte for byte');
     });
+    const a = ['-a', `unix:${vm.qgaSocket}`, '-t', '60'];
+    try {
+      const up = await cli([...a, '-w', '120', 'ping']);
+      t.equal(up.code, 0, `the guest agent answers (${up.stderr})`);
 
-    // A clean power-off (guest-shutdown has no reply: the proof is QEMU exiting).
-    const off = await cli([...a, 'shutdown']);
-    t.equal(off.code, 0, off.stderr);
-    t.equal(await vm.waitExit(60_000), 0, 'the guest powered off');
-  } catch (e) {
-    t.comment(vm.console().slice(-3000));
-    throw e;
-  }
-});
+      await t.test('shell: a PTY in the guest, resized from the host', async (t) => {
+        const script = 'read line; echo "got:$line"; while read x; do stty size; [ "$x" = q ] && exit 3; done';
+        const term = pty.spawn(process.execPath, [CLIENT, ...a, 'shell', '--', '/bin/sh', '-c', script], {
+          rows: 30,
+          cols: 100,
+          name: 'xterm',
+        });
+        let screen = '';
+        term.onData((d) => (screen += d));
+        const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
+        term.write('hello vm\r');
+        t.ok(await eventually(() => screen.includes('got:hello vm'), 60_000), `the line came back (${JSON.stringify(screen)})`);
+        term.write('\r');
+        t.ok(await eventually(() => screen.includes('30 100'), 60_000), 'the guest terminal has the local size');
+        term.resize(120, 40);
+        const resized = await eventually(
+          () => {
+            if (screen.includes('40 120')) return true;
+            term.write('\r');
+            return false;
+          },
+          60_000,
+          1000,
+        );
+        t.ok(resized, `the resize reached the guest (${JSON.stringify(screen.slice(-300))})`);
+        term.write('q\r');
+        t.equal(await exited, 3);
+      });
+
+      await t.test('exec streams from the guest; Ctrl-C kills the program there', async (t) => {
+        const child = spawn(
+          process.execPath,
+          [CLIENT, ...a, 'exec', '--', '/bin/sh', '-c', 'echo pid $$; i=0; while :; do echo tick $i; i=$((i+1)); sleep 0.3; done'],
+          {
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        );
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+        t.ok(await eventually(() => out.includes('tick 2'), 60_000), 'output arrives while the program runs');
+        const pid = Number(/pid (\d+)/.exec(out)?.[1]);
+        child.kill('SIGINT');
+        t.equal(await closed, 130);
+        const check = await cli([...a, 'exec', '--', '/bin/sh', '-c', `kill -0 ${pid} 2>/dev/null && echo alive || echo gone`]);
+        t.equal(check.stdout, 'gone\n', `guest process ${pid} is gone`);
+        const piped = await cli([...a, 'exec', '--', '/bin/sh', '-c', 'cat; echo end'], 'through the port\n');
+        t.equal(piped.stdout, 'through the port\nend\n', 'stdin forwarded');
+      });
+
+      await t.test(`push and pull ${SIZE / 1048576} MiB, cut mid-way, resumed and verified`, async (t) => {
+        const host = join(dir, 'host.bin');
+        const fd = openSync(host, 'w');
+        const hash = createHash('sha256');
+        for (let done = 0; done < SIZE; done += 1024 * 1024) {
+          const piece = randomBytes(1024 * 1024);
+          writeSync(fd, piece);
+          hash.update(piece);
+        }
+        closeSync(fd);
+        const digest = hash.digest('hex');
+        const guest = '/tmp/pushed.bin';
+        const proxyPath = join(dir, 'proxy');
+        const pushCut = await cuttingProxy(proxyPath, vm.qgaSocket, 'to-agent', SIZE / 2);
+        const first = await cli(['-a', `unix:${proxyPath}`, '-t', '60', 'push', host, guest]);
+        pushCut.close();
+        rmSync(proxyPath, { force: true });
+        t.equal(first.code, 3, `the cut fails the first push (${first.stderr.trim()})`);
+        const second = await cli([...a, '--json', 'push', host, guest]);
+        t.equal(second.code, 0, second.stderr);
+        const pushed = JSON.parse(second.stdout || '{}') as { sha256?: string; 'resumed-from'?: number };
+        t.equal(pushed.sha256, digest, 'the guest verified the SHA-256');
+        t.ok((pushed['resumed-from'] ?? 0) > 0, `resumed at ${pushed['resumed-from']}`);
+
+        const local = join(dir, 'pulled.bin');
+        const pullCut = await cuttingProxy(proxyPath, vm.qgaSocket, 'to-client', SIZE / 2);
+        const cut = await cli(['-a', `unix:${proxyPath}`, '-t', '60', 'pull', guest, local]);
+        pullCut.close();
+        t.equal(cut.code, 3, `the cut fails the first pull (${cut.stderr.trim()})`);
+        const part = statSync(`${local}.qga-part`).size;
+        t.ok(part > 0 && part < SIZE, `part kept (${part} bytes)`);
+        const pulled = await cli([...a, 'pull', guest, local]);
+        t.equal(pulled.code, 0, pulled.stderr);
+        t.match(pulled.stderr, /resumed .* at byte \d+/);
+        t.equal(sha(readFileSync(local)), digest, 'the pulled file is the host file, byte for byte');
+      });
+
+      // A clean power-off (guest-shutdown has no reply: the proof is QEMU exiting).
+      const off = await cli([...a, 'shutdown']);
+      t.equal(off.code, 0, off.stderr);
+      t.equal(await vm.waitExit(60_000), 0, 'the guest powered off');
+    } catch (e) {
+      t.comment(vm.console().slice(-3000));
+      throw e;
+    }
+  },
+);

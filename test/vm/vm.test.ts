@@ -81,7 +81,10 @@ async function runGuestChecks(t: Test, socket: string): Promise<void> {
     return: { version: string; supported_commands: { name: string; enabled: boolean }[] };
   };
   t.type(info.return.version, 'string');
-  t.ok(info.return.supported_commands.some((c) => c.name === 'guest-exec' && c.enabled), 'guest-info lists guest-exec enabled');
+  t.ok(
+    info.return.supported_commands.some((c) => c.name === 'guest-exec' && c.enabled),
+    'guest-info lists guest-exec enabled',
+  );
 
   const exec = JSON.parse(
     await request(host, '{"execute":"guest-exec","arguments":{"path":"/bin/echo","arg":["hello from the guest"],"capture-output":true}}'),
@@ -89,18 +92,22 @@ async function runGuestChecks(t: Test, socket: string): Promise<void> {
   t.ok(exec.return.pid > 0, 'guest-exec started a process in the guest');
   let status: { exited: boolean; exitcode?: number; 'out-data'?: string } = { exited: false };
   for (let i = 0; i < 100 && !status.exited; i++) {
-    status = (JSON.parse(await request(host, `{"execute":"guest-exec-status","arguments":{"pid":${exec.return.pid}}}`)) as {
-      return: typeof status;
-    }).return;
+    status = (
+      JSON.parse(await request(host, `{"execute":"guest-exec-status","arguments":{"pid":${exec.return.pid}}}`)) as {
+        return: typeof status;
+      }
+    ).return;
     if (!status.exited) await new Promise((r) => setTimeout(r, 100));
   }
   t.equal(status.exitcode, 0);
   t.equal(Buffer.from(status['out-data'] ?? '', 'base64').toString(), 'hello from the guest\n');
 
   const payload = Buffer.from(Array.from({ length: 3000 }, (_, i) => i % 251));
-  const handle = (JSON.parse(await request(host, '{"execute":"guest-file-open","arguments":{"path":"/tmp/vm-test","mode":"w+"}}')) as {
-    return: number;
-  }).return;
+  const handle = (
+    JSON.parse(await request(host, '{"execute":"guest-file-open","arguments":{"path":"/tmp/vm-test","mode":"w+"}}')) as {
+      return: number;
+    }
+  ).return;
   t.match(
     await request(host, `{"execute":"guest-file-write","arguments":{"handle":${handle},"buf-b64":"${payload.toString('base64')}"}}`),
     /"count": 3000/,

@@ -13,8 +13,13 @@ import { startUnderWine, wineBed, winPath } from '../support/wine.js';
 
 const BUNDLE = path.join(REPO_ROOT, 'packages/agent/dist/qga.mjs');
 const WINDOWS_ABSENT = [
-  'guest-suspend-hybrid', 'guest-set-vcpus', 'guest-get-memory-blocks', 'guest-set-memory-blocks',
-  'guest-get-memory-block-info', 'guest-get-diskstats', 'guest-get-cpustats',
+  'guest-suspend-hybrid',
+  'guest-set-vcpus',
+  'guest-get-memory-blocks',
+  'guest-set-memory-blocks',
+  'guest-get-memory-block-info',
+  'guest-get-diskstats',
+  'guest-get-cpustats',
 ];
 
 /** Poll a log for the port the agent listens on. */
@@ -37,11 +42,20 @@ if ('skip' in bed) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qga-wine-agent-'));
   const log = path.join(dir, 'agent.log');
   const started = Date.now();
-  const agent: ChildProcess = startUnderWine(bed, [winPath(BUNDLE), '-m', 'tcp-listen', '-p', '127.0.0.1:0', '--backend', 'windows', '-t', winPath(dir), '-v'], log, 600);
-  const linux = spawn(process.execPath, [BUNDLE, '-m', 'tcp-listen', '-p', '127.0.0.1:0', '--backend', 'mock', '-t', fs.mkdtempSync(path.join(dir, 'linux-')), '-v'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '', QGA_CONF: '/nonexistent/qga-test.conf' },
-  });
+  const agent: ChildProcess = startUnderWine(
+    bed,
+    [winPath(BUNDLE), '-m', 'tcp-listen', '-p', '127.0.0.1:0', '--backend', 'windows', '-t', winPath(dir), '-v'],
+    log,
+    600,
+  );
+  const linux = spawn(
+    process.execPath,
+    [BUNDLE, '-m', 'tcp-listen', '-p', '127.0.0.1:0', '--backend', 'mock', '-t', fs.mkdtempSync(path.join(dir, 'linux-')), '-v'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '', QGA_CONF: '/nonexistent/qga-test.conf' },
+    },
+  );
   let linuxLog = '';
   linux.stderr?.setEncoding('utf8').on('data', (d: string) => (linuxLog += d));
   t.teardown(async () => {
@@ -111,7 +125,9 @@ if ('skip' in bed) {
     const ns = BigInt(/^\{"return": (\d+)\}$/.exec(timeLine)?.[1] ?? '0');
     t.ok(Math.abs(Number(ns / 1_000_000n) - before) < 1000, 'guest-get-time within 1 s of Linux (exact integer on the wire)');
     t.match(await call(client, { execute: 'guest-get-timezone' }), { return: { offset: -new Date().getTimezoneOffset() * 60 } });
-    t.match(await call(client, { execute: 'guest-get-osinfo' }), { return: { id: 'mswindows', name: 'Microsoft Windows', 'kernel-version': '10.0', machine: 'x86_64' } });
+    t.match(await call(client, { execute: 'guest-get-osinfo' }), {
+      return: { id: 'mswindows', name: 'Microsoft Windows', 'kernel-version': '10.0', machine: 'x86_64' },
+    });
     t.equal((await call(client, { execute: 'guest-get-vcpus' })).return.length, os.cpus().length);
     t.same(await call(client, { execute: 'guest-get-users' }), { return: [] });
   });
@@ -125,10 +141,20 @@ if ('skip' in bed) {
       if (w && mac !== '00:00:00:00:00:00') t.equal(w['hardware-address'], mac, `${name} MAC`);
     }
     const routes = (await call(client, { execute: 'guest-network-get-route' })).return as any[];
-    const defaultLine = fs.readFileSync('/proc/net/route', 'utf8').split('\n').find((l) => l.split('\t')[1] === '00000000');
+    const defaultLine = fs
+      .readFileSync('/proc/net/route', 'utf8')
+      .split('\n')
+      .find((l) => l.split('\t')[1] === '00000000');
     if (defaultLine) {
-      const gw = (defaultLine.split('\t')[2] as string).match(/../g)?.reverse().map((h) => parseInt(h, 16)).join('.');
-      t.match(routes.find((r) => r.destination === '0.0.0.0' && r.version === 4), { gateway: gw, mask: '0.0.0.0', iface: defaultLine.split('\t')[0] });
+      const gw = (defaultLine.split('\t')[2] as string)
+        .match(/../g)
+        ?.reverse()
+        .map((h) => parseInt(h, 16))
+        .join('.');
+      t.match(
+        routes.find((r) => r.destination === '0.0.0.0' && r.version === 4),
+        { gateway: gw, mask: '0.0.0.0', iface: defaultLine.split('\t')[0] },
+      );
     }
     const fsinfo = (await call(client, { execute: 'guest-get-fsinfo' })).return as any[];
     const st = fs.statfsSync('/');
@@ -153,7 +179,12 @@ if ('skip' in bed) {
     const echo = await runToEnd({ path: 'cmd.exe', arg: ['/c', 'echo hello'], 'capture-output': true });
     t.equal(Buffer.from(echo['out-data'], 'base64').toString(), 'hello\r\n');
     const script = 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{process.stdout.write(s.toUpperCase());process.exit(7)})';
-    const upper = await runToEnd({ path: winPath(bed.nodeExe), arg: ['-e', script], 'input-data': Buffer.from('piped through stdin').toString('base64'), 'capture-output': 'stdout' });
+    const upper = await runToEnd({
+      path: winPath(bed.nodeExe),
+      arg: ['-e', script],
+      'input-data': Buffer.from('piped through stdin').toString('base64'),
+      'capture-output': 'stdout',
+    });
     t.match(upper, { exitcode: 7 });
     t.equal(Buffer.from(upper['out-data'], 'base64').toString(), 'PIPED THROUGH STDIN');
     t.match(await call(client, { execute: 'guest-exec', arguments: { path: 'cmd.exe', 'capture-output': 'merged' } }), {
@@ -166,23 +197,35 @@ if ('skip' in bed) {
     const handle = (await call(client, { execute: 'guest-file-open', arguments: { path: winPath(file), mode: 'w+' } })).return;
     t.type(handle, 'number');
     const payload = Buffer.from('hello from the Windows build\n');
-    t.same(await call(client, { execute: 'guest-file-write', arguments: { handle, 'buf-b64': payload.toString('base64') } }), { return: { count: payload.length, eof: false } });
+    t.same(await call(client, { execute: 'guest-file-write', arguments: { handle, 'buf-b64': payload.toString('base64') } }), {
+      return: { count: payload.length, eof: false },
+    });
     t.same(await call(client, { execute: 'guest-file-flush', arguments: { handle } }), { return: {} });
     t.equal(fs.readFileSync(file, 'utf8'), payload.toString(), 'the bytes are on disk');
-    t.same(await call(client, { execute: 'guest-file-seek', arguments: { handle, offset: 6, whence: 'set' } }), { return: { position: 6, eof: false } });
+    t.same(await call(client, { execute: 'guest-file-seek', arguments: { handle, offset: 6, whence: 'set' } }), {
+      return: { position: 6, eof: false },
+    });
     const read = (await call(client, { execute: 'guest-file-read', arguments: { handle, count: 100 } })).return;
     t.equal(Buffer.from(read['buf-b64'], 'base64').toString(), payload.subarray(6).toString());
     t.equal(read.eof, false, 'Windows: eof only when nothing was read');
     t.match(await call(client, { execute: 'guest-file-read', arguments: { handle } }), { return: { count: 0, 'buf-b64': '', eof: true } });
     t.same(await call(client, { execute: 'guest-file-close', arguments: { handle } }), { return: {} });
-    t.match(await call(client, { execute: 'guest-file-open', arguments: { path: winPath(file), mode: 'ab' } }), { error: { desc: 'invalid file open mode' } }, "'ab' is not in qemu-ga's Windows table");
+    t.match(
+      await call(client, { execute: 'guest-file-open', arguments: { path: winPath(file), mode: 'ab' } }),
+      { error: { desc: 'invalid file open mode' } },
+      "'ab' is not in qemu-ga's Windows table",
+    );
   });
 
   t.test('ssh keys: add, get, remove in the Windows OpenSSH layout', async (t) => {
     const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAgentUnderWine test@qga';
-    t.same(await call(client, { execute: 'guest-ssh-add-authorized-keys', arguments: { username: 'root', keys: [key], reset: true } }), { return: {} });
+    t.same(await call(client, { execute: 'guest-ssh-add-authorized-keys', arguments: { username: 'root', keys: [key], reset: true } }), {
+      return: {},
+    });
     t.same(await call(client, { execute: 'guest-ssh-get-authorized-keys', arguments: { username: 'root' } }), { return: { keys: [key] } });
-    t.same(await call(client, { execute: 'guest-ssh-remove-authorized-keys', arguments: { username: 'root', keys: [key] } }), { return: {} });
+    t.same(await call(client, { execute: 'guest-ssh-remove-authorized-keys', arguments: { username: 'root', keys: [key] } }), {
+      return: {},
+    });
     t.same(await call(client, { execute: 'guest-ssh-get-authorized-keys', arguments: { username: 'root' } }), { return: { keys: [] } });
   });
 
@@ -192,9 +235,15 @@ if ('skip' in bed) {
     t.match(await call(client, `{"execute":"guest-set-time","arguments":{"time":${time}}}`), {
       error: { class: 'GenericError', desc: 'Failed to set time to guest: Privilege not held.' },
     });
-    t.match(await call(client, { execute: 'guest-fsfreeze-freeze' }), { error: { desc: 'fsfreeze not possible as VSS failed to initialize' } });
+    t.match(await call(client, { execute: 'guest-fsfreeze-freeze' }), {
+      error: { desc: 'fsfreeze not possible as VSS failed to initialize' },
+    });
     t.same(await call(client, { execute: 'guest-fsfreeze-status' }), { return: 'thawed' }, 'nothing was frozen');
-    t.match(await call(client, { execute: 'guest-set-user-password', arguments: { username: 'root', password: 'eA==', crypted: true } }), { error: { desc: "'crypted' must be off on this host" } });
-    t.match(await call(client, { execute: 'guest-ssh-get-authorized-keys', arguments: { username: 'nosuchuser' } }), { error: { desc: 'User nosuchuser was not found' } });
+    t.match(await call(client, { execute: 'guest-set-user-password', arguments: { username: 'root', password: 'eA==', crypted: true } }), {
+      error: { desc: "'crypted' must be off on this host" },
+    });
+    t.match(await call(client, { execute: 'guest-ssh-get-authorized-keys', arguments: { username: 'nosuchuser' } }), {
+      error: { desc: 'User nosuchuser was not found' },
+    });
   });
 }

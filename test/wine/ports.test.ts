@@ -52,16 +52,26 @@ if ('skip' in bed) {
     t.type(r['timezone'].ok.zone, 'string');
   });
 
-  t.test('osinfo: RtlGetVersion + registry in qemu-ga\'s shape', async (t) => {
+  t.test("osinfo: RtlGetVersion + registry in qemu-ga's shape", async (t) => {
     const o = r['osInfo'].ok;
-    t.match(o, { id: 'mswindows', name: 'Microsoft Windows', 'kernel-version': '10.0', machine: 'x86_64', variant: 'client', 'variant-id': 'client' });
+    t.match(o, {
+      id: 'mswindows',
+      name: 'Microsoft Windows',
+      'kernel-version': '10.0',
+      machine: 'x86_64',
+      variant: 'client',
+      'variant-id': 'client',
+    });
     t.match(o['kernel-release'], /^\d+$/);
     t.equal(o.version, Number(o['kernel-release']) >= 22000 ? 'Microsoft Windows 11' : 'Microsoft Windows 10');
     t.type(o['pretty-name'], 'string', 'ProductName read from HKLM');
   });
 
   t.test('load: PDH is queried; Wine lacks the counter and the error says so', async (t) => {
-    t.match(r['load'], { error: /^PdhAddEnglishCounter failed for '\\System\\Processor Queue Length' \(PDH status 0xc0000bb9\)/, qga: true });
+    t.match(r['load'], {
+      error: /^PdhAddEnglishCounter failed for '\\System\\Processor Queue Length' \(PDH status 0xc0000bb9\)/,
+      qga: true,
+    });
   });
 
   t.test('vcpus: one online entry per Linux CPU, numbered from 0', async (t) => {
@@ -93,8 +103,17 @@ if ('skip' in bed) {
 
   t.test('routes: the IPv4 table of /proc/net/route, with masks and gateways', async (t) => {
     const routes = (r['routes'].ok as any[]).filter((x) => x.version === 4);
-    const hex = (h: string): string => [0, 2, 4, 6].map((i) => parseInt(h.slice(i, i + 2), 16)).reverse().join('.');
-    const linux = fs.readFileSync('/proc/net/route', 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+    const hex = (h: string): string =>
+      [0, 2, 4, 6]
+        .map((i) => parseInt(h.slice(i, i + 2), 16))
+        .reverse()
+        .join('.');
+    const linux = fs
+      .readFileSync('/proc/net/route', 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split('\t'));
     for (const [iface, dest, gw, , , , , mask] of linux) {
       const found = routes.find((x) => x.destination === hex(dest as string) && x.mask === hex(mask as string));
       t.ok(found, `route ${hex(dest as string)}/${hex(mask as string)} on ${iface}`);
@@ -109,7 +128,7 @@ if ('skip' in bed) {
   t.test('fsinfo: volumes with their drive, NTFS, and the sizes Linux sees for /', async (t) => {
     const fsinfo = r['fsinfo'].ok as any[];
     const z = fsinfo.find((f) => f.mountpoint === 'Z:\\');
-    t.ok(z, 'Z:\\ (the host\'s /) is listed');
+    t.ok(z, "Z:\\ (the host's /) is listed");
     t.match(z.name, /^\\\\\?\\Volume\{[0-9a-f-]+\}\\$/i, 'name is the volume GUID path');
     const st = fs.statfsSync('/');
     t.equal(z['total-bytes'], st.blocks * st.bsize, 'total bytes = statfs(/) blocks × bsize');
@@ -133,14 +152,19 @@ if ('skip' in bed) {
   t.test('fsfreeze: the answer of qemu-ga without VSS; fstrim reports per volume', async (t) => {
     t.same(r['freeze'], { error: 'fsfreeze not possible as VSS failed to initialize', qga: true });
     const trim = r['trim'].ok as any[];
-    t.ok(trim.some((x) => x.path === 'Z:\\'), 'the fixed drives are listed');
+    t.ok(
+      trim.some((x) => x.path === 'Z:\\'),
+      'the fixed drives are listed',
+    );
     for (const x of trim) t.match(x.error, /defrag/, 'Wine has no defrag.exe: an error per path, no fake trim');
   });
 
   t.test('shutdown/suspend: privilege taken, the call made with the right arguments (recorded, never run)', async (t) => {
     t.same(r['shutdownReboot'], {}, 'no error');
     t.same(r['shutdownHalt'], {});
-    t.same(r['powerCalls'][0], { shutdown: { message: 'hypervisor initiated shutdown', timeout: 0, force: true, reboot: true, reason: 0x80000000 } });
+    t.same(r['powerCalls'][0], {
+      shutdown: { message: 'hypervisor initiated shutdown', timeout: 0, force: true, reboot: true, reason: 0x80000000 },
+    });
     t.equal(r['powerCalls'][1].shutdown.reboot, false);
     // Wine's GetPwrCapabilities says S4 yes, S3 no.
     t.same(r['suspendDisk'], {});

@@ -47,7 +47,13 @@ if ('skip' in bed) {
   t.test('qga.exe --backend windows answers guest-ping and Win32-backed commands over TCP', async (t) => {
     const log = path.join(dir, 'agent.log');
     const plugins = fs.existsSync(HELLO_PLUGIN) ? ['--plugin', winPath(HELLO_PLUGIN), '--plugin', '@qga/plugin-files'] : [];
-    const agent = startProgramUnderWine(bed, QGA_EXE, ['-m', 'tcp-listen', '-p', '127.0.0.1:0', '--backend', 'windows', '-t', winPath(dir), '-v', ...plugins], log, 600);
+    const agent = startProgramUnderWine(
+      bed,
+      QGA_EXE,
+      ['-m', 'tcp-listen', '-p', '127.0.0.1:0', '--backend', 'windows', '-t', winPath(dir), '-v', ...plugins],
+      log,
+      600,
+    );
     t.teardown(async () => {
       agent.kill('SIGTERM');
       if (agent.exitCode === null) await new Promise((r) => agent.once('exit', r));

@@ -21,11 +21,17 @@ if ('skip' in bed) {
     const pipe = `\\\\.\\pipe\\qga-test-${process.pid}`;
     const log = path.join(dir, 'agent.log');
     // -r: the pipe does not exist yet (ERROR_FILE_NOT_FOUND, as a VM without the port), so the agent retries.
-    const agent = startUnderWine(bed, [winPath(BUNDLE), '-m', 'virtio-serial', '-p', pipe, '-r', '--backend', 'windows', '-t', winPath(dir), '-v'], log, 300);
+    const agent = startUnderWine(
+      bed,
+      [winPath(BUNDLE), '-m', 'virtio-serial', '-p', pipe, '-r', '--backend', 'windows', '-t', winPath(dir), '-v'],
+      log,
+      300,
+    );
     t.teardown(() => agent.kill('SIGTERM'));
     // Start the host only once the agent has found the port missing, so the retry path is taken.
     const deadline = Date.now() + 60_000;
-    while (!/cannot open/.test(fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (!/cannot open/.test(fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     const out = path.join(dir, 'host.json');
     const host = await runUnderWine(bed, [winPath(HOST), pipe, winPath(out)], path.join(dir, 'host.log'), 150);
     t.equal(host.code, 0, `the host script ran (${host.log.slice(0, 500)})`);
@@ -42,6 +48,10 @@ if ('skip' in bed) {
     t.equal(replies[2], `{"return": {"host-name": "${os.hostname()}"}}`, 'a Win32 command over the port');
     t.equal(replies[3], `{"error": {"class": "GenericError", "desc": "handle '1' has not been found"}}`);
     t.equal(second.received, '{"return": {}}\n', 'after the host end closed, the agent reopened the port and answers again');
-    t.match(agentLog, /virtio-serial:\\\\\.\\pipe\\qga-test-\d+: cannot open: error opening path .*; retrying/, 'the missing port was retried, with the Win32 reason');
+    t.match(
+      agentLog,
+      /virtio-serial:\\\\\.\\pipe\\qga-test-\d+: cannot open: error opening path .*; retrying/,
+      'the missing port was retried, with the Win32 reason',
+    );
   });
 }

@@ -23,7 +23,8 @@ const programs = [
 ];
 // With a plugin: module hooks (a loader thread) plus the plugin's import.
 const hello = here('../../../examples/dist/custom-agent/hello-plugin.js');
-if (existsSync(hello)) programs.push(['bundle, --backend mock, --plugin', [process.execPath, bundle, '--backend', 'mock', '--plugin', hello]]);
+if (existsSync(hello))
+  programs.push(['bundle, --backend mock, --plugin', [process.execPath, bundle, '--backend', 'mock', '--plugin', hello]]);
 if (existsSync('/usr/sbin/qemu-ga')) programs.push(['qemu-ga 7.2 (C, reference)', ['/usr/sbin/qemu-ga']]);
 
 function once(command) {
@@ -70,5 +71,7 @@ for (const [name, command] of programs) {
   const times = [];
   for (let i = 0; i < runs; i++) times.push(command ? await once(command) : baseline());
   times.sort((a, b) => a - b);
-  console.log(`${name.padEnd(36)} median ${times[Math.floor(times.length / 2)].toFixed(0).padStart(5)} ms   min ${times[0].toFixed(0).padStart(5)} ms   (${runs} runs)`);
+  console.log(
+    `${name.padEnd(36)} median ${times[Math.floor(times.length / 2)].toFixed(0).padStart(5)} ms   min ${times[0].toFixed(0).padStart(5)} ms   (${runs} runs)`,
+  );
 }

@@ -17,7 +17,12 @@ import { BUNDLE, ensureBundle, start, tempDir } from './helpers/run-qga.js';
  */
 const BUSYBOX = ['/bin/busybox', '/usr/bin/busybox'].find((p) => existsSync(p));
 const isRoot = process.getuid?.() === 0;
-const why = BUSYBOX === undefined ? 'busybox is not installed (apt-get install busybox-static)' : !isRoot ? 'needs root (loop mount, setpriv)' : undefined;
+const why =
+  BUSYBOX === undefined
+    ? 'busybox is not installed (apt-get install busybox-static)'
+    : !isRoot
+      ? 'needs root (loop mount, setpriv)'
+      : undefined;
 
 function busyboxPath(t: { teardown(fn: () => void): void }): string {
   const bin = join(tempDir(t, 'qga-busybox-'), 'bin');
@@ -57,8 +62,13 @@ t.test('with only busybox on PATH, the kernel-backed commands answer as with GNU
   const bin = busyboxPath(t);
   const dir = tempDir(t);
   const env = { PATH: bin };
-  const gnu = start(['--backend', 'linux', '-m', 'unix-listen', '-p', join(dir, 'gnu.sock'), '-t', join(dir, 'gnu-state')], { program: BUNDLE });
-  const agent = start(['--backend', 'linux', '-m', 'unix-listen', '-p', join(dir, 'sock'), '-t', dir, '-f', join(dir, 'qga.pid')], { program: BUNDLE, env });
+  const gnu = start(['--backend', 'linux', '-m', 'unix-listen', '-p', join(dir, 'gnu.sock'), '-t', join(dir, 'gnu-state')], {
+    program: BUNDLE,
+  });
+  const agent = start(['--backend', 'linux', '-m', 'unix-listen', '-p', join(dir, 'sock'), '-t', dir, '-f', join(dir, 'qga.pid')], {
+    program: BUNDLE,
+    env,
+  });
   t.teardown(() => {
     agent.child.kill('SIGTERM');
     gnu.child.kill('SIGTERM');
@@ -71,7 +81,11 @@ t.test('with only busybox on PATH, the kernel-backed commands answer as with GNU
     t.same(ok(await c.request({ execute: cmd })), ok(await g.request({ execute: cmd })), `${cmd}: same answer as with the machine's PATH`);
   }
   const names = (r: unknown): string[] => (r as Array<{ name: string }>).map((i) => i.name);
-  t.same(names(ok(await c.request({ execute: 'guest-network-get-interfaces' }))), names(ok(await g.request({ execute: 'guest-network-get-interfaces' }))), 'interfaces: no ip -j needed');
+  t.same(
+    names(ok(await c.request({ execute: 'guest-network-get-interfaces' }))),
+    names(ok(await g.request({ execute: 'guest-network-get-interfaces' }))),
+    'interfaces: no ip -j needed',
+  );
   t.ok(Array.isArray(ok(await c.request({ execute: 'guest-get-fsinfo' }))), 'fsinfo');
   t.match(ok(await c.request({ execute: 'guest-get-cpustats' })), [{ cpu: 0 }], 'cpustats: CLK_TCK without getconf');
   const keys = { execute: 'guest-ssh-get-authorized-keys', arguments: { username: 'root' } };
@@ -83,13 +97,20 @@ t.test('with only busybox on PATH, the kernel-backed commands answer as with GNU
 
   const pid = Number(readFileSync(join(dir, 'qga.pid'), 'utf8'));
   t.equal(pid, agent.pid, 'pidfile written');
-  const second = await start(['--backend', 'linux', '-m', 'unix-listen', '-p', join(dir, 'sock2'), '-t', join(dir, 's2'), '-f', join(dir, 'qga.pid')], { program: BUNDLE, env }).exited;
+  const second = await start(
+    ['--backend', 'linux', '-m', 'unix-listen', '-p', join(dir, 'sock2'), '-t', join(dir, 's2'), '-f', join(dir, 'qga.pid')],
+    { program: BUNDLE, env },
+  ).exited;
   t.not(second.code, 0, 'a second instance refuses the locked pidfile (flock without flock(1))');
 
   const noLoop = spawnSync('losetup', ['-f']).status !== 0 ? 'no free loop device' : false;
   await t.test('freeze and thaw a loop mount, no fsfreeze(8)', { skip: noLoop }, async (t) => {
     const mnt = loopMount(t)!;
-    t.equal(ok(await c.request({ execute: 'guest-fsfreeze-freeze-list', arguments: { mountpoints: [mnt] } })), 1, 'FIFREEZE without fsfreeze(8)');
+    t.equal(
+      ok(await c.request({ execute: 'guest-fsfreeze-freeze-list', arguments: { mountpoints: [mnt] } })),
+      1,
+      'FIFREEZE without fsfreeze(8)',
+    );
     const writer = spawn('sh', ['-c', `echo x > '${mnt}/f'`], { stdio: 'ignore' });
     let wrote = false;
     writer.on('exit', () => (wrote = true));
@@ -102,7 +123,7 @@ t.test('with only busybox on PATH, the kernel-backed commands answer as with GNU
   });
 });
 
-t.test('guest-set-time as an unprivileged agent with busybox: the kernel\'s EPERM, not date\'s parse error', { skip: why }, async (t) => {
+t.test("guest-set-time as an unprivileged agent with busybox: the kernel's EPERM, not date's parse error", { skip: why }, async (t) => {
   // What `virsh domtime --time` meets on a busybox guest: before, `date -u -s @1796605837.000000`
   // failed with "invalid date". Now settimeofday is called; as uid 65534 the kernel refuses,
   // so this test never changes the clock.
@@ -112,10 +133,28 @@ t.test('guest-set-time as an unprivileged agent with busybox: the kernel\'s EPER
   chmodSync(dir, 0o777);
   const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) ?? 'setpriv'; // util-linux's, not busybox's applet
   let stderr = '';
-  const agent = spawn(setpriv, ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BUNDLE, '--backend', 'linux', '-m', 'unix-listen', '-p', join(dir, 'sock'), '-t', dir], {
-    env: { PATH: bin, QGA_CONF: '/nonexistent/qga-test.conf' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const agent = spawn(
+    setpriv,
+    [
+      '--reuid=65534',
+      '--regid=65534',
+      '--clear-groups',
+      process.execPath,
+      BUNDLE,
+      '--backend',
+      'linux',
+      '-m',
+      'unix-listen',
+      '-p',
+      join(dir, 'sock'),
+      '-t',
+      dir,
+    ],
+    {
+      env: { PATH: bin, QGA_CONF: '/nonexistent/qga-test.conf' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   agent.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   t.teardown(() => agent.kill('SIGTERM'));
   const c = await RawQgaClient.connect(join(dir, 'sock')).catch((e: Error) => {
@@ -128,16 +167,23 @@ t.test('guest-set-time as an unprivileged agent with busybox: the kernel\'s EPER
   );
 });
 
-t.test('the helpers qemu-ga runs, with its arguments, exist as busybox applets', { skip: BUSYBOX === undefined && 'busybox is not installed' }, async (t) => {
-  const applets = new Set(execFileSync(BUSYBOX!, ['--list'], { encoding: 'utf8' }).split('\n'));
-  const usage = (applet: string): string => spawnSync(BUSYBOX!, [applet, '--help'], { encoding: 'utf8' }).stderr;
-  t.ok(applets.has('hwclock'), 'hwclock');
-  t.match(usage('hwclock'), /-s/, 'hwclock -s (set-time without a time)');
-  t.match(usage('hwclock'), /-w/, 'hwclock -w (after set-time)');
-  for (const a of ['poweroff', 'halt', 'reboot']) {
-    t.ok(applets.has(a), `${a}: run with no arguments, as qemu-ga`);
-    t.match(usage(a), /-f/, `${a} -f (our last fallback)`);
-  }
-  if (applets.has('chpasswd')) t.match(usage('chpasswd'), /-e/, 'chpasswd -e (crypted passwords)');
-  else t.comment("this busybox build has no chpasswd applet (Debian's busybox-static): set-user-password needs the passwd package's chpasswd there, as qemu-ga does");
-});
+t.test(
+  'the helpers qemu-ga runs, with its arguments, exist as busybox applets',
+  { skip: BUSYBOX === undefined && 'busybox is not installed' },
+  async (t) => {
+    const applets = new Set(execFileSync(BUSYBOX!, ['--list'], { encoding: 'utf8' }).split('\n'));
+    const usage = (applet: string): string => spawnSync(BUSYBOX!, [applet, '--help'], { encoding: 'utf8' }).stderr;
+    t.ok(applets.has('hwclock'), 'hwclock');
+    t.match(usage('hwclock'), /-s/, 'hwclock -s (set-time without a time)');
+    t.match(usage('hwclock'), /-w/, 'hwclock -w (after set-time)');
+    for (const a of ['poweroff', 'halt', 'reboot']) {
+      t.ok(applets.has(a), `${a}: run with no arguments, as qemu-ga`);
+      t.match(usage(a), /-f/, `${a} -f (our last fallback)`);
+    }
+    if (applets.has('chpasswd')) t.match(usage('chpasswd'), /-e/, 'chpasswd -e (crypted passwords)');
+    else
+      t.comment(
+        "this busybox build has no chpasswd applet (Debian's busybox-static): set-user-password needs the passwd package's chpasswd there, as qemu-ga does",
+      );
+  },
+);

@@ -9,7 +9,10 @@ const haveQemuGa = existsSync(QEMU_GA);
 
 /** `qemu-ga -D` for the same config and options (Debian's 7.2: it has no allow-rpcs key, added in 8.1). */
 function qemuGaDump(args: string[], conf?: string): string {
-  return execFileSync(QEMU_GA, ['-D', ...args], { env: { ...process.env, QGA_CONF: conf ?? '/nonexistent/qga-test.conf' }, encoding: 'utf8' });
+  return execFileSync(QEMU_GA, ['-D', ...args], {
+    env: { ...process.env, QGA_CONF: conf ?? '/nonexistent/qga-test.conf' },
+    encoding: 'utf8',
+  });
 }
 const withoutAllowRpcs = (text: string): string => text.replace(/^allow-rpcs=.*\n/m, '');
 /** Everything but the rpc list lines, where we differ on purpose: GLib's list form, in the order given. */
@@ -25,7 +28,33 @@ t.test('-V prints our name and version with the protocol version, exit 0', async
 t.test('-h describes every option, exit 0', async (t) => {
   const r = await run(['-h']);
   t.equal(r.code, 0);
-  for (const option of ['-m, --method', '-p, --path', '-l, --logfile', '-f, --pidfile', '-F, --fsfreeze-hook[=PATH]', '-t, --statedir', '-v, --verbose', '-V, --version', '-d, --daemonize', '-b, --block-rpcs', '-a, --allow-rpcs', '-c, --config', '-D, --dump-conf', '-r, --retry-path', '-h, --help', '--backend', '--tls-cert', '--tls-key', '--tls-ca', '--shared-secret-file', '--allow-remote', '--freeze-timeout', '--max-clients', '--exclude-interfaces', '--plugin=PATH']) {
+  for (const option of [
+    '-m, --method',
+    '-p, --path',
+    '-l, --logfile',
+    '-f, --pidfile',
+    '-F, --fsfreeze-hook[=PATH]',
+    '-t, --statedir',
+    '-v, --verbose',
+    '-V, --version',
+    '-d, --daemonize',
+    '-b, --block-rpcs',
+    '-a, --allow-rpcs',
+    '-c, --config',
+    '-D, --dump-conf',
+    '-r, --retry-path',
+    '-h, --help',
+    '--backend',
+    '--tls-cert',
+    '--tls-key',
+    '--tls-ca',
+    '--shared-secret-file',
+    '--allow-remote',
+    '--freeze-timeout',
+    '--max-clients',
+    '--exclude-interfaces',
+    '--plugin=PATH',
+  ]) {
     t.ok(r.stdout.includes(option), option);
   }
   t.match(r.stdout, /\/dev\/virtio-ports\/org\.qemu\.guest_agent\.0/);
@@ -59,7 +88,11 @@ t.test('-b help lists the commands of the chosen backend, one per line, in regis
     // Same ordering rule as qemu-ga: its list (7.2) is a subsequence of ours.
     const theirs = execFileSync(QEMU_GA, ['-b', 'help'], { encoding: 'utf8' }).trimEnd().split('\n');
     const common = theirs.filter((n) => names.includes(n));
-    t.same(names.filter((n) => common.includes(n)), common, 'common commands in the same order as qemu-ga -b help');
+    t.same(
+      names.filter((n) => common.includes(n)),
+      common,
+      'common commands in the same order as qemu-ga -b help',
+    );
   }
 });
 
@@ -84,7 +117,26 @@ t.test('-D with the default config', async (t) => {
 });
 
 t.test('-D with every option on the command line matches qemu-ga -D byte for byte', async (t) => {
-  const args = ['-F', '-d', '-r', '-v', '-l', '/tmp/log', '-m', 'vsock-listen', '-p', '3:1234', '-f', '/tmp/pf', '-t', '/tmp/st', '-b', 'a,b', '-b', 'c'];
+  const args = [
+    '-F',
+    '-d',
+    '-r',
+    '-v',
+    '-l',
+    '/tmp/log',
+    '-m',
+    'vsock-listen',
+    '-p',
+    '3:1234',
+    '-f',
+    '/tmp/pf',
+    '-t',
+    '/tmp/st',
+    '-b',
+    'a,b',
+    '-b',
+    'c',
+  ];
   const r = await run(['-D', ...args]);
   t.equal(r.code, 0);
   t.match(r.stdout, /\nblock-rpcs=a;b;c;\nallow-rpcs=\n$/);
@@ -92,7 +144,10 @@ t.test('-D with every option on the command line matches qemu-ga -D byte for byt
     // qemu-ga 7.2 prints the list reversed and comma-joined; the other lines are byte for byte the same.
     t.match(qemuGaDump(args), /\nblock-rpcs=b,a,c\n$/);
     t.equal(withoutRpcLists(r.stdout), withoutRpcLists(qemuGaDump(args)));
-    t.equal(withoutAllowRpcs((await run(['-D', '-F/x/hook', '--method=isa-serial'])).stdout), qemuGaDump(['-F/x/hook', '--method=isa-serial']));
+    t.equal(
+      withoutAllowRpcs((await run(['-D', '-F/x/hook', '--method=isa-serial'])).stdout),
+      qemuGaDump(['-F/x/hook', '--method=isa-serial']),
+    );
   }
 });
 
@@ -152,10 +207,16 @@ t.test('bad values: exit 1 with a clear message', async (t) => {
   const bool = await run(['-D', '-c', fixture('bad-bool.conf')]);
   t.equal(bool.code, 1);
   t.equal(bool.stdout, '');
-  t.equal(bool.stderr, `qga: error loading configuration from path: ${fixture('bad-bool.conf')}, key "verbose" must be true or false, not "yes"\n`);
+  t.equal(
+    bool.stderr,
+    `qga: error loading configuration from path: ${fixture('bad-bool.conf')}, key "verbose" must be true or false, not "yes"\n`,
+  );
   const method = await run(['-D', '-c', fixture('bad-method.conf')]);
   t.equal(method.code, 1);
-  t.match(method.stderr, /^qga: unsupported channel method\/type: telepathy \(expected one of virtio-serial, isa-serial, unix-listen, vsock-listen, tcp-listen\)\n$/);
+  t.match(
+    method.stderr,
+    /^qga: unsupported channel method\/type: telepathy \(expected one of virtio-serial, isa-serial, unix-listen, vsock-listen, tcp-listen\)\n$/,
+  );
   const cliMethod = await run(['-D', '-m', 'carrier-pigeon']);
   t.equal(cliMethod.code, 1);
   t.match(cliMethod.stderr, /unsupported channel method\/type: carrier-pigeon/);

@@ -31,8 +31,16 @@ t.test('every qemu-ga key', async (t) => {
 });
 
 t.test('rpc lists: ; works as well as , (qemu-ga ignores ;-lists: fixed)', async (t) => {
-  t.same(readAgentConfig('[general]\nblock-rpcs=guest-ping;guest-get-time\n').settings.blockRpcs, ['guest-ping', 'guest-get-time'], 'order kept');
-  t.same(readAgentConfig('[general]\nblock-rpcs=guest-ping;guest-get-time;\n').settings.blockRpcs, ['guest-ping', 'guest-get-time'], 'GKeyFile list with trailing ;');
+  t.same(
+    readAgentConfig('[general]\nblock-rpcs=guest-ping;guest-get-time\n').settings.blockRpcs,
+    ['guest-ping', 'guest-get-time'],
+    'order kept',
+  );
+  t.same(
+    readAgentConfig('[general]\nblock-rpcs=guest-ping;guest-get-time;\n').settings.blockRpcs,
+    ['guest-ping', 'guest-get-time'],
+    'GKeyFile list with trailing ;',
+  );
   t.same(readAgentConfig('[general]\nallow-rpcs= a , b\n').settings.allowRpcs, ['a', 'b'], 'blanks trimmed');
   t.same(readAgentConfig('[general]\nblock-rpcs=\n').settings.blockRpcs, []);
 });
@@ -60,8 +68,20 @@ t.test('bad values are errors', async (t) => {
 
 t.test('our keys', async (t) => {
   t.same(
-    readAgentConfig('[general]\nbackend=mock\nfreeze-timeout=60\nmax-clients=3\nexclude-interfaces=veth*;docker0\ntls-cert=/c\ntls-key=/k\ntls-ca=/a\nshared-secret-file=/s\nallow-remote=true\n').settings,
-    { backend: 'mock', freezeTimeout: 60, maxClients: 3, excludeInterfaces: ['veth*', 'docker0'], tlsCert: '/c', tlsKey: '/k', tlsCa: '/a', sharedSecretFile: '/s', allowRemote: true },
+    readAgentConfig(
+      '[general]\nbackend=mock\nfreeze-timeout=60\nmax-clients=3\nexclude-interfaces=veth*;docker0\ntls-cert=/c\ntls-key=/k\ntls-ca=/a\nshared-secret-file=/s\nallow-remote=true\n',
+    ).settings,
+    {
+      backend: 'mock',
+      freezeTimeout: 60,
+      maxClients: 3,
+      excludeInterfaces: ['veth*', 'docker0'],
+      tlsCert: '/c',
+      tlsKey: '/k',
+      tlsCa: '/a',
+      sharedSecretFile: '/s',
+      allowRemote: true,
+    },
   );
 });
 
@@ -112,7 +132,9 @@ t.test('combination errors', async (t) => {
   t.match(resolveSettings({ method: 'tcp-listen', path: 'nohost' }, 'linux'), { error: /invalid tcp-listen address/ });
   t.match(resolveSettings({ backend: 'bsd' }, 'linux'), { error: /unknown backend 'bsd'/ });
   t.match(resolveSettings({ method: 'tcp-listen', path: ':1', tlsCert: '/c', tlsKey: '/k' }, 'linux'), { error: /TLS needs all of/ });
-  t.match(resolveSettings({ method: 'unix-listen', path: '/s', sharedSecretFile: '/x' }, 'linux'), { error: /shared-secret-file is only available with -m tcp-listen/ });
+  t.match(resolveSettings({ method: 'unix-listen', path: '/s', sharedSecretFile: '/x' }, 'linux'), {
+    error: /shared-secret-file is only available with -m tcp-listen/,
+  });
 });
 
 t.test('host:port', async (t) => {
@@ -130,7 +152,21 @@ t.test('dump: qemu-ga key set and order, optional keys only when set', async (t)
     '[general]\ndaemon=false\nmethod=virtio-serial\npath=/dev/virtio-ports/org.qemu.guest_agent.0\npidfile=/var/run/qemu-ga.pid\nstatedir=/var/run\nverbose=false\nretry-path=false\nblock-rpcs=\nallow-rpcs=\n',
   );
   t.equal(
-    dumpConfig(resolved({ daemon: true, method: 'vsock-listen', path: '3:1234', logfile: '/tmp/log', pidfile: '/tmp/pf', fsfreezeHook: '/etc/qemu/fsfreeze-hook', statedir: '/tmp/st', verbose: true, retryPath: true, blockRpcs: ['b', 'a'], allowRpcs: ['c'] })),
+    dumpConfig(
+      resolved({
+        daemon: true,
+        method: 'vsock-listen',
+        path: '3:1234',
+        logfile: '/tmp/log',
+        pidfile: '/tmp/pf',
+        fsfreezeHook: '/etc/qemu/fsfreeze-hook',
+        statedir: '/tmp/st',
+        verbose: true,
+        retryPath: true,
+        blockRpcs: ['b', 'a'],
+        allowRpcs: ['c'],
+      }),
+    ),
     '[general]\ndaemon=true\nmethod=vsock-listen\npath=3:1234\nlogfile=/tmp/log\npidfile=/tmp/pf\nfsfreeze-hook=/etc/qemu/fsfreeze-hook\nstatedir=/tmp/st\nverbose=true\nretry-path=true\nblock-rpcs=b;a;\nallow-rpcs=c;\n',
   );
   t.equal(

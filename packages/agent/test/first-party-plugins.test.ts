@@ -6,7 +6,14 @@ import { agentArgs, BUNDLE, ensureBundle, MAIN_JS, run, start, tempDir } from '.
 
 ensureBundle();
 
-const EXEC = ['__org.qga_exec-start', '__org.qga_exec-read', '__org.qga_exec-write', '__org.qga_exec-resize', '__org.qga_exec-signal', '__org.qga_exec-release'];
+const EXEC = [
+  '__org.qga_exec-start',
+  '__org.qga_exec-read',
+  '__org.qga_exec-write',
+  '__org.qga_exec-resize',
+  '__org.qga_exec-signal',
+  '__org.qga_exec-release',
+];
 const FILES = [
   '__org.qga_file-stat',
   '__org.qga_file-read',
@@ -41,8 +48,13 @@ for (const [label, program] of [
     const client = await RawQgaClient.connect(join(dir, 'sock'));
     t.teardown(() => client.close());
     const blocked = await client.request({ execute: '__org.qga_exec-signal', arguments: { id: 1 } });
-    t.equal(blocked, '{"error": {"class": "CommandNotFound", "desc": "Command __org.qga_exec-signal has been disabled: the command is not allowed"}}');
-    const started = JSON.parse((await client.request({ execute: '__org.qga_exec-start', arguments: { path: '/bin/echo', arg: ['hi'] } })) ?? '{}') as {
+    t.equal(
+      blocked,
+      '{"error": {"class": "CommandNotFound", "desc": "Command __org.qga_exec-signal has been disabled: the command is not allowed"}}',
+    );
+    const started = JSON.parse(
+      (await client.request({ execute: '__org.qga_exec-start', arguments: { path: '/bin/echo', arg: ['hi'] } })) ?? '{}',
+    ) as {
       return: { id: number };
     };
     const read = await client.request({ execute: '__org.qga_exec-read', arguments: { id: started.return.id, 'wait-ms': 5000 } });

@@ -24,9 +24,19 @@ t.test('without the native layer the agent starts, and each native command fails
     'set-time: nothing set, the reason named',
   );
   const trim = JSON.parse((await c.request({ execute: 'guest-fstrim' }))!) as { return: { paths: Array<{ error?: string }> } };
-  t.ok(trim.return.paths.length > 0 && trim.return.paths.every((p) => p.error === `failed to trim: ${unavailable}`), 'fstrim: a per-path error, nothing trimmed');
+  t.ok(
+    trim.return.paths.length > 0 && trim.return.paths.every((p) => p.error === `failed to trim: ${unavailable}`),
+    'fstrim: a per-path error, nothing trimmed',
+  );
   const ifaces = JSON.parse((await c.request({ execute: 'guest-network-get-interfaces' }))!) as { return: Array<{ name: string }> };
-  t.ok(ifaces.return.some((i) => i.name === 'lo'), 'interfaces: the sysfs/procfs fallback answers');
+  t.ok(
+    ifaces.return.some((i) => i.name === 'lo'),
+    'interfaces: the sysfs/procfs fallback answers',
+  );
   t.match(await c.request({ execute: 'guest-get-cpustats' }), /^\{"return": \[/, 'cpustats: USER_HZ 100 fallback');
-  t.match(await c.request({ execute: 'guest-ssh-get-authorized-keys', arguments: { username: 'no-such-user-qga' } }), /failed to lookup user 'no-such-user-qga': Success/, 'ssh: /etc/passwd fallback');
+  t.match(
+    await c.request({ execute: 'guest-ssh-get-authorized-keys', arguments: { username: 'no-such-user-qga' } }),
+    /failed to lookup user 'no-such-user-qga': Success/,
+    'ssh: /etc/passwd fallback',
+  );
 });

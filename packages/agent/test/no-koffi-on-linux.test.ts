@@ -26,7 +26,10 @@ t.test('the Linux agent answers commands loading no Windows library through koff
   ensureBundle();
   const dir = tempDir(t);
   const file = join(dir, 'loads');
-  const agent = start(['--backend', 'linux', '-m', 'tcp-listen', '-p', '127.0.0.1:0', '-t', dir, '-v'], { program: BUNDLE, env: env(file) });
+  const agent = start(['--backend', 'linux', '-m', 'tcp-listen', '-p', '127.0.0.1:0', '-t', dir, '-v'], {
+    program: BUNDLE,
+    env: env(file),
+  });
   let port = 0;
   for (let i = 0; i < 1000 && port === 0; i++) {
     const m = /tcp-listen: listening on 127\.0\.0\.1:(\d+)/.exec(agent.output().stderr);
@@ -34,7 +37,14 @@ t.test('the Linux agent answers commands loading no Windows library through koff
     else await sleep(10);
   }
   t.not(port, 0, 'the agent listens');
-  const commands = ['guest-info', 'guest-get-osinfo', 'guest-get-host-name', 'guest-network-get-interfaces', 'guest-get-fsinfo', 'guest-get-vcpus'];
+  const commands = [
+    'guest-info',
+    'guest-get-osinfo',
+    'guest-get-host-name',
+    'guest-network-get-interfaces',
+    'guest-get-fsinfo',
+    'guest-get-vcpus',
+  ];
   const socket = connect(port, '127.0.0.1');
   let data = '';
   socket.setEncoding('utf8').on('data', (d: string) => (data += d));
@@ -47,9 +57,15 @@ t.test('the Linux agent answers commands loading no Windows library through koff
   replies.forEach((r, i) => t.match(r, /^\{"return": /, `${commands[i]} returned`));
   agent.child.kill('SIGTERM');
   t.equal((await agent.exited).code, 0);
-  const libraries = loads(file).split('\n').filter((l) => l.startsWith('library '));
+  const libraries = loads(file)
+    .split('\n')
+    .filter((l) => l.startsWith('library '));
   t.ok(libraries.length > 0, `koffi loaded ${libraries.length} library(ies) for the Linux native layer`);
-  t.same(libraries.filter((l) => !/^library (libc\.so(\.6)?|\/lib\/ld-musl-\w+\.so\.1)$/.test(l)), [], 'only libc, never a Windows DLL');
+  t.same(
+    libraries.filter((l) => !/^library (libc\.so(\.6)?|\/lib\/ld-musl-\w+\.so\.1)$/.test(l)),
+    [],
+    'only libc, never a Windows DLL',
+  );
 });
 
 t.test('--backend windows on Linux refuses without loading koffi', async (t) => {

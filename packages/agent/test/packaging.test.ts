@@ -34,7 +34,10 @@ t.test('install.sh with DESTDIR fills a VM image tree and enables qga.service of
   t.notMatch(vsock, /BindsTo=/, 'the vsock unit does not depend on the virtio port');
   t.match(vsock, /^ExecStart=\/usr\/local\/bin\/qga --method vsock-listen --path -1:\$\{QGA_VSOCK_PORT\} --statedir \/run\/qga-vsock$/m);
   t.equal(
-    readFileSync(join(root, 'etc/udev/rules.d/60-qga.rules'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).join('\n'),
+    readFileSync(join(root, 'etc/udev/rules.d/60-qga.rules'), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .join('\n'),
     'SUBSYSTEM=="virtio-ports", ATTR{name}=="org.qemu.guest_agent.0", TAG+="systemd", ENV{SYSTEMD_WANTS}="qga.service"',
   );
   t.ok(existsSync(join(root, 'usr/local/share/qga/qemu-ga.conf.example')));
@@ -43,9 +46,17 @@ t.test('install.sh with DESTDIR fills a VM image tree and enables qga.service of
   // The installed copy runs.
   t.match(execFileSync(process.execPath, [lib, '-V'], { encoding: 'utf8' }), /^qga \S+ \(QEMU Guest Agent/);
   if (existsSync('/usr/bin/systemd-analyze')) {
-    const verify = spawnSync('systemd-analyze', ['verify', `--root=${root}`, '/etc/systemd/system/qga.service', '/etc/systemd/system/qga-vsock.service'], { encoding: 'utf8' });
+    const verify = spawnSync(
+      'systemd-analyze',
+      ['verify', `--root=${root}`, '/etc/systemd/system/qga.service', '/etc/systemd/system/qga-vsock.service'],
+      { encoding: 'utf8' },
+    );
     // An image tree without systemd's own units makes verify complain about sysinit.target; nothing else may.
-    t.notMatch(verify.stderr, /Unknown|Invalid|not executable|Failed to parse|bad-setting/i, 'systemd-analyze verify finds nothing wrong in the units');
+    t.notMatch(
+      verify.stderr,
+      /Unknown|Invalid|not executable|Failed to parse|bad-setting/i,
+      'systemd-analyze verify finds nothing wrong in the units',
+    );
   }
 });
 

@@ -8,7 +8,26 @@ function ok(argv: string[], env: Record<string, string> = {}): CommandLine {
 }
 
 t.test('every qemu-ga option lands in the settings layer', async (t) => {
-  const cli = ok(['-m', 'unix-listen', '-p', '/tmp/s', '-l', '/tmp/log', '-f', '/tmp/pid', '-F/h', '-t', '/tmp/st', '-v', '-d', '-r', '-b', 'guest-ping,guest-info', '-a', 'guest-sync']);
+  const cli = ok([
+    '-m',
+    'unix-listen',
+    '-p',
+    '/tmp/s',
+    '-l',
+    '/tmp/log',
+    '-f',
+    '/tmp/pid',
+    '-F/h',
+    '-t',
+    '/tmp/st',
+    '-v',
+    '-d',
+    '-r',
+    '-b',
+    'guest-ping,guest-info',
+    '-a',
+    'guest-sync',
+  ]);
   t.equal(cli.action, 'run');
   t.same(cli.settings, {
     method: 'unix-listen',
@@ -26,7 +45,21 @@ t.test('every qemu-ga option lands in the settings layer', async (t) => {
 });
 
 t.test('long forms', async (t) => {
-  const cli = ok(['--method=isa-serial', '--path', '/dev/ttyS1', '--logfile=/l', '--pidfile=/p', '--fsfreeze-hook', '--statedir=/s', '--verbose', '--daemonize', '--retry-path', '--block-rpcs=a', '--allow-rpcs=b', '--dump-conf']);
+  const cli = ok([
+    '--method=isa-serial',
+    '--path',
+    '/dev/ttyS1',
+    '--logfile=/l',
+    '--pidfile=/p',
+    '--fsfreeze-hook',
+    '--statedir=/s',
+    '--verbose',
+    '--daemonize',
+    '--retry-path',
+    '--block-rpcs=a',
+    '--allow-rpcs=b',
+    '--dump-conf',
+  ]);
   t.equal(cli.action, 'dump-config');
   t.same(cli.settings, {
     method: 'isa-serial',
@@ -71,8 +104,14 @@ t.test('-h and -V act when seen: later errors are not reached, earlier ones are'
 
 t.test('unknown options and missing arguments: getopt message plus the hint', async (t) => {
   t.same(parseCommandLine(['-X'], {}), { error: "qga: invalid option -- 'X'\nUnknown option, try 'qga --help' for more information." });
-  t.same(parseCommandLine(['-m'], {}), { error: "qga: option requires an argument -- 'm'\nUnknown option, try 'qga --help' for more information." });
-  t.same(parseCommandLine(['-s', 'install'], {}), { error: "qga: invalid option -- 's'\nUnknown option, try 'qga --help' for more information." }, '-s is Windows-only');
+  t.same(parseCommandLine(['-m'], {}), {
+    error: "qga: option requires an argument -- 'm'\nUnknown option, try 'qga --help' for more information.",
+  });
+  t.same(
+    parseCommandLine(['-s', 'install'], {}),
+    { error: "qga: invalid option -- 's'\nUnknown option, try 'qga --help' for more information." },
+    '-s is Windows-only',
+  );
 });
 
 t.test('config file location: -c (required), else $QGA_CONF, else the default', async (t) => {
@@ -84,8 +123,25 @@ t.test('config file location: -c (required), else $QGA_CONF, else the default', 
 
 t.test('our options', async (t) => {
   const cli = ok([
-    '--backend', 'mock', '-m', 'tcp-listen', '-p', '127.0.0.1:4444', '--tls-cert=/c', '--tls-key=/k', '--tls-ca=/ca',
-    '--shared-secret-file', '/s', '--allow-remote', '--freeze-timeout', '30', '--max-clients', '4', '--exclude-interfaces', 'veth*,docker0', '--exclude-interfaces=lo',
+    '--backend',
+    'mock',
+    '-m',
+    'tcp-listen',
+    '-p',
+    '127.0.0.1:4444',
+    '--tls-cert=/c',
+    '--tls-key=/k',
+    '--tls-ca=/ca',
+    '--shared-secret-file',
+    '/s',
+    '--allow-remote',
+    '--freeze-timeout',
+    '30',
+    '--max-clients',
+    '4',
+    '--exclude-interfaces',
+    'veth*,docker0',
+    '--exclude-interfaces=lo',
   ]);
   t.same(cli.settings, {
     backend: 'mock',
@@ -100,7 +156,11 @@ t.test('our options', async (t) => {
     maxClients: 4,
     excludeInterfaces: ['veth*', 'docker0', 'lo'],
   });
-  t.same(ok(['--plugin', '/a,b.mjs', '--plugin=rel/c.mjs', '--pl', 'd.mjs']).settings.plugins, ['/a,b.mjs', 'rel/c.mjs', 'd.mjs'], '--plugin: one path each, repeatable, abbreviable');
+  t.same(
+    ok(['--plugin', '/a,b.mjs', '--plugin=rel/c.mjs', '--pl', 'd.mjs']).settings.plugins,
+    ['/a,b.mjs', 'rel/c.mjs', 'd.mjs'],
+    '--plugin: one path each, repeatable, abbreviable',
+  );
   t.match(parseCommandLine(['--plugin='], {}), { error: "qga: invalid --plugin '': expected the path of an ES module" });
   t.equal(ok(['--freeze-timeout=0']).settings.freezeTimeout, 0);
   t.equal(ok(['--freeze-timeout=1.5']).settings.freezeTimeout, 1.5);

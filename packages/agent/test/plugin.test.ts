@@ -67,7 +67,11 @@ async function serve(t: Test, program: string, dir: string, ...extra: string[]):
     client,
     request,
     entry: async (name) => (await commands()).find((c) => c.name === name),
-    enabled: async () => (await commands()).filter((c) => c.enabled).map((c) => c.name).sort(),
+    enabled: async () =>
+      (await commands())
+        .filter((c) => c.enabled)
+        .map((c) => c.name)
+        .sort(),
   };
 }
 
@@ -77,10 +81,24 @@ for (const [label, program] of PROGRAMS) {
     const s = await serve(t, program, dir, '--plugin', HELLO);
     t.same(await s.entry(NAME), { enabled: true, name: NAME, 'success-response': true }, 'listed in guest-info');
     t.equal(await s.request(hello()), GREETING, 'answers, with a backend port injected');
-    t.equal(await s.request(hello(',"arguments":{"name":"host"},"id":7')), '{"return": {"greeting": "Hello, host, from mock-guest!"}, "id": 7}');
-    t.equal(await s.request(hello(',"arguments":{"name":5}')), `{"error": {"class": "GenericError", "desc": "Invalid parameter type for 'name', expected: string"}}`, 'arguments validated');
-    t.equal(await s.request(hello(',"arguments":{"nme":"x"}')), `{"error": {"class": "GenericError", "desc": "Parameter 'nme' is unexpected"}}`);
-    t.equal(await s.request(hello(',"arguments":{"name":""}')), `{"error": {"class": "GenericError", "desc": "Parameter 'name' must not be empty"}}`, "the plugin's own QgaError");
+    t.equal(
+      await s.request(hello(',"arguments":{"name":"host"},"id":7')),
+      '{"return": {"greeting": "Hello, host, from mock-guest!"}, "id": 7}',
+    );
+    t.equal(
+      await s.request(hello(',"arguments":{"name":5}')),
+      `{"error": {"class": "GenericError", "desc": "Invalid parameter type for 'name', expected: string"}}`,
+      'arguments validated',
+    );
+    t.equal(
+      await s.request(hello(',"arguments":{"nme":"x"}')),
+      `{"error": {"class": "GenericError", "desc": "Parameter 'nme' is unexpected"}}`,
+    );
+    t.equal(
+      await s.request(hello(',"arguments":{"name":""}')),
+      `{"error": {"class": "GenericError", "desc": "Parameter 'name' must not be empty"}}`,
+      "the plugin's own QgaError",
+    );
   });
 
   t.test(`${label}: -b blocks a plugin command, -a allows it`, async (t) => {
@@ -133,10 +151,21 @@ for (const [label, program] of PROGRAMS) {
     const dir = tempDir(t);
     const plugin = join(dir, 'probe-bundled.mjs');
     // Resolved from the repository's node_modules and inlined: nothing left for qga to lend.
-    buildSync({ stdin: { contents: PROBE, resolveDir: REPO_ROOT, sourcefile: 'probe.mjs' }, bundle: true, format: 'esm', platform: 'node', outfile: plugin, logLevel: 'error' });
+    buildSync({
+      stdin: { contents: PROBE, resolveDir: REPO_ROOT, sourcefile: 'probe.mjs' },
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      outfile: plugin,
+      logLevel: 'error',
+    });
     t.notMatch(readFileSync(plugin, 'utf8'), /from ['"](inversify|@qga\/core)['"]/, 'really bundled');
     const s = await serve(t, program, dir, `--plugin=${plugin}`);
-    t.equal(await s.request('{"execute":"__org.test_probe"}'), '{"return": {"host": "mock-guest", "container": "function"}}', 'module recognised by shape, metadata shared');
+    t.equal(
+      await s.request('{"execute":"__org.test_probe"}'),
+      '{"return": {"host": "mock-guest", "container": "function"}}',
+      'module recognised by shape, metadata shared',
+    );
     t.equal(
       await s.request('{"execute":"__org.test_probe","arguments":{"deny":true}}'),
       '{"error": {"class": "CommandNotFound", "desc": "probe says no"}}',
@@ -149,22 +178,36 @@ for (const [label, program] of PROGRAMS) {
     mkdirSync(join(dir, 'state'));
     writeFileSync(join(dir, 'none.mjs'), 'export const helloPlugin = 1;\nexport default { load: "not a function" };\n');
     writeFileSync(join(dir, 'broken.mjs'), 'export default {\n');
-    writeFileSync(join(dir, 'bad-list.mjs'), "import { ContainerModule } from 'inversify';\nexport const plugins = [new ContainerModule(() => {}), 'x'];\n");
-    writeFileSync(join(dir, 'async.mjs'), "import { ContainerModule } from 'inversify';\nexport default new ContainerModule(async () => {});\n");
-    writeFileSync(join(dir, 'throws.mjs'), "import { ContainerModule } from 'inversify';\nexport const plugin = new ContainerModule(() => { throw new Error('no licence'); });\n");
+    writeFileSync(
+      join(dir, 'bad-list.mjs'),
+      "import { ContainerModule } from 'inversify';\nexport const plugins = [new ContainerModule(() => {}), 'x'];\n",
+    );
+    writeFileSync(
+      join(dir, 'async.mjs'),
+      "import { ContainerModule } from 'inversify';\nexport default new ContainerModule(async () => {});\n",
+    );
+    writeFileSync(
+      join(dir, 'throws.mjs'),
+      "import { ContainerModule } from 'inversify';\nexport const plugin = new ContainerModule(() => { throw new Error('no licence'); });\n",
+    );
     const cases: Array<[string, string]> = [
       ['/nonexistent/x.mjs', "qga: plugin /nonexistent/x.mjs: cannot load: Cannot find module '/nonexistent/x.mjs'"],
       [join(dir, 'none.mjs'), `qga: plugin ${join(dir, 'none.mjs')}: exports no ContainerModule (default, plugin or plugins)`],
       [join(dir, 'broken.mjs'), `qga: plugin ${join(dir, 'broken.mjs')}: cannot load: SyntaxError: Unexpected end of input`],
       [join(dir, 'bad-list.mjs'), `qga: plugin ${join(dir, 'bad-list.mjs')}: export plugins[1] is not a ContainerModule`],
-      [join(dir, 'async.mjs'), `qga: plugin ${join(dir, 'async.mjs')}: its ContainerModule loads asynchronously, which qga does not support`],
+      [
+        join(dir, 'async.mjs'),
+        `qga: plugin ${join(dir, 'async.mjs')}: its ContainerModule loads asynchronously, which qga does not support`,
+      ],
       [join(dir, 'throws.mjs'), `qga: plugin ${join(dir, 'throws.mjs')}: no licence`],
     ];
     // In parallel (each start of the unbundled program costs most of a second); a socket each.
     await Promise.all(
       cases.map(async ([path, message], i) => {
         const sock = join(dir, `sock${i}`);
-        const served = await run(['--backend', 'mock', '-m', 'unix-listen', '-p', sock, '-t', join(dir, 'state'), '--plugin', path], { program });
+        const served = await run(['--backend', 'mock', '-m', 'unix-listen', '-p', sock, '-t', join(dir, 'state'), '--plugin', path], {
+          program,
+        });
         t.same([served.code, served.stderr], [1, `${message}\n`], `${path}: exit 1 and the reason`);
         t.notOk(existsSync(sock), `${path}: no socket left behind`);
       }),
@@ -182,7 +225,10 @@ for (const [label, program] of PROGRAMS) {
 
 t.test('plugins= in the config file: relative to the working directory, then --plugin; -D shows them', async (t) => {
   const dir = tempDir(t);
-  writeFileSync(join(dir, 'extra.mjs'), "import { ContainerModule } from 'inversify';\nimport { TOKENS } from '@qga/core';\nexport default new ContainerModule(({ bind }) => { bind(TOKENS.Command).toConstantValue({ spec: { name: '__org.test_extra' }, run: () => 42 }); });\n");
+  writeFileSync(
+    join(dir, 'extra.mjs'),
+    "import { ContainerModule } from 'inversify';\nimport { TOKENS } from '@qga/core';\nexport default new ContainerModule(({ bind }) => { bind(TOKENS.Command).toConstantValue({ spec: { name: '__org.test_extra' }, run: () => 42 }); });\n",
+  );
   const rel = relative(dir, HELLO);
   const conf = join(dir, 'qga.conf');
   writeFileSync(conf, `[general]\nbackend=mock\nplugins=${rel};\n`);
@@ -223,7 +269,13 @@ t.test('a plugin result that cannot be encoded is an error reply to that request
   for (const [name] of cases) {
     const line = await s.request(`{"execute":"${name}","id":"${name}"}`);
     const quoted = name.replace('.', '\\.');
-    t.match(line, new RegExp(`^\\{"id": "${quoted}", "error": \\{"class": "GenericError", "desc": "the result of ${quoted} cannot be encoded as JSON: [^"]+"\\}\\}$`), `${name}: a GenericError with its id`);
+    t.match(
+      line,
+      new RegExp(
+        `^\\{"id": "${quoted}", "error": \\{"class": "GenericError", "desc": "the result of ${quoted} cannot be encoded as JSON: [^"]+"\\}\\}$`,
+      ),
+      `${name}: a GenericError with its id`,
+    );
     other.send('{"execute":"guest-ping"}');
     t.equal(await other.readLine(), '{"return": {}}', `${name}: another client is still served`);
   }
@@ -231,42 +283,88 @@ t.test('a plugin result that cannot be encoded is an error reply to that request
   t.equal(s.agent.child.exitCode, null, 'the agent is still running');
 });
 
-t.test('a plugin cannot change the policy or the core: rebinding config, the dispatcher, a port or a built-in name refuses to start', async (t) => {
-  const dir = tempDir(t);
-  const header = "import { ContainerModule } from 'inversify';\nimport { TOKENS } from '@qga/core';\n";
-  const cases: Array<[string, string, string]> = [
-    ['rebind-config.mjs', "export default new ContainerModule(({ rebind }) => { rebind(TOKENS.AgentConfig).toConstantValue({ version: 'x', blockRpcs: [], allowRpcs: [], freezeTimeoutMs: 0, execRecordTtlMs: 0 }); });", 'may not rebind qga.core.AgentConfig'],
-    ['unbind-config.mjs', 'export default new ContainerModule(({ unbind }) => { unbind(TOKENS.AgentConfig); });', 'may not unbind qga.core.AgentConfig'],
-    ['bind-config.mjs', "export default new ContainerModule(({ bind }) => { bind(TOKENS.AgentConfig).toConstantValue({}); });", 'may not bind qga.core.AgentConfig'],
-    ['rebind-dispatcher.mjs', 'export default new ContainerModule(({ rebind }) => { rebind(Symbol.for(\'qga.core.Dispatcher\')).toConstantValue({}); });', 'may not rebind qga.core.Dispatcher'],
-    ['hook-config.mjs', 'export default new ContainerModule(({ onActivation }) => { onActivation(TOKENS.AgentConfig, (c) => c); });', 'may not hook the activation of qga.core.AgentConfig'],
-    ['rebind-port.mjs', 'export default new ContainerModule(({ rebind }) => { rebind(TOKENS.FilesPort).toConstantValue({}); });', 'may not rebind qga.core.FilesPort'],
-    ['drop-commands.mjs', 'export default new ContainerModule(({ unbind }) => { unbind(TOKENS.Command); });', 'may not unbind qga.core.Command'],
-    ['builtin-name.mjs', "export default new ContainerModule(({ bind }) => { bind(TOKENS.Command).toConstantValue({ spec: { name: 'guest-ping' }, run: () => 1 }); });", 'plugin command guest-ping reuses the name of a built-in command'],
-    ['absent-builtin.mjs', "export default new ContainerModule(({ bind }) => { bind(TOKENS.Command).toConstantValue({ spec: { name: 'guest-get-devices' }, run: () => [] }); });", 'plugin command guest-get-devices reuses the name of a built-in command'],
-  ];
-  await Promise.all(
-    cases.map(async ([file, body, message], i) => {
-      writeFileSync(join(dir, file), header + body + '\n');
-      const sock = join(dir, `sock${i}`);
-      const r = await run(['--backend', 'mock', '-m', 'unix-listen', '-p', sock, '-t', join(dir, 'state'), '-b', 'guest-ping', '--plugin', join(dir, file)], { program: BUNDLE });
-      t.equal(r.code, 1, `${file}: refuses to start`);
-      t.match(r.stderr, message, `${file}: says why`);
-      t.notOk(existsSync(sock), `${file}: no socket`);
-    }),
-  );
-});
+t.test(
+  'a plugin cannot change the policy or the core: rebinding config, the dispatcher, a port or a built-in name refuses to start',
+  async (t) => {
+    const dir = tempDir(t);
+    const header = "import { ContainerModule } from 'inversify';\nimport { TOKENS } from '@qga/core';\n";
+    const cases: Array<[string, string, string]> = [
+      [
+        'rebind-config.mjs',
+        "export default new ContainerModule(({ rebind }) => { rebind(TOKENS.AgentConfig).toConstantValue({ version: 'x', blockRpcs: [], allowRpcs: [], freezeTimeoutMs: 0, execRecordTtlMs: 0 }); });",
+        'may not rebind qga.core.AgentConfig',
+      ],
+      [
+        'unbind-config.mjs',
+        'export default new ContainerModule(({ unbind }) => { unbind(TOKENS.AgentConfig); });',
+        'may not unbind qga.core.AgentConfig',
+      ],
+      [
+        'bind-config.mjs',
+        'export default new ContainerModule(({ bind }) => { bind(TOKENS.AgentConfig).toConstantValue({}); });',
+        'may not bind qga.core.AgentConfig',
+      ],
+      [
+        'rebind-dispatcher.mjs',
+        "export default new ContainerModule(({ rebind }) => { rebind(Symbol.for('qga.core.Dispatcher')).toConstantValue({}); });",
+        'may not rebind qga.core.Dispatcher',
+      ],
+      [
+        'hook-config.mjs',
+        'export default new ContainerModule(({ onActivation }) => { onActivation(TOKENS.AgentConfig, (c) => c); });',
+        'may not hook the activation of qga.core.AgentConfig',
+      ],
+      [
+        'rebind-port.mjs',
+        'export default new ContainerModule(({ rebind }) => { rebind(TOKENS.FilesPort).toConstantValue({}); });',
+        'may not rebind qga.core.FilesPort',
+      ],
+      [
+        'drop-commands.mjs',
+        'export default new ContainerModule(({ unbind }) => { unbind(TOKENS.Command); });',
+        'may not unbind qga.core.Command',
+      ],
+      [
+        'builtin-name.mjs',
+        "export default new ContainerModule(({ bind }) => { bind(TOKENS.Command).toConstantValue({ spec: { name: 'guest-ping' }, run: () => 1 }); });",
+        'plugin command guest-ping reuses the name of a built-in command',
+      ],
+      [
+        'absent-builtin.mjs',
+        "export default new ContainerModule(({ bind }) => { bind(TOKENS.Command).toConstantValue({ spec: { name: 'guest-get-devices' }, run: () => [] }); });",
+        'plugin command guest-get-devices reuses the name of a built-in command',
+      ],
+    ];
+    await Promise.all(
+      cases.map(async ([file, body, message], i) => {
+        writeFileSync(join(dir, file), header + body + '\n');
+        const sock = join(dir, `sock${i}`);
+        const r = await run(
+          ['--backend', 'mock', '-m', 'unix-listen', '-p', sock, '-t', join(dir, 'state'), '-b', 'guest-ping', '--plugin', join(dir, file)],
+          { program: BUNDLE },
+        );
+        t.equal(r.code, 1, `${file}: refuses to start`);
+        t.match(r.stderr, message, `${file}: says why`);
+        t.notOk(existsSync(sock), `${file}: no socket`);
+      }),
+    );
+  },
+);
 
 t.test('a plugin that only adds commands and services of its own loads; a name outside __RFQDN_name is warned about', async (t) => {
   const dir = tempDir(t);
   writeFileSync(
     join(dir, 'own.mjs'),
     "import { ContainerModule } from 'inversify';\nimport { TOKENS } from '@qga/core';\nconst MINE = Symbol('mine');\n" +
-      "export default new ContainerModule(({ bind, rebind, isBound }) => { bind(MINE).toConstantValue(1); rebind(MINE).toConstantValue(2); " +
+      'export default new ContainerModule(({ bind, rebind, isBound }) => { bind(MINE).toConstantValue(1); rebind(MINE).toConstantValue(2); ' +
       "bind(TOKENS.Command).toConstantValue({ spec: { name: 'vendor-thing' }, run: () => ({ bound: isBound(TOKENS.Command) }) }); });\n",
   );
   const s = await serve(t, BUNDLE, dir, '-v', '-b', 'guest-ping', '--plugin', 'own.mjs');
   t.equal(await s.request('{"execute":"vendor-thing"}'), '{"return": {"bound": true}}', 'served');
-  t.equal(await s.request('{"execute":"guest-ping"}'), '{"error": {"class": "CommandNotFound", "desc": "Command guest-ping has been disabled: the command is not allowed"}}', '-b still applies');
-  t.match(s.agent.output().stderr, /plugin command vendor-thing is not named __RFQDN_name/, "warned");
+  t.equal(
+    await s.request('{"execute":"guest-ping"}'),
+    '{"error": {"class": "CommandNotFound", "desc": "Command guest-ping has been disabled: the command is not allowed"}}',
+    '-b still applies',
+  );
+  t.match(s.agent.output().stderr, /plugin command vendor-thing is not named __RFQDN_name/, 'warned');
 });

@@ -40,7 +40,11 @@ t.test('a stale socket file (nobody listens) is replaced', async (t) => {
   const dir = tempDir(t);
   const sock = join(dir, 'sock');
   // A socket file whose process is gone: a listener killed with SIGKILL leaves it behind.
-  const listener = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(sock)}, () => console.log('up'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const listener = spawn(
+    process.execPath,
+    ['-e', `require('net').createServer().listen(${JSON.stringify(sock)}, () => console.log('up'))`],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   await once(listener.stdout, 'data');
   listener.kill('SIGKILL');
   await once(listener, 'exit');
@@ -90,7 +94,10 @@ t.test('a missing state directory is still created, 0700 with parents', async (t
 t.test('startup failures: one line naming the path the user gave, no internals', async (t) => {
   const dir = tempDir(t);
   const sockLine = await failsWithOneLine(t, ['--backend', 'mock', '-m', 'unix-listen', '-p', '/nonexistent/dir/d.sock', '-t', dir]);
-  t.equal(sockLine, 'qga: failed to initialize guest agent channel: unix-listen: cannot listen on /nonexistent/dir/d.sock: No such file or directory');
+  t.equal(
+    sockLine,
+    'qga: failed to initialize guest agent channel: unix-listen: cannot listen on /nonexistent/dir/d.sock: No such file or directory',
+  );
 
   const virtio = await failsWithOneLine(t, ['--backend', 'mock', '-m', 'virtio-serial', '-p', join(dir, 'no-port'), '-t', dir]);
   t.match(virtio, `qga: failed to initialize guest agent channel: `);

@@ -70,7 +70,10 @@ t.test('-r: a channel that cannot be opened is retried every 5 s instead', async
   const sockDir = join(dir, 'later');
   const agent = start(['--backend', 'mock', '-m', 'unix-listen', '-p', join(sockDir, 'sock'), '-t', dir, '-r']);
   await waitFor('the retry message', () => agent.output().stderr.includes('will retry'));
-  t.match(agent.output().stderr, /error: failed to initialize guest agent channel: .*(No such file or directory|Permission denied|ENOENT|EACCES).*, will retry in 5 s/);
+  t.match(
+    agent.output().stderr,
+    /error: failed to initialize guest agent channel: .*(No such file or directory|Permission denied|ENOENT|EACCES).*, will retry in 5 s/,
+  );
   mkdirSync(sockDir);
   const client = await RawQgaClient.connect(join(sockDir, 'sock'), 15_000);
   t.equal(await client.request({ execute: 'guest-ping' }), PING_REPLY);
@@ -146,7 +149,19 @@ t.test('-d: the parent exits 0 once the daemon listens; the daemon answers; SIGT
 
 t.test('-d: a startup failure reaches the terminal and the parent exits 1', async (t) => {
   const dir = tempDir(t);
-  const parent = await run(['--backend', 'mock', '-m', 'unix-listen', '-p', '/nonexistent/dir/sock', '-t', dir, '-d', '-f', join(dir, 'p.pid')]);
+  const parent = await run([
+    '--backend',
+    'mock',
+    '-m',
+    'unix-listen',
+    '-p',
+    '/nonexistent/dir/sock',
+    '-t',
+    dir,
+    '-d',
+    '-f',
+    join(dir, 'p.pid'),
+  ]);
   t.equal(parent.code, 1);
   t.match(parent.stderr, /qga: failed to initialize guest agent channel: .*(No such file or directory|Permission denied|ENOENT|EACCES)/);
   t.notOk(existsSync(join(dir, 'p.pid')), 'no pidfile left behind');

@@ -52,7 +52,18 @@ t.test('tcp-listen refusals are startup errors (exit 1)', async (t) => {
   const open = await run(['--backend', 'mock', '-m', 'tcp-listen', '-p', '0.0.0.0:0', '-t', dir]);
   t.equal(open.code, 1);
   t.match(open.stderr, /refusing to listen on 0\.0\.0\.0:0 without authentication/);
-  const missing = await run(['--backend', 'mock', '-m', 'tcp-listen', '-p', '127.0.0.1:0', '--shared-secret-file', join(dir, 'none'), '-t', dir]);
+  const missing = await run([
+    '--backend',
+    'mock',
+    '-m',
+    'tcp-listen',
+    '-p',
+    '127.0.0.1:0',
+    '--shared-secret-file',
+    join(dir, 'none'),
+    '-t',
+    dir,
+  ]);
   t.equal(missing.code, 1);
   t.match(missing.stderr, /cannot read shared-secret-file .*none: ENOENT/);
   const halfTls = await run(['--backend', 'mock', '-m', 'tcp-listen', '-p', '127.0.0.1:0', '--tls-cert', short, '-t', dir]);
@@ -71,33 +82,53 @@ function makePki(dir: string): void {
   }
 }
 
-t.test('-m tcp-listen with mutual TLS from --tls-cert/--tls-key/--tls-ca', { skip: !existsSync('/usr/bin/openssl') && 'openssl not installed' }, async (t) => {
-  const dir = tempDir(t);
-  makePki(dir);
-  const f = (name: string): string => join(dir, name);
-  const agent = start(['--backend', 'mock', '-m', 'tcp-listen', '-p', '127.0.0.1:0', '--tls-cert', f('server.pem'), '--tls-key', f('server.key'), '--tls-ca', f('ca.pem'), '-t', dir, '-v']);
-  const port = await listeningPort(agent);
-  const ask = (withClientCert: boolean): Promise<string> =>
-    new Promise((resolve) => {
-      let data = '';
-      const socket = tlsConnect({
-        port,
-        host: '127.0.0.1',
-        ca: readFileSync(f('ca.pem')),
-        ...(withClientCert && { cert: readFileSync(f('client.pem')), key: readFileSync(f('client.key')) }),
-        checkServerIdentity: () => undefined, // the test server certificate names no host
+t.test(
+  '-m tcp-listen with mutual TLS from --tls-cert/--tls-key/--tls-ca',
+  { skip: !existsSync('/usr/bin/openssl') && 'openssl not installed' },
+  async (t) => {
+    const dir = tempDir(t);
+    makePki(dir);
+    const f = (name: string): string => join(dir, name);
+    const agent = start([
+      '--backend',
+      'mock',
+      '-m',
+      'tcp-listen',
+      '-p',
+      '127.0.0.1:0',
+      '--tls-cert',
+      f('server.pem'),
+      '--tls-key',
+      f('server.key'),
+      '--tls-ca',
+      f('ca.pem'),
+      '-t',
+      dir,
+      '-v',
+    ]);
+    const port = await listeningPort(agent);
+    const ask = (withClientCert: boolean): Promise<string> =>
+      new Promise((resolve) => {
+        let data = '';
+        const socket = tlsConnect({
+          port,
+          host: '127.0.0.1',
+          ca: readFileSync(f('ca.pem')),
+          ...(withClientCert && { cert: readFileSync(f('client.pem')), key: readFileSync(f('client.key')) }),
+          checkServerIdentity: () => undefined, // the test server certificate names no host
+        });
+        socket.setEncoding('utf8');
+        socket.on('secureConnect', () => socket.write('{"execute":"guest-ping"}\n'));
+        socket.on('data', (d: string) => {
+          data += d;
+          if (data.includes('\n')) socket.destroy();
+        });
+        socket.on('error', (e) => resolve(`error: ${e.message}`));
+        socket.on('close', () => resolve(data));
       });
-      socket.setEncoding('utf8');
-      socket.on('secureConnect', () => socket.write('{"execute":"guest-ping"}\n'));
-      socket.on('data', (d: string) => {
-        data += d;
-        if (data.includes('\n')) socket.destroy();
-      });
-      socket.on('error', (e) => resolve(`error: ${e.message}`));
-      socket.on('close', () => resolve(data));
-    });
-  t.equal(await ask(true), '{"return": {}}\n');
-  t.notMatch(await ask(false), /return/, 'no client certificate, no answer');
-  agent.child.kill('SIGTERM');
-  t.equal((await agent.exited).code, 0);
-});
+    t.equal(await ask(true), '{"return": {}}\n');
+    t.notMatch(await ask(false), /return/, 'no client certificate, no answer');
+    agent.child.kill('SIGTERM');
+    t.equal((await agent.exited).code, 0);
+  },
+);

@@ -28,9 +28,17 @@ t.test('on linux the POSIX defaults stay', async (t) => {
 });
 
 t.test('-s exists on Windows only (elsewhere an unknown option, as qemu-ga)', async (t) => {
-  t.match(parseCommandLine(['-m', 'isa-serial', '-s', 'install'], {}, 'win32'), { action: 'service', service: 'install', settings: { method: 'isa-serial' } });
+  t.match(parseCommandLine(['-m', 'isa-serial', '-s', 'install'], {}, 'win32'), {
+    action: 'service',
+    service: 'install',
+    settings: { method: 'isa-serial' },
+  });
   t.match(parseCommandLine(['-s', 'install'], {}, 'linux'), { error: /invalid option -- 's'/ });
   t.same(withoutServiceOptions(['-m', 'x', '-s', 'install', '-d', '--service=uninstall', '-sinstall', '-v']), ['-m', 'x', '-v']);
   t.equal(serviceCommandLine('C:\\n\\node.exe', 'C:\\q.mjs', ['-p', 'a b', 'c"d']), '"C:\\n\\node.exe" "C:\\q.mjs" -d -p "a b" "c\\"d"');
-  t.equal(serviceCommandLine('C:\\qga\\qga.exe', undefined, ['-p', 'x']), '"C:\\qga\\qga.exe" -d -p x', 'the single executable runs itself: no script');
+  t.equal(
+    serviceCommandLine('C:\\qga\\qga.exe', undefined, ['-p', 'x']),
+    '"C:\\qga\\qga.exe" -d -p x',
+    'the single executable runs itself: no script',
+  );
 });

@@ -1,14 +1,6 @@
 // Public API of @qga/backend-mock.
 export type { MockBackend } from './mock-backend.js';
-export type {
-  MockGuestOptions,
-  MockMount,
-  MockAccount,
-  MockLogin,
-  MockVcpu,
-  MockMemoryBlock,
-  PowerEvent,
-} from './mock-guest.js';
+export type { MockGuestOptions, MockMount, MockAccount, MockLogin, MockVcpu, MockMemoryBlock, PowerEvent } from './mock-guest.js';
 export type { MockStat, MockNodeKind, MockWriteOptions } from './mock-fs.js';
 export type { ProgramContext, ProgramHandler, ProgramResult, ProgramRun } from './mock-programs.js';
 export type { MockPortMethod } from './failures.js';

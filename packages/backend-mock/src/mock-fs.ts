@@ -183,8 +183,7 @@ export class MockFileSystem {
     const { dir } = this.parent(path);
     const existing = dir.entries.get(name);
     if (existing?.kind === 'dir') throw errnoError('EISDIR');
-    const file =
-      existing?.kind === 'file' ? existing : new FileNode(options.mode ?? 0o644, options.uid ?? 0, options.gid ?? 0);
+    const file = existing?.kind === 'file' ? existing : new FileNode(options.mode ?? 0o644, options.uid ?? 0, options.gid ?? 0);
     if (options.mode !== undefined) file.mode = options.mode;
     if (options.uid !== undefined) file.uid = options.uid;
     if (options.gid !== undefined) file.gid = options.gid;

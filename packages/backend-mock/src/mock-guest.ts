@@ -222,7 +222,16 @@ function seedDefaults(guest: MockGuest): void {
   const vda = virtioDisk(5, '/dev/vda', 'QM-VDA-0001');
   const vdb = virtioDisk(6, '/dev/vdb', 'QM-VDB-0002');
   guest.storage.mounts.push(
-    { device: '/dev/vda1', mountpoint: '/', type: 'ext4', totalBytes: 20n * GiB, usedBytes: 5n * GiB, privilegedBytes: 21n * GiB, disk: [vda], frozen: false },
+    {
+      device: '/dev/vda1',
+      mountpoint: '/',
+      type: 'ext4',
+      totalBytes: 20n * GiB,
+      usedBytes: 5n * GiB,
+      privilegedBytes: 21n * GiB,
+      disk: [vda],
+      frozen: false,
+    },
     { device: 'tmpfs', mountpoint: '/run', type: 'tmpfs', local: false, frozen: false },
     { device: '/dev/vdb', mountpoint: '/data', type: 'xfs', totalBytes: 100n * GiB, usedBytes: 1n * GiB, disk: [vdb], frozen: false },
   );
@@ -232,7 +241,24 @@ function seedDefaults(guest: MockGuest): void {
     { name: '/dev/vdb', partition: false, dependencies: [], address: vdb },
   );
   guest.storage.diskStats.push(
-    { name: 'vda', major: 254n, minor: 0n, stats: { 'read-ios': 1200n, 'read-merges': 30n, 'read-sectors': 96000n, 'read-ticks': 800n, 'write-ios': 400n, 'write-merges': 12n, 'write-sectors': 32000n, 'write-ticks': 600n, 'ios-pgr': 0n, 'total-ticks': 1500n, 'weight-ticks': 1400n } },
+    {
+      name: 'vda',
+      major: 254n,
+      minor: 0n,
+      stats: {
+        'read-ios': 1200n,
+        'read-merges': 30n,
+        'read-sectors': 96000n,
+        'read-ticks': 800n,
+        'write-ios': 400n,
+        'write-merges': 12n,
+        'write-sectors': 32000n,
+        'write-ticks': 600n,
+        'ios-pgr': 0n,
+        'total-ticks': 1500n,
+        'weight-ticks': 1400n,
+      },
+    },
     { name: 'vdb', major: 254n, minor: 16n, stats: { 'read-ios': 10n, 'read-sectors': 80n, 'write-ios': 5n, 'write-sectors': 40n } },
   );
 
@@ -244,7 +270,16 @@ function seedDefaults(guest: MockGuest): void {
         { 'ip-address': '127.0.0.1', 'ip-address-type': 'ipv4', prefix: 8 },
         { 'ip-address': '::1', 'ip-address-type': 'ipv6', prefix: 128 },
       ],
-      statistics: { 'rx-bytes': 4096n, 'rx-packets': 40n, 'rx-errs': 0n, 'rx-dropped': 0n, 'tx-bytes': 4096n, 'tx-packets': 40n, 'tx-errs': 0n, 'tx-dropped': 0n },
+      statistics: {
+        'rx-bytes': 4096n,
+        'rx-packets': 40n,
+        'rx-errs': 0n,
+        'rx-dropped': 0n,
+        'tx-bytes': 4096n,
+        'tx-packets': 40n,
+        'tx-errs': 0n,
+        'tx-dropped': 0n,
+      },
     },
     {
       name: 'eth0',
@@ -253,18 +288,75 @@ function seedDefaults(guest: MockGuest): void {
         { 'ip-address': '10.0.2.15', 'ip-address-type': 'ipv4', prefix: 24 },
         { 'ip-address': 'fec0::5054:ff:fe12:3456', 'ip-address-type': 'ipv6', prefix: 64 },
       ],
-      statistics: { 'rx-bytes': 123456n, 'rx-packets': 321n, 'rx-errs': 0n, 'rx-dropped': 1n, 'tx-bytes': 65432n, 'tx-packets': 210n, 'tx-errs': 0n, 'tx-dropped': 0n },
+      statistics: {
+        'rx-bytes': 123456n,
+        'rx-packets': 321n,
+        'rx-errs': 0n,
+        'rx-dropped': 1n,
+        'tx-bytes': 65432n,
+        'tx-packets': 210n,
+        'tx-errs': 0n,
+        'tx-dropped': 0n,
+      },
     },
   );
   guest.network.routes.push(
-    { iface: 'eth0', destination: '0.0.0.0', gateway: '10.0.2.2', mask: '0.0.0.0', metric: 100, flags: 3, refcnt: 0, use: 0, mtu: 0, window: 0, irtt: 0, version: 4 },
-    { iface: 'eth0', destination: '10.0.2.0', gateway: '0.0.0.0', mask: '255.255.255.0', metric: 100, flags: 1, refcnt: 0, use: 0, mtu: 0, window: 0, irtt: 0, version: 4 },
-    { iface: 'eth0', destination: 'fec0::', desprefixlen: '64', source: '::', srcprefixlen: '0', nexthop: '::', metric: 256, flags: 1, refcnt: 1, use: 0, version: 6 },
+    {
+      iface: 'eth0',
+      destination: '0.0.0.0',
+      gateway: '10.0.2.2',
+      mask: '0.0.0.0',
+      metric: 100,
+      flags: 3,
+      refcnt: 0,
+      use: 0,
+      mtu: 0,
+      window: 0,
+      irtt: 0,
+      version: 4,
+    },
+    {
+      iface: 'eth0',
+      destination: '10.0.2.0',
+      gateway: '0.0.0.0',
+      mask: '255.255.255.0',
+      metric: 100,
+      flags: 1,
+      refcnt: 0,
+      use: 0,
+      mtu: 0,
+      window: 0,
+      irtt: 0,
+      version: 4,
+    },
+    {
+      iface: 'eth0',
+      destination: 'fec0::',
+      desprefixlen: '64',
+      source: '::',
+      srcprefixlen: '0',
+      nexthop: '::',
+      metric: 256,
+      flags: 1,
+      refcnt: 1,
+      use: 0,
+      version: 6,
+    },
   );
 
   guest.cpus.push(
-    { id: 0, online: true, canOffline: false, stats: { user: 1000n, nice: 0n, system: 500n, idle: 90000n, iowait: 20n, irq: 0n, softirq: 5n, steal: 0n, guest: 0n, guestnice: 0n } },
-    { id: 1, online: true, canOffline: true, stats: { user: 800n, nice: 10n, system: 400n, idle: 91000n, iowait: 10n, irq: 0n, softirq: 3n, steal: 0n, guest: 0n, guestnice: 0n } },
+    {
+      id: 0,
+      online: true,
+      canOffline: false,
+      stats: { user: 1000n, nice: 0n, system: 500n, idle: 90000n, iowait: 20n, irq: 0n, softirq: 5n, steal: 0n, guest: 0n, guestnice: 0n },
+    },
+    {
+      id: 1,
+      online: true,
+      canOffline: true,
+      stats: { user: 800n, nice: 10n, system: 400n, idle: 91000n, iowait: 10n, irq: 0n, softirq: 3n, steal: 0n, guest: 0n, guestnice: 0n },
+    },
   );
   for (let i = 0n; i < 8n; i++) guest.memory.blocks.push({ physIndex: i, online: true, removable: i !== 0n });
 

@@ -48,7 +48,7 @@ export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/
 
 /** Signal number for a name or number (SIGTERM → 15). */
 export function signalNumber(signal: number | NodeJS.Signals): number {
-  return typeof signal === 'number' ? signal : (constants.signals as Record<string, number>)[signal] ?? 15;
+  return typeof signal === 'number' ? signal : ((constants.signals as Record<string, number>)[signal] ?? 15);
 }
 
 /**

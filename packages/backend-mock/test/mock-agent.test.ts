@@ -95,13 +95,20 @@ t.test('file commands: the /qga/file-ops sequence, state file, and injected fail
   t.equal(await a.raw('guest-file-read', { handle: 1001 }), `{"return": {"count": 14, "buf-b64": "${b64(hello)}", "eof": true}}`);
   t.equal(await a.raw('guest-file-read', { handle: 1001 }), '{"return": {"count": 0, "buf-b64": "", "eof": true}}');
   t.equal(await a.raw('guest-file-seek', { handle: 1001, offset: 6, whence: 'set' }), '{"return": {"eof": false, "position": 6}}');
-  t.equal(await a.raw('guest-file-read', { handle: 1001 }), `{"return": {"count": 8, "buf-b64": "${b64(hello.subarray(6))}", "eof": true}}`);
+  t.equal(
+    await a.raw('guest-file-read', { handle: 1001 }),
+    `{"return": {"count": 8, "buf-b64": "${b64(hello.subarray(6))}", "eof": true}}`,
+  );
   t.same(await a.call('guest-file-read', { handle: 1001, count: -1 }), {
     error: { class: 'GenericError', desc: "value '-1' is invalid for argument count" },
   });
-  t.same(await a.call('guest-file-seek', { handle: 1001, offset: 0, whence: 7 }), { error: { class: 'GenericError', desc: 'invalid whence code 7' } });
+  t.same(await a.call('guest-file-seek', { handle: 1001, offset: 0, whence: 7 }), {
+    error: { class: 'GenericError', desc: 'invalid whence code 7' },
+  });
   t.equal(await a.raw('guest-file-close', { handle: 1001 }), '{"return": {}}');
-  t.same(await a.call('guest-file-close', { handle: 1001 }), { error: { class: 'GenericError', desc: "handle '1001' has not been found" } });
+  t.same(await a.call('guest-file-close', { handle: 1001 }), {
+    error: { class: 'GenericError', desc: "handle '1001' has not been found" },
+  });
   a.guest.failNext('files.open', 'EACCES');
   t.same(await a.call('guest-file-open', { path: '/tmp/foo' }), {
     error: { class: 'GenericError', desc: "failed to open file '/tmp/foo' (mode: 'r'): Permission denied" },
@@ -139,7 +146,10 @@ t.test('fsfreeze with a hook program: order, the frozen gate, status, thaw', asy
     error: { class: 'GenericError', desc: 'child process has failed to execute fsfreeze hook: cannot quiesce db\n' },
   });
   t.equal(await a.raw('guest-fsfreeze-status'), '{"return": "thawed"}');
-  t.same(guest.storage.mounts.map((m) => m.frozen), [false, false, false]);
+  t.same(
+    guest.storage.mounts.map((m) => m.frozen),
+    [false, false, false],
+  );
   guest.mount('/')!.freezeError = 'EIO';
   guest.programs.define('/etc/qemu/fsfreeze-hook', () => 0);
   t.same(await a.call('guest-fsfreeze-freeze'), { error: { class: 'GenericError', desc: 'failed to freeze /: Input/output error' } });
@@ -151,7 +161,10 @@ t.test('auto-thaw: a host that never thaws does not leave the guest frozen', asy
   t.equal(await a.raw('guest-fsfreeze-freeze'), '{"return": 2}');
   await new Promise((r) => setTimeout(r, 200));
   t.equal(await a.raw('guest-fsfreeze-status'), '{"return": "thawed"}');
-  t.same(a.guest.storage.mounts.map((m) => m.frozen), [false, false, false]);
+  t.same(
+    a.guest.storage.mounts.map((m) => m.frozen),
+    [false, false, false],
+  );
 });
 
 t.test('guest-exec and guest-exec-status on scripted programs', async (t) => {
@@ -172,9 +185,21 @@ t.test('guest-exec and guest-exec-status on scripted programs', async (t) => {
   const echo = await a.call('guest-exec', { path: 'echo', arg: ['-n', '" test_str "'], 'capture-output': true });
   t.same(await poll(echo.return.pid), { exitcode: 0, 'out-data': b64('" test_str "'), exited: true, 'out-truncated': false });
   const sep = await a.call('guest-exec', { path: 'loop', 'capture-output': 'separated' });
-  t.same(await poll(sep.return.pid), { exitcode: 0, 'err-data': b64('stderr\nstderr\n'), 'out-data': b64('stdout\nstdout\n'), exited: true, 'out-truncated': false, 'err-truncated': false });
+  t.same(await poll(sep.return.pid), {
+    exitcode: 0,
+    'err-data': b64('stderr\nstderr\n'),
+    'out-data': b64('stdout\nstdout\n'),
+    exited: true,
+    'out-truncated': false,
+    'err-truncated': false,
+  });
   const merged = await a.call('guest-exec', { path: 'loop', 'capture-output': 'merged' });
-  t.same(await poll(merged.return.pid), { exitcode: 0, 'out-data': b64('stdout\nstderr\nstdout\nstderr\n'), exited: true, 'out-truncated': false });
+  t.same(await poll(merged.return.pid), {
+    exitcode: 0,
+    'out-data': b64('stdout\nstderr\nstdout\nstderr\n'),
+    exited: true,
+    'out-truncated': false,
+  });
   const cat = await a.call('guest-exec', { path: 'cat', 'input-data': b64('via stdin'), 'capture-output': 'stdout' });
   t.same(await poll(cat.return.pid), { exitcode: 0, 'out-data': b64('via stdin'), exited: true, 'out-truncated': false });
   t.same(await a.call('guest-exec-status', { pid: cat.return.pid }), {
@@ -217,19 +242,39 @@ t.test('the read-only inventory commands return the guest state', async (t) => {
   t.equal(await a.raw('guest-get-timezone'), '{"return": {"zone": "UTC", "offset": 0}}');
   t.equal(await a.raw('guest-get-load'), '{"return": {"load15m": 0.75, "load5m": 0.5, "load1m": 0.25}}');
   t.equal((await a.call('guest-get-osinfo')).return['pretty-name'], 'Mock Linux 1.0');
-  t.same((await a.call('guest-network-get-interfaces')).return.map((i: { name: string }) => i.name), ['lo', 'eth0']);
+  t.same(
+    (await a.call('guest-network-get-interfaces')).return.map((i: { name: string }) => i.name),
+    ['lo', 'eth0'],
+  );
   t.equal((await a.call('guest-network-get-route')).return.length, 3);
   t.same((await a.call('guest-get-vcpus')).return, [
     { online: true, 'can-offline': false, 'logical-id': 0 },
     { online: true, 'can-offline': true, 'logical-id': 1 },
   ]);
-  t.equal(await a.raw('guest-set-vcpus', { vcpus: [{ 'logical-id': 1, online: false }, { 'logical-id': 0, online: false }] }), '{"return": 1}');
+  t.equal(
+    await a.raw('guest-set-vcpus', {
+      vcpus: [
+        { 'logical-id': 1, online: false },
+        { 'logical-id': 0, online: false },
+      ],
+    }),
+    '{"return": 1}',
+  );
   t.equal(a.guest.cpus[1]!.online, false);
   t.equal((await a.call('guest-get-cpustats')).return.length, 2);
-  t.same((await a.call('guest-get-disks')).return.map((d: { name: string }) => d.name), ['/dev/vda', '/dev/vda1', '/dev/vdb']);
-  t.same((await a.call('guest-get-fsinfo')).return.map((f: { mountpoint: string }) => f.mountpoint), ['/data', '/']);
+  t.same(
+    (await a.call('guest-get-disks')).return.map((d: { name: string }) => d.name),
+    ['/dev/vda', '/dev/vda1', '/dev/vdb'],
+  );
+  t.same(
+    (await a.call('guest-get-fsinfo')).return.map((f: { mountpoint: string }) => f.mountpoint),
+    ['/data', '/'],
+  );
   t.equal((await a.call('guest-get-diskstats')).return[0].name, 'vda');
-  t.same((await a.call('guest-fstrim')).return.paths.map((p: { path: string }) => p.path), ['/data', '/']);
+  t.same(
+    (await a.call('guest-fstrim')).return.paths.map((p: { path: string }) => p.path),
+    ['/data', '/'],
+  );
   t.equal((await a.call('guest-get-memory-blocks')).return.length, 8);
   t.equal(await a.raw('guest-get-memory-block-info'), '{"return": {"size": 134217728}}');
   t.same((await a.call('guest-set-memory-blocks', { 'mem-blks': [{ 'phys-index': 999999, online: true }] })).return, [
@@ -243,7 +288,7 @@ t.test('the read-only inventory commands return the guest state', async (t) => {
 t.test("the agent keeps its own frozen copy of the config: the embedder's arrays stay theirs", async (t) => {
   const blockRpcs = ['guest-get-host-name'];
   const a = await start(t, createMockGuest(), { blockRpcs });
-  t.notOk(Object.isFrozen(blockRpcs), "the array the embedder passed is not frozen");
+  t.notOk(Object.isFrozen(blockRpcs), 'the array the embedder passed is not frozen');
   blockRpcs.push('guest-get-time');
   t.same(blockRpcs, ['guest-get-host-name', 'guest-get-time'], 'and the embedder can still change it');
   t.match(await a.raw('guest-get-time'), /^\{"return": \d+\}$/, "changing it later does not change the agent's policy");

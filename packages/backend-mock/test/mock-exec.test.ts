@@ -21,10 +21,7 @@ t.test('built-in programs: echo, true, false, cat, sleep', async (t) => {
   t.same((await collect(await exec.spawn({ path: '/bin/echo', args: ['a', 'b'], capture: 'stdout' }))).out, 'a b\n');
   t.same((await collect(await exec.spawn({ path: 'true', args: [], capture: 'none' }))).exit, { exitcode: 0 });
   t.same((await collect(await exec.spawn({ path: 'false', args: [], capture: 'none' }))).exit, { exitcode: 1 });
-  t.same(
-    (await collect(await exec.spawn({ path: 'cat', args: [], input: Buffer.from('piped'), capture: 'stdout' }))).out,
-    'piped',
-  );
+  t.same((await collect(await exec.spawn({ path: 'cat', args: [], input: Buffer.from('piped'), capture: 'stdout' }))).out, 'piped');
   guest.fs.writeFile('/etc/motd', 'welcome\n');
   t.same(await collect(await exec.spawn({ path: 'cat', args: ['/etc/motd', '/nope'], capture: 'separated' })), {
     out: 'welcome\n',
@@ -46,11 +43,20 @@ t.test('scripted programs see argv, env, stdin; merged keeps write order', async
     ctx.stderr('err2\n');
     return 3;
   });
-  const p = await guest.processes.spawn({ path: 'tool', args: ['x', 'y'], env: ['PATH=/usr/bin', 'A=1'], input: Buffer.from('IN'), capture: 'merged' });
+  const p = await guest.processes.spawn({
+    path: 'tool',
+    args: ['x', 'y'],
+    env: ['PATH=/usr/bin', 'A=1'],
+    input: Buffer.from('IN'),
+    capture: 'merged',
+  });
   t.equal(p.pid, 700);
   t.equal(p.stderr, undefined, 'merged: no separate stderr');
   t.same(await collect(p), { out: 'out1\nerr1\nargs=x,y env=PATH=/usr/bin,A=1 in=IN\nerr2\n', err: undefined, exit: { exitcode: 3 } });
-  t.same(guest.programs.runs.map((r) => [r.pid, r.path, r.argv, r.capture, r.exit]), [[700, '/usr/bin/tool', ['tool', 'x', 'y'], 'merged', { exitcode: 3 }]]);
+  t.same(
+    guest.programs.runs.map((r) => [r.pid, r.path, r.argv, r.capture, r.exit]),
+    [[700, '/usr/bin/tool', ['tool', 'x', 'y'], 'merged', { exitcode: 3 }]],
+  );
 });
 
 t.test('lookup: PATH from the request env, absolute paths, ENOENT and EACCES like execve', async (t) => {
@@ -76,9 +82,21 @@ t.test('signals, thrown errors, and capture none/stdout/stderr', async (t) => {
     ctx.stderr('e');
   });
   t.same((await collect(await guest.processes.spawn({ path: 'crash', args: [], capture: 'none' }))).exit, { signal: 11 });
-  t.same(await collect(await guest.processes.spawn({ path: 'broken', args: [], capture: 'stderr' })), { out: undefined, err: 'handler bug\n', exit: { exitcode: 1 } });
-  t.same(await collect(await guest.processes.spawn({ path: 'both', args: [], capture: 'stdout' })), { out: 'o', err: undefined, exit: { exitcode: 0 } });
-  t.same(await collect(await guest.processes.spawn({ path: 'both', args: [], capture: 'stderr' })), { out: undefined, err: 'e', exit: { exitcode: 0 } });
+  t.same(await collect(await guest.processes.spawn({ path: 'broken', args: [], capture: 'stderr' })), {
+    out: undefined,
+    err: 'handler bug\n',
+    exit: { exitcode: 1 },
+  });
+  t.same(await collect(await guest.processes.spawn({ path: 'both', args: [], capture: 'stdout' })), {
+    out: 'o',
+    err: undefined,
+    exit: { exitcode: 0 },
+  });
+  t.same(await collect(await guest.processes.spawn({ path: 'both', args: [], capture: 'stderr' })), {
+    out: undefined,
+    err: 'e',
+    exit: { exitcode: 0 },
+  });
   const none = await guest.processes.spawn({ path: 'both', args: [], capture: 'none' });
   t.same([none.stdout, none.stderr], [undefined, undefined]);
   const hang = await guest.processes.spawn({ path: 'sleep', args: ['100'], capture: 'none' });

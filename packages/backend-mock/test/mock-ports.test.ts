@@ -15,7 +15,10 @@ t.test('freeze: reverse mount order, local mounts only, EBUSY/EOPNOTSUPP skipped
   const guest = createMockGuest();
   const port = new MockFsFreeze(guest, guest.failures);
   t.equal(await port.freeze(), 2, '/ and /data; /run is tmpfs');
-  t.same(guest.storage.mounts.map((m) => m.frozen), [true, false, true]);
+  t.same(
+    guest.storage.mounts.map((m) => m.frozen),
+    [true, false, true],
+  );
   t.equal(await port.freeze(), 0, 'already frozen: EBUSY, skipped');
   t.equal(await port.thaw(), 2);
   t.equal(await port.thaw(), 0);
@@ -29,7 +32,11 @@ t.test('freeze: reverse mount order, local mounts only, EBUSY/EOPNOTSUPP skipped
   guest.mount('/')!.freezeSupported = true;
   guest.mount('/')!.freezeError = 'EIO';
   await t.rejects(port.freeze(), new QgaError('failed to freeze /: Input/output error'));
-  t.same(guest.storage.mounts.map((m) => m.frozen), [false, false, false], '/data (frozen first, reverse order) was thawed again');
+  t.same(
+    guest.storage.mounts.map((m) => m.frozen),
+    [false, false, false],
+    '/data (frozen first, reverse order) was thawed again',
+  );
   guest.mount('/data')!.frozen = true; // frozen by someone else
   guest.mount('/')!.freezeError = undefined;
   t.equal(await port.thaw(), 1, 'thaw thaws whatever is frozen');
@@ -60,8 +67,17 @@ t.test('fsinfo, disks, diskstats: shapes from the guest, results are copies', as
   const guest = createMockGuest();
   const storage = new MockStorage(guest, guest.failures);
   const fs = await storage.filesystems();
-  t.same(fs.map((f) => [f.name, f.mountpoint, f.type]), [['vdb', '/data', 'xfs'], ['vda1', '/', 'ext4']]);
-  t.same([fs[1]!['used-bytes'], fs[1]!['total-bytes'], fs[1]!['total-bytes-privileged']], [5n * 1024n ** 3n, 20n * 1024n ** 3n, 21n * 1024n ** 3n]);
+  t.same(
+    fs.map((f) => [f.name, f.mountpoint, f.type]),
+    [
+      ['vdb', '/data', 'xfs'],
+      ['vda1', '/', 'ext4'],
+    ],
+  );
+  t.same(
+    [fs[1]!['used-bytes'], fs[1]!['total-bytes'], fs[1]!['total-bytes-privileged']],
+    [5n * 1024n ** 3n, 20n * 1024n ** 3n, 21n * 1024n ** 3n],
+  );
   t.equal(fs[1]!.disk[0]!['bus-type'], 'virtio');
   fs[1]!.disk[0]!.serial = 'changed';
   t.equal(guest.mount('/')!.disk![0]!.serial, 'QM-VDA-0001', 'callers cannot alter the guest through results');
@@ -83,7 +99,20 @@ t.test('vcpus: qemu-ga messages for cpu0 and unknown CPUs', async (t) => {
   await cpu.setOnline(0, true);
   await t.rejects(cpu.setOnline(0, false), new QgaError("logical processor #0 can't be offlined"));
   await t.rejects(cpu.setOnline(99, true), new QgaError('open("/sys/devices/system/cpu/cpu99/"): No such file or directory'));
-  t.same((await cpu.stats())[1], { type: 'linux', cpu: 1, user: 800n, nice: 10n, system: 400n, idle: 91000n, iowait: 10n, irq: 0n, softirq: 3n, steal: 0n, guest: 0n, guestnice: 0n });
+  t.same((await cpu.stats())[1], {
+    type: 'linux',
+    cpu: 1,
+    user: 800n,
+    nice: 10n,
+    system: 400n,
+    idle: 91000n,
+    iowait: 10n,
+    irq: 0n,
+    softirq: 3n,
+    steal: 0n,
+    guest: 0n,
+    guestnice: 0n,
+  });
 });
 
 t.test('memory blocks: responses as qemu-ga gives them', async (t) => {
@@ -147,7 +176,11 @@ t.test('power: actions recorded, unsupported suspend refused', async (t) => {
     { kind: 'suspend', mode: 'ram', at: 5_000n },
   ]);
   guest.failNext('power.shutdown', 'child process has failed to shutdown: busy');
-  await t.rejects(power.shutdown('halt'), new QgaError('child process has failed to shutdown: busy'), 'a non-errno string becomes a QgaError');
+  await t.rejects(
+    power.shutdown('halt'),
+    new QgaError('child process has failed to shutdown: busy'),
+    'a non-errno string becomes a QgaError',
+  );
 });
 
 t.test('clock: real unless pinned; set-time moves the system clock and the RTC', async (t) => {
@@ -176,11 +209,17 @@ t.test('network, system info and devices return copies of the guest state', asyn
   const guest = createMockGuest({ hostName: 'vm1' });
   const net = new MockNetwork(guest, guest.failures);
   const ifs = await net.interfaces();
-  t.same(ifs.map((i) => i.name), ['lo', 'eth0']);
+  t.same(
+    ifs.map((i) => i.name),
+    ['lo', 'eth0'],
+  );
   t.equal(ifs[1]!['hardware-address'], '52:54:00:12:34:56');
   ifs[1]!.name = 'x';
   t.equal(guest.network.interfaces[1]!.name, 'eth0');
-  t.same((await net.routes()).map((r) => r.version), [4, 4, 6]);
+  t.same(
+    (await net.routes()).map((r) => r.version),
+    [4, 4, 6],
+  );
   const sys = new MockSystemInfo(guest, guest.failures);
   t.equal(await sys.hostName(), 'vm1');
   t.same(await sys.timezone(), { zone: 'UTC', offset: 0 });

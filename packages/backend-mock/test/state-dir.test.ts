@@ -44,7 +44,10 @@ t.test('a stateDir that cannot be created: start() fails with one line naming it
     );
     guest.dispose();
     t.ok(error, stateDir);
-    t.match(error?.message, new RegExp(`^unable to create directory ${stateDir.replace(/\//g, '\\/')}: (Not a directory|No such file or directory)$`));
+    t.match(
+      error?.message,
+      new RegExp(`^unable to create directory ${stateDir.replace(/\//g, '\\/')}: (Not a directory|No such file or directory)$`),
+    );
     t.notMatch(error?.message, /\n/);
   }
 });

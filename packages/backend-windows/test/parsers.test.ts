@@ -28,13 +28,23 @@ const fixture = (name: string): Buffer => readFileSync(new URL(`../../test/fixtu
 t.test('GetAdaptersAddresses buffer → adapters (pointers resolved against the base)', async (t) => {
   const base = BigInt(fixture('adapters.base.txt').toString('utf8').trim());
   const adapters = parseAdapterAddresses(fixture('adapters.bin'), base);
-  t.same(adapters.map((a) => a.friendlyName), ['lo', 'ifb0', 'ifb1', 'eth0']);
+  t.same(
+    adapters.map((a) => a.friendlyName),
+    ['lo', 'ifb0', 'ifb1', 'eth0'],
+  );
   const eth0 = adapters[3];
   t.match(eth0, { hardwareAddress: '02:fc:00:00:00:01', mtu: 1400 });
-  t.same(eth0?.unicast.map((u) => `${u.address}/${u.prefix}`), ['fd00::2/64', 'fe80::fc:ff:fe00:1/64', '192.0.2.2/24']);
+  t.same(
+    eth0?.unicast.map((u) => `${u.address}/${u.prefix}`),
+    ['fd00::2/64', 'fe80::fc:ff:fe00:1/64', '192.0.2.2/24'],
+  );
   t.same(eth0?.gateways, [{ family: 4, address: '192.0.2.1' }]);
   t.equal(adapters[0]?.hardwareAddress, undefined, 'lo has no physical address');
-  t.throws(() => parseAdapterAddresses(fixture('adapters.bin'), base + 1_000_000n), /outside the buffer/, 'a wrong base is caught, not followed');
+  t.throws(
+    () => parseAdapterAddresses(fixture('adapters.bin'), base + 1_000_000n),
+    /outside the buffer/,
+    'a wrong base is caught, not followed',
+  );
 });
 
 t.test('MIB_IPFORWARD_TABLE2 → rows', async (t) => {
@@ -54,7 +64,16 @@ t.test('MIB_IF_ROW2 counters → statistics; mtu', async (t) => {
   const row = Buffer.alloc(MIB_IF_ROW2_SIZE);
   [1208, 1216, 1224, 1232, 1240, 1280, 1288, 1296, 1304, 1312].forEach((off, i) => row.writeBigUInt64LE(BigInt(i + 1), off));
   row.writeUInt32LE(9000, 1124);
-  t.same(interfaceStatistics(row), { 'rx-bytes': 1, 'rx-packets': 5, 'rx-errs': 5, 'rx-dropped': 4, 'tx-bytes': 6, 'tx-packets': 15, 'tx-errs': 10, 'tx-dropped': 9 });
+  t.same(interfaceStatistics(row), {
+    'rx-bytes': 1,
+    'rx-packets': 5,
+    'rx-errs': 5,
+    'rx-dropped': 4,
+    'tx-bytes': 6,
+    'tx-packets': 15,
+    'tx-errs': 10,
+    'tx-dropped': 9,
+  });
   t.equal(interfaceMtu(row), 9000);
 });
 
@@ -87,13 +106,37 @@ t.test('logical processors from RelationProcessorCore records', async (t) => {
 t.test('osinfo from the version numbers and ProductName', async (t) => {
   const base = { major: 10, minor: 0, processorArchitecture: 9, productName: 'Windows 10 Pro' };
   t.same(buildOsInfo({ ...base, build: 19045, productType: 1 }), {
-    'kernel-release': '19045', 'kernel-version': '10.0', machine: 'x86_64', id: 'mswindows', name: 'Microsoft Windows',
-    'pretty-name': 'Windows 10 Pro', version: 'Microsoft Windows 10', 'version-id': '10', variant: 'client', 'variant-id': 'client',
+    'kernel-release': '19045',
+    'kernel-version': '10.0',
+    machine: 'x86_64',
+    id: 'mswindows',
+    name: 'Microsoft Windows',
+    'pretty-name': 'Windows 10 Pro',
+    version: 'Microsoft Windows 10',
+    'version-id': '10',
+    variant: 'client',
+    'variant-id': 'client',
   });
-  t.match(buildOsInfo({ ...base, build: 22631, productType: 1 }), { version: 'Microsoft Windows 11', 'version-id': '11' }, 'build ≥ 22000 is Windows 11');
-  t.match(buildOsInfo({ ...base, build: 20348, productType: 3 }), { version: 'Microsoft Windows Server 2022', 'version-id': '2022', variant: 'server' });
-  t.match(buildOsInfo({ ...base, build: 17763, productType: 2 }), { version: 'Microsoft Windows Server 2019', variant: 'server' }, 'a domain controller is a server');
-  t.match(buildOsInfo({ major: 6, minor: 1, build: 7601, productType: 1, processorArchitecture: 0 }), { version: 'Microsoft Windows 7', 'version-id': '7', machine: 'x86' });
+  t.match(
+    buildOsInfo({ ...base, build: 22631, productType: 1 }),
+    { version: 'Microsoft Windows 11', 'version-id': '11' },
+    'build ≥ 22000 is Windows 11',
+  );
+  t.match(buildOsInfo({ ...base, build: 20348, productType: 3 }), {
+    version: 'Microsoft Windows Server 2022',
+    'version-id': '2022',
+    variant: 'server',
+  });
+  t.match(
+    buildOsInfo({ ...base, build: 17763, productType: 2 }),
+    { version: 'Microsoft Windows Server 2019', variant: 'server' },
+    'a domain controller is a server',
+  );
+  t.match(buildOsInfo({ major: 6, minor: 1, build: 7601, productType: 1, processorArchitecture: 0 }), {
+    version: 'Microsoft Windows 7',
+    'version-id': '7',
+    machine: 'x86',
+  });
   const unknown = buildOsInfo({ major: 11, minor: 0, build: 1, productType: 1, processorArchitecture: 99 });
   t.notOk('version' in unknown, 'an unknown version leaves version out');
   t.notOk('pretty-name' in unknown, 'no ProductName, no pretty-name');
@@ -198,13 +241,19 @@ t.test('power: shutdown arguments and suspend capability bits', async (t) => {
 });
 
 t.test('ssh: the Windows OpenSSH key file layout', async (t) => {
-  t.equal(authorizedKeysPath('Administrator', true, 'C:\\ProgramData', 'C:\\Users'), 'C:\\ProgramData\\ssh\\administrators_authorized_keys');
+  t.equal(
+    authorizedKeysPath('Administrator', true, 'C:\\ProgramData', 'C:\\Users'),
+    'C:\\ProgramData\\ssh\\administrators_authorized_keys',
+  );
   t.equal(authorizedKeysPath('bob', false, 'C:\\ProgramData', 'C:\\Users'), 'C:\\Users\\bob\\.ssh\\authorized_keys');
 });
 
 t.test('fstrim: defrag /L error lines', async (t) => {
   t.equal(defragError('Invoking retrim on (C:)...\r\nThe operation completed successfully.\r\n'), undefined);
-  t.equal(defragError('Invoking retrim\r\n  The volume does not support trim. (0x8900002A)\r\n'), 'The volume does not support trim. (0x8900002A)');
+  t.equal(
+    defragError('Invoking retrim\r\n  The volume does not support trim. (0x8900002A)\r\n'),
+    'The volume does not support trim. (0x8900002A)',
+  );
 });
 
 t.test('wide strings and FILETIME', async (t) => {

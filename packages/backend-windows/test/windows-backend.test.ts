@@ -22,7 +22,21 @@ t.test('on win32 it is a backend listing what qemu-ga compiles out', async (t) =
 t.test('binds every port but memory blocks, without touching Win32', async (t) => {
   const c = new Container();
   c.load(windowsBackendModule());
-  for (const token of ['SystemInfoPort', 'TimePort', 'CpuPort', 'UsersPort', 'SshKeysPort', 'NetworkPort', 'StoragePort', 'DevicesPort', 'FilesPort', 'ExecPort', 'PowerPort', 'FsFreezePort', 'FsTrimPort'] as const) {
+  for (const token of [
+    'SystemInfoPort',
+    'TimePort',
+    'CpuPort',
+    'UsersPort',
+    'SshKeysPort',
+    'NetworkPort',
+    'StoragePort',
+    'DevicesPort',
+    'FilesPort',
+    'ExecPort',
+    'PowerPort',
+    'FsFreezePort',
+    'FsTrimPort',
+  ] as const) {
     t.ok(c.isBound(TOKENS[token]), token);
   }
   t.notOk(c.isBound(TOKENS.MemoryPort));

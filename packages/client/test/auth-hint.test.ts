@@ -23,10 +23,14 @@ t.test('a TCP agent with a shared secret', async (t) => {
   writeFileSync(secret, 'a-long-enough-shared-secret\n', { mode: 0o600 });
   const env: NodeJS.ProcessEnv = { ...process.env, QGA_CONF: '/nonexistent/qga-test.conf' };
   delete env['NODE_OPTIONS'];
-  const agent = spawn(process.execPath, [QGA_BIN, '--backend', 'mock', '-m', 'tcp-listen', '-p', '127.0.0.1:0', '--shared-secret-file', secret, '-t', dir, '-v'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env,
-  });
+  const agent = spawn(
+    process.execPath,
+    [QGA_BIN, '--backend', 'mock', '-m', 'tcp-listen', '-p', '127.0.0.1:0', '--shared-secret-file', secret, '-t', dir, '-v'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env,
+    },
+  );
   const exited = new Promise((resolve) => agent.once('exit', resolve));
   t.teardown(async () => {
     agent.kill('SIGTERM');
@@ -49,7 +53,10 @@ t.test('a TCP agent with a shared secret', async (t) => {
 
   const without = await cli([...a, '-t', '2', 'ping']);
   t.equal(without.code, 3);
-  t.match(without.stderr, /hint: authentication may have failed: if the agent requires a shared secret, give it with --shared-secret-file FILE/);
+  t.match(
+    without.stderr,
+    /hint: authentication may have failed: if the agent requires a shared secret, give it with --shared-secret-file FILE/,
+  );
 
   const wrong = join(dir, 'wrong');
   writeFileSync(wrong, 'not-the-secret-at-all\n', { mode: 0o600 });

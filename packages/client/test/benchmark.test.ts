@@ -76,7 +76,9 @@ if (!haveQemuGa()) {
     start = performance.now();
     await Promise.all(Array.from({ length: pipeCount }, () => client.ping()));
     const piped = pipeCount / ((performance.now() - start) / 1000);
-    t.comment(`QgaClient pipelined pings (${pipeCount} in flight): ${piped.toFixed(0)}/s (${((cpuMs(cpu) * 1000) / pipeCount).toFixed(1)} µs client CPU per ping)`);
+    t.comment(
+      `QgaClient pipelined pings (${pipeCount} in flight): ${piped.toFixed(0)}/s (${((cpuMs(cpu) * 1000) / pipeCount).toFixed(1)} µs client CPU per ping)`,
+    );
 
     const mib = 32;
     const data = randomBytes(mib * 1024 * 1024);
@@ -91,7 +93,9 @@ if (!haveQemuGa()) {
     start = performance.now();
     const back = await client.readFile(path);
     const read = mib / ((performance.now() - start) / 1000);
-    t.comment(`readFile ${mib} MiB (1 MiB chunks, 2 in flight): ${read.toFixed(1)} MiB/s (${(cpuMs(cpu) / mib).toFixed(1)} ms client CPU per MiB)`);
+    t.comment(
+      `readFile ${mib} MiB (1 MiB chunks, 2 in flight): ${read.toFixed(1)} MiB/s (${(cpuMs(cpu) / mib).toFixed(1)} ms client CPU per MiB)`,
+    );
     t.ok(back.equals(data), 'data intact');
 
     const exStart = performance.now();
@@ -100,6 +104,8 @@ if (!haveQemuGa()) {
     t.comment(`exec /bin/true round trips: ${(execCount / ((performance.now() - exStart) / 1000)).toFixed(0)}/s`);
 
     // Figures only: speed is measured by `npm run bench`, never asserted in tests.
-    t.comment(`sequential ${seq.toFixed(0)}/s (bare socket ${bare.toFixed(0)}/s), pipelined ${piped.toFixed(0)}/s, read ${read.toFixed(1)} MiB/s, write ${write.toFixed(1)} MiB/s`);
+    t.comment(
+      `sequential ${seq.toFixed(0)}/s (bare socket ${bare.toFixed(0)}/s), pipelined ${piped.toFixed(0)}/s, read ${read.toFixed(1)} MiB/s, write ${write.toFixed(1)} MiB/s`,
+    );
   });
 }

@@ -45,8 +45,14 @@ t.test('ifconfig text', async (t) => {
         { 'ip-address': 'fe80::1', 'ip-address-type': 'ipv6', prefix: 64 },
       ],
       statistics: {
-        'rx-bytes': 18446744073709551615n, 'rx-packets': 2, 'rx-errs': 0, 'rx-dropped': 0,
-        'tx-bytes': 5, 'tx-packets': 6, 'tx-errs': 7, 'tx-dropped': 8,
+        'rx-bytes': 18446744073709551615n,
+        'rx-packets': 2,
+        'rx-errs': 0,
+        'rx-dropped': 0,
+        'tx-bytes': 5,
+        'tx-packets': 6,
+        'tx-errs': 7,
+        'tx-dropped': 8,
       },
     },
     { name: 'dummy0' },
@@ -71,7 +77,12 @@ t.test('info and fstrim text', async (t) => {
     'version: 9.9\ncommands: 2 (1 enabled)\n  guest-exec      disabled\n  guest-shutdown  enabled  no-success-response\n',
   );
   t.equal(
-    formatFstrim({ paths: [{ path: '/', trimmed: 4096, minimum: 0 }, { path: '/boot', error: 'trim not supported' }] }),
+    formatFstrim({
+      paths: [
+        { path: '/', trimmed: 4096, minimum: 0 },
+        { path: '/boot', error: 'trim not supported' },
+      ],
+    }),
     '/: trimmed 4096 bytes (minimum 0)\n/boot: error: trim not supported\n',
   );
 });

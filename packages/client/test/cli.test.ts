@@ -61,7 +61,9 @@ t.test('connection failure exits 3', async (t) => {
 t.test('shutdown and suspend against a fake agent', async (t) => {
   const agent = await startFakeAgent({
     handler: (req) =>
-      req['execute'] === 'guest-suspend-disk' ? { error: { class: 'GenericError', desc: 'the requested suspend mode is not supported by the guest' } } : undefined,
+      req['execute'] === 'guest-suspend-disk'
+        ? { error: { class: 'GenericError', desc: 'the requested suspend mode is not supported by the guest' } }
+        : undefined,
   });
   t.teardown(() => agent.close());
   const ok = await cli(['-a', agent.address, 'shutdown', 'reboot']);

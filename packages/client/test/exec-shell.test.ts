@@ -27,7 +27,11 @@ t.test('with @qga/plugin-exec', async (t) => {
   t.test('shell: an interactive program on a PTY, resized, with its exit status', async (t) => {
     // The guest program echoes a line, then prints its terminal size for every line it reads.
     const script = 'read line; echo "got:$line"; while read x; do stty size; [ "$x" = q ] && exit 3; done';
-    const term = pty.spawn(process.execPath, [CLIENT_MAIN, ...a, 'shell', '--', '/bin/sh', '-c', script], { rows: 30, cols: 100, name: 'xterm' });
+    const term = pty.spawn(process.execPath, [CLIENT_MAIN, ...a, 'shell', '--', '/bin/sh', '-c', script], {
+      rows: 30,
+      cols: 100,
+      name: 'xterm',
+    });
     let screen = '';
     term.onData((d) => (screen += d));
     const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
@@ -38,11 +42,15 @@ t.test('with @qga/plugin-exec', async (t) => {
     t.ok(await eventually(() => screen.includes('30 100')), `stty size in the guest shows the local size (${JSON.stringify(screen)})`);
     term.resize(120, 40);
     // The resize travels asynchronously: ask again until the guest sees it.
-    const resized = await eventually(() => {
-      if (screen.includes('40 120')) return true;
-      term.write('\r');
-      return false;
-    }, 10_000, 200);
+    const resized = await eventually(
+      () => {
+        if (screen.includes('40 120')) return true;
+        term.write('\r');
+        return false;
+      },
+      10_000,
+      200,
+    );
     t.ok(resized, `the window-size change reached the guest terminal (${JSON.stringify(screen)})`);
     term.write('q\r');
     t.equal(await exited, 3, "qga-client exits with the guest program's status");
@@ -50,9 +58,21 @@ t.test('with @qga/plugin-exec', async (t) => {
 
   t.test('exec streams output as it is produced; Ctrl-C kills the program in the guest', async (t) => {
     const pidFile = join(agent.dir, 'ticker.pid');
-    const child = spawn(process.execPath, [CLIENT_MAIN, ...a, 'exec', '--', '/bin/sh', '-c', `echo $$ > ${pidFile}; i=0; while :; do echo tick $i; i=$((i+1)); sleep 0.2; done`], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        CLIENT_MAIN,
+        ...a,
+        'exec',
+        '--',
+        '/bin/sh',
+        '-c',
+        `echo $$ > ${pidFile}; i=0; while :; do echo tick $i; i=$((i+1)); sleep 0.2; done`,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));

@@ -37,7 +37,10 @@ t.test('syncs past a stale reply, garbage and an unmatched delimited reply', asy
     ],
     'every stale line was seen and none was taken for a reply',
   );
-  t.same(strays.map((s) => s[0]), ['before-sync', 'stale-sync', 'not-json']);
+  t.same(
+    strays.map((s) => s[0]),
+    ['before-sync', 'stale-sync', 'not-json'],
+  );
   t.same(commands(agent.connections[0]!.received), ['<FF>', 'guest-sync-delimited', 'guest-get-host-name']);
 });
 
@@ -64,7 +67,9 @@ t.test('a delimited reply with the wrong id is not accepted; the client retries 
 });
 
 t.test('an agent whose allow list refuses guest-sync-delimited: plain guest-sync is used', async (t) => {
-  const disabled = (name: string) => ({ error: { class: 'CommandNotFound', desc: `Command ${name} has been disabled: the command is not allowed` } });
+  const disabled = (name: string) => ({
+    error: { class: 'CommandNotFound', desc: `Command ${name} has been disabled: the command is not allowed` },
+  });
   const agent = await startFakeAgent({
     handler: (req) => (req['execute'] === 'guest-sync-delimited' ? disabled('guest-sync-delimited') : undefined),
   });
@@ -105,7 +110,11 @@ t.test('a timeout is followed by a resync; the late reply is never taken for a n
   t.equal(await client.execute('echo', { v: 'fresh' }), 'fresh');
   t.equal(await client.execute('echo', { v: 'again' }), 'again');
   const seen = commands(agent.connections[0]!.received);
-  t.same(seen, ['<FF>', 'guest-sync-delimited', 'slow-cmd', '<FF>', 'guest-sync-delimited', 'echo', 'echo'], 'resynced before the next request');
+  t.same(
+    seen,
+    ['<FF>', 'guest-sync-delimited', 'slow-cmd', '<FF>', 'guest-sync-delimited', 'echo', 'echo'],
+    'resynced before the next request',
+  );
 });
 
 t.test('pipelined requests are matched to their own replies', async (t) => {
@@ -133,7 +142,9 @@ t.test('pipelined requests are matched to their own replies', async (t) => {
 t.test('an error reply without id (e.g. a JSON limit) fails the head request and triggers a resync', async (t) => {
   const agent = await startFakeAgent({
     handler: (req) =>
-      req['execute'] === 'guest-file-write' ? { line: '{"error": {"class": "GenericError", "desc": "JSON token size limit exceeded"}}\n' } : undefined,
+      req['execute'] === 'guest-file-write'
+        ? { line: '{"error": {"class": "GenericError", "desc": "JSON token size limit exceeded"}}\n' }
+        : undefined,
   });
   t.teardown(() => agent.close());
   const client = await QgaClient.connect(agent.address);
@@ -173,7 +184,10 @@ t.test('success-response:false commands: written, accepted, disconnect', async (
 
   await client.shutdown('halt'); // written: resolves, the later error is reported as stray
   t.equal(await client.hostname(), 'fake-guest', 'later requests are unaffected by the unexpected error reply');
-  t.ok(strays.some(([r, l]) => r === 'late-error' && l.includes('boom')), 'the late error was reported');
+  t.ok(
+    strays.some(([r, l]) => r === 'late-error' && l.includes('boom')),
+    'the late error was reported',
+  );
 
   await client.shutdown('reboot', { wait: 'disconnect' });
   t.pass('disconnect: resolved when the agent went away');
@@ -244,6 +258,8 @@ t.test('request ids differ between connections and never repeat within one', asy
   await Promise.all([a.ping(), a.ping(), b.ping()]);
   await a.close();
   await b.close();
-  const ids = agent.connections.flatMap((c) => c.received.filter((r): r is JsonObject => r !== '<FF>' && r['execute'] === 'guest-ping').map((r) => r['id']));
+  const ids = agent.connections.flatMap((c) =>
+    c.received.filter((r): r is JsonObject => r !== '<FF>' && r['execute'] === 'guest-ping').map((r) => r['id']),
+  );
   t.equal(new Set(ids).size, 3);
 });

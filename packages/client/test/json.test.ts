@@ -53,14 +53,24 @@ t.test('large base64 strings parse quickly', async (t) => {
 });
 
 t.test('stringify writes compact ASCII JSON with exact bigints', async (t) => {
-  t.equal(stringifyJson({ execute: 'guest-sync', arguments: { id: 4611686018427387905n } }), '{"execute":"guest-sync","arguments":{"id":4611686018427387905}}');
-  t.equal(stringifyJson(['é', '\u{1F600}', 'a"\\\n\u0001', -0, 1.5, null, true]), '["\\u00E9","\\uD83D\\uDE00","a\\"\\\\\\n\\u0001",0,1.5,null,true]');
+  t.equal(
+    stringifyJson({ execute: 'guest-sync', arguments: { id: 4611686018427387905n } }),
+    '{"execute":"guest-sync","arguments":{"id":4611686018427387905}}',
+  );
+  t.equal(
+    stringifyJson(['é', '\u{1F600}', 'a"\\\n\u0001', -0, 1.5, null, true]),
+    '["\\u00E9","\\uD83D\\uDE00","a\\"\\\\\\n\\u0001",0,1.5,null,true]',
+  );
   t.equal(stringifyJson({ a: undefined, b: 1 }), '{"b":1}', 'undefined members are skipped');
   t.throws(() => stringifyJson(NaN));
   t.throws(() => stringifyJson(Infinity));
 });
 
 t.test('stringify and parse round trip', async (t) => {
-  const value = { s: 'x\u0000y\u00ff\u2028', n: [0, -1, 2 ** 53 - 1, 12345678901234567890n, -9223372036854775808n], o: { nested: [[], {}] } };
+  const value = {
+    s: 'x\u0000y\u00ff\u2028',
+    n: [0, -1, 2 ** 53 - 1, 12345678901234567890n, -9223372036854775808n],
+    o: { nested: [[], {}] },
+  };
   t.same(parseJson(stringifyJson(value)), value);
 });

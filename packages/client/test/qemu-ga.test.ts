@@ -146,7 +146,11 @@ if (!haveQemuGa()) {
       t.equal(await client.execute('guest-sync', { id: big }), big);
       t.equal(await client.execute('guest-sync', { id: -(2n ** 63n) }), -(2n ** 63n));
       t.equal(await client.execute('guest-sync-delimited', { id: 5 }), 5, "a caller's own delimited sync works too");
-      t.same(await client.executeRaw('{"execute":"guest-sync-delimited","arguments":{"id":6}}'), ['{"return": 6}'], 'raw: the 0xFF marker is not part of the line');
+      t.same(
+        await client.executeRaw('{"execute":"guest-sync-delimited","arguments":{"id":6}}'),
+        ['{"return": 6}'],
+        'raw: the 0xFF marker is not part of the line',
+      );
       t.same(await client.executeRaw("{'execute':'guest-ping'} [1]"), [
         '{"return": {}}',
         '{"error": {"class": "GenericError", "desc": "QMP input must be a JSON object"}}',
@@ -154,7 +158,12 @@ if (!haveQemuGa()) {
     });
 
     t.test('pipelined requests of different kinds', async (t) => {
-      const results = await Promise.all([client.ping(), client.hostname(), client.execute('guest-sync', { id: 7 }), client.fsfreeze('status')]);
+      const results = await Promise.all([
+        client.ping(),
+        client.hostname(),
+        client.execute('guest-sync', { id: 7 }),
+        client.fsfreeze('status'),
+      ]);
       t.same(results.slice(1), [readFileSync('/proc/sys/kernel/hostname', 'utf8').trim(), 7, 'thawed']);
     });
   });

@@ -4,7 +4,11 @@ import { ReplyFramer } from '../src/protocol/reply-framer.js';
 function collect(maxLineBytes = 1 << 20) {
   const lines: Array<[string, boolean]> = [];
   const overflows: number[] = [];
-  const framer = new ReplyFramer((line, delimited) => lines.push([line, delimited]), maxLineBytes, (n) => overflows.push(n));
+  const framer = new ReplyFramer(
+    (line, delimited) => lines.push([line, delimited]),
+    maxLineBytes,
+    (n) => overflows.push(n),
+  );
   return { framer, lines, overflows };
 }
 
@@ -35,7 +39,15 @@ t.test('0xFF discards the partial line before it and flags the next line', async
 
 t.test('0xFF in the middle of a chunk, twice', async (t) => {
   const { framer, lines } = collect();
-  framer.push(Buffer.concat([Buffer.from('garbage'), Buffer.from([0xff]), Buffer.from('{"return": 1}\nhalf'), Buffer.from([0xff]), Buffer.from('{"return": 2}\n')]));
+  framer.push(
+    Buffer.concat([
+      Buffer.from('garbage'),
+      Buffer.from([0xff]),
+      Buffer.from('{"return": 1}\nhalf'),
+      Buffer.from([0xff]),
+      Buffer.from('{"return": 2}\n'),
+    ]),
+  );
   t.same(lines, [
     ['{"return": 1}', true],
     ['{"return": 2}', true],

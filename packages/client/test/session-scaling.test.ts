@@ -18,7 +18,8 @@ function instantAgent(): Duplex {
       let consumed = 0;
       for (let m = re.exec(pending); m !== null; m = re.exec(pending)) {
         const [, command, arg, id] = m;
-        if (command === 'guest-sync-delimited') out += `{"error": {"class": "GenericError", "desc": "JSON parse error, stray '\\uFFFD'"}}\n\xff{"return": ${arg}, "id": ${id}}\n`;
+        if (command === 'guest-sync-delimited')
+          out += `{"error": {"class": "GenericError", "desc": "JSON parse error, stray '\\uFFFD'"}}\n\xff{"return": ${arg}, "id": ${id}}\n`;
         else out += `{"return": {}, "id": ${id}}\n`;
         consumed = re.lastIndex;
       }

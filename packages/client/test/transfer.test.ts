@@ -1,7 +1,19 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  writeSync,
+  closeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import * as pty from 'node-pty';
 import { CLIENT_MAIN, startOurAgent } from './helpers/our-agent.js';
@@ -11,7 +23,7 @@ import { cuttingProxy } from './helpers/cutting-proxy.js';
  * 256 MiB, as users move VM images and logs (about 15 s for this whole file
  * here); QGA_TRANSFER_TEST_MIB makes it smaller on a slow machine.
  */
-const SIZE = Number(process.env["QGA_TRANSFER_TEST_MIB"] ?? 256) * 1024 * 1024;
+const SIZE = Number(process.env['QGA_TRANSFER_TEST_MIB'] ?? 256) * 1024 * 1024;
 
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -29,7 +41,7 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
 function randomFile(path: string, size: number): string {
   const hash = createHash('sha256');
   const fd = openSync(path, 'w');
-  for (let done = 0; done < size; ) {
+  for (let done = 0; done < size;) {
     const piece = randomBytes(Math.min(4 * 1024 * 1024, size - done));
     writeSync(fd, piece);
     hash.update(piece);
@@ -80,11 +92,18 @@ t.test('push and pull through @qga/plugin-files', async (t) => {
     t.equal(second.code, 0, second.stderr);
     const summary = JSON.parse(second.stdout) as { bytes: number; sha256: string; 'resumed-from': number };
     // The agent may still have been writing chunks it had received when the client died: at least as far.
-    t.ok(summary['resumed-from'] >= tempSize && summary['resumed-from'] <= SIZE / 2, `the second run resumed where the guest's temp file ended (${summary['resumed-from']})`);
+    t.ok(
+      summary['resumed-from'] >= tempSize && summary['resumed-from'] <= SIZE / 2,
+      `the second run resumed where the guest's temp file ended (${summary['resumed-from']})`,
+    );
     t.equal(summary.sha256, digest);
     t.equal(sha256(remote), digest, 'the guest file is byte for byte the host file');
     t.equal(statSync(remote).mode & 0o777, 0o640, "the replaced file's mode is kept");
-    t.same(readdirSync(agent.dir).filter((n) => n.endsWith('.qga-part')), [], 'no temp file left');
+    t.same(
+      readdirSync(agent.dir).filter((n) => n.endsWith('.qga-part')),
+      [],
+      'no temp file left',
+    );
   });
 
   t.test('on a terminal: a progress bar with throughput and ETA', async (t) => {

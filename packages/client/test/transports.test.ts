@@ -46,9 +46,11 @@ t.test('tls: client certificate, CA and shared secret', async (t) => {
   t.equal(await client.hostname(), 'fake-guest');
   await client.close();
 
-  const untrusted = await QgaClient.connect(agent.address, { sharedSecret: 'tls-secret', tls: { cert: certs.clientCert, key: certs.clientKey }, timeoutMs: 2000 }).catch(
-    (e: unknown) => e,
-  );
+  const untrusted = await QgaClient.connect(agent.address, {
+    sharedSecret: 'tls-secret',
+    tls: { cert: certs.clientCert, key: certs.clientKey },
+    timeoutMs: 2000,
+  }).catch((e: unknown) => e);
   t.type(untrusted, QgaConnectionError, 'without the CA the agent certificate is rejected');
 
   const rogue = await QgaClient.connect(agent.address, {

@@ -17,13 +17,19 @@ export function seekFile(fd: number, offset: bigint, whence: number): bigint {
 }
 
 export function readFileAt(fd: number, buf: Buffer, length: number, position: bigint): number {
-  const n = Number(libcFunction('intptr_t pread64(int fd, _Out_ uint8_t *buf, size_t count, int64_t offset)')(fd, buf, length, position) as number | bigint);
+  const n = Number(
+    libcFunction('intptr_t pread64(int fd, _Out_ uint8_t *buf, size_t count, int64_t offset)')(fd, buf, length, position) as
+      number | bigint,
+  );
   if (n < 0) throw errnoError(errnoCode(lastErrno()) ?? 'EIO', 'pread');
   return n;
 }
 
 export function writeFileAt(fd: number, buf: Buffer, position: bigint): number {
-  const n = Number(libcFunction('intptr_t pwrite64(int fd, const uint8_t *buf, size_t count, int64_t offset)')(fd, buf, buf.length, position) as number | bigint);
+  const n = Number(
+    libcFunction('intptr_t pwrite64(int fd, const uint8_t *buf, size_t count, int64_t offset)')(fd, buf, buf.length, position) as
+      number | bigint,
+  );
   if (n < 0) throw errnoError(errnoCode(lastErrno()) ?? 'EIO', 'pwrite');
   return n;
 }

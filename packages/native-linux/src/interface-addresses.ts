@@ -74,7 +74,7 @@ function fromOneBlock(koffi: Koffi, headPtr: unknown, le: boolean): IfAddrEntry[
     return off >= 0n && off + BigInt(length) <= BigInt(size) ? Number(off) : -1;
   };
   const out: IfAddrEntry[] = [];
-  for (let p = base; p !== 0n; ) {
+  for (let p = base; p !== 0n;) {
     const off = at(p, IFA_SIZE);
     if (off < 0) return undefined;
     const nameOff = at(dv.getBigUint64(off + IFA_NAME, le), 1);
@@ -89,7 +89,12 @@ function fromOneBlock(koffi: Koffi, headPtr: unknown, le: boolean): IfAddrEntry[
       const a = at(addrPtr, SOCKADDR_SIZE);
       const m = maskPtr === 0n ? undefined : at(maskPtr, SOCKADDR_SIZE);
       if (a < 0 || m === -1) return undefined;
-      const entry = decodeEntry(name, mem.subarray(a, a + SOCKADDR_SIZE), m === undefined ? undefined : mem.subarray(m, m + SOCKADDR_SIZE), le);
+      const entry = decodeEntry(
+        name,
+        mem.subarray(a, a + SOCKADDR_SIZE),
+        m === undefined ? undefined : mem.subarray(m, m + SOCKADDR_SIZE),
+        le,
+      );
       if (entry !== undefined) out.push(entry);
     }
     p = dv.getBigUint64(off + IFA_NEXT, le);
@@ -123,7 +128,12 @@ function entryByEntry(koffi: Koffi, headPtr: unknown, le: boolean): IfAddrEntry[
       // A link without a device address (tun, wireguard): listed all the same, as qemu-ga lists it.
       out.push({ kind: 'link', name, ifindex: -1, hwaddr: new Uint8Array(0) });
     } else {
-      const entry = decodeEntry(name, new Uint8Array(koffi.view(addr, SOCKADDR_SIZE)), mask === 0n ? undefined : new Uint8Array(koffi.view(mask, SOCKADDR_SIZE)), le);
+      const entry = decodeEntry(
+        name,
+        new Uint8Array(koffi.view(addr, SOCKADDR_SIZE)),
+        mask === 0n ? undefined : new Uint8Array(koffi.view(mask, SOCKADDR_SIZE)),
+        le,
+      );
       if (entry !== undefined) out.push(entry);
     }
     const next = ifa.getBigUint64(IFA_NEXT, le);

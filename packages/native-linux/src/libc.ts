@@ -62,7 +62,9 @@ export function loadKoffi(): { koffi: Koffi; libc: KoffiLib } {
     libc = lib;
     return { koffi: k, libc: lib };
   } catch (e) {
-    failure = new NativeUnavailableError(`native calls are unavailable (koffi could not be loaded: ${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+    failure = new NativeUnavailableError(
+      `native calls are unavailable (koffi could not be loaded: ${e instanceof Error ? e.message.split('\n')[0] : String(e)})`,
+    );
     throw failure;
   }
 }

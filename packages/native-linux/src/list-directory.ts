@@ -32,7 +32,7 @@ export function listDirectory(path: string): RawDirEntry[] {
       const n = Number(getdents(fd, buf, buf.length) as number | bigint);
       if (n < 0) throw sysError(lastErrno(), 'getdents64', path);
       if (n === 0) return out;
-      for (let off = 0; off < n; ) {
+      for (let off = 0; off < n;) {
         const reclen = buf.readUInt16LE(off + DIRENT_RECLEN);
         const end = buf.indexOf(0, off + DIRENT_NAME);
         const name = buf.toString('utf8', off + DIRENT_NAME, end < 0 || end > off + reclen ? off + reclen : end);

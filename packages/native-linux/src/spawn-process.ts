@@ -48,7 +48,9 @@ export function spawnProcess(req: NativeSpawnRequest): { pid: number; closedOthe
   const init = libcFunction('int posix_spawn_file_actions_init(_Inout_ uint8_t *fa)');
   const destroy = libcFunction('int posix_spawn_file_actions_destroy(_Inout_ uint8_t *fa)');
   const adddup2 = libcFunction('int posix_spawn_file_actions_adddup2(_Inout_ uint8_t *fa, int fd, int newfd)');
-  const addopen = libcFunction('int posix_spawn_file_actions_addopen(_Inout_ uint8_t *fa, int fd, const char *path, int oflag, uint32_t mode)');
+  const addopen = libcFunction(
+    'int posix_spawn_file_actions_addopen(_Inout_ uint8_t *fa, int fd, const char *path, int oflag, uint32_t mode)',
+  );
   const attrInit = libcFunction('int posix_spawnattr_init(_Inout_ uint8_t *attr)');
   const attrDestroy = libcFunction('int posix_spawnattr_destroy(_Inout_ uint8_t *attr)');
   const setFlags = libcFunction('int posix_spawnattr_setflags(_Inout_ uint8_t *attr, short flags)');
@@ -56,8 +58,12 @@ export function spawnProcess(req: NativeSpawnRequest): { pid: number; closedOthe
   const setSigMask = libcFunction('int posix_spawnattr_setsigmask(_Inout_ uint8_t *attr, const uint8_t *set)');
   const sigfillset = libcFunction('int sigfillset(_Inout_ uint8_t *set)');
   const sigemptyset = libcFunction('int sigemptyset(_Inout_ uint8_t *set)');
-  const posixSpawn = libcFunction('int posix_spawn(_Out_ int *pid, const char *path, const uint8_t *fa, const uint8_t *attr, const char **argv, const char **envp)');
-  const posixSpawnEnviron = libcFunction('int posix_spawn(_Out_ int *pid, const char *path, const uint8_t *fa, const uint8_t *attr, const char **argv, void *envp)');
+  const posixSpawn = libcFunction(
+    'int posix_spawn(_Out_ int *pid, const char *path, const uint8_t *fa, const uint8_t *attr, const char **argv, const char **envp)',
+  );
+  const posixSpawnEnviron = libcFunction(
+    'int posix_spawn(_Out_ int *pid, const char *path, const uint8_t *fa, const uint8_t *attr, const char **argv, void *envp)',
+  );
   spawnClosesOtherFds();
 
   const fa = Buffer.alloc(FILE_ACTIONS_BYTES);

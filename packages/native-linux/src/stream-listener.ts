@@ -61,7 +61,11 @@ function listenOn(family: number, address: Buffer, backlog: number, onAccept: Ac
   }
   handle.onconnection = (st, client) => {
     if (st !== 0 || client === undefined) onAccept(undefined, uvError(st, 'accept'));
-    else onAccept(new Socket({ handle: client, readable: true, writable: true, allowHalfOpen: true } as ConstructorParameters<typeof Socket>[0]), undefined);
+    else
+      onAccept(
+        new Socket({ handle: client, readable: true, writable: true, allowHalfOpen: true } as ConstructorParameters<typeof Socket>[0]),
+        undefined,
+      );
   };
   status = handle.listen(backlog);
   if (status !== 0) {

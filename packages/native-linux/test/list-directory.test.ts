@@ -10,7 +10,8 @@ function viaOpendir(path: string): { name: string; dir: boolean; link: boolean; 
   const d = opendirSync(path);
   const out = [];
   try {
-    for (let e = d.readSync(); e !== null; e = d.readSync()) out.push({ name: e.name, dir: e.isDirectory(), link: e.isSymbolicLink(), file: e.isFile() });
+    for (let e = d.readSync(); e !== null; e = d.readSync())
+      out.push({ name: e.name, dir: e.isDirectory(), link: e.isSymbolicLink(), file: e.isFile() });
   } finally {
     d.closeSync();
   }

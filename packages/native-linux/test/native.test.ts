@@ -6,7 +6,17 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { interfaceAddresses, listenUnixNative, listenVsock, lookupPasswd, nvmeSmartLog, openSyslog, timevalOf, tryLockExclusive, VSOCK_CID_ANY } from '../src/index.js';
+import {
+  interfaceAddresses,
+  listenUnixNative,
+  listenVsock,
+  lookupPasswd,
+  nvmeSmartLog,
+  openSyslog,
+  timevalOf,
+  tryLockExclusive,
+  VSOCK_CID_ANY,
+} from '../src/index.js';
 
 const entry = fileURLToPath(new URL('../src/index.js', import.meta.url));
 
@@ -46,23 +56,39 @@ t.test('flock: a second open file description is refused while the first holds t
   closeSync(b);
 });
 
-t.test('settimeofday as an unprivileged user: EPERM, the clock untouched', { skip: process.getuid?.() !== 0 && 'needs root to switch to nobody' }, async (t) => {
-  // Never set the real clock in a test: the call runs as uid 65534, where the kernel refuses it.
-  const script = `import(${JSON.stringify(entry)}).then((m) => { try { m.setSystemTime(1796605837000000000n); console.log('set'); } catch (e) { console.log(e.code, e.syscall); } })`;
-  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--input-type=module', '-e', script], { encoding: 'utf8' });
-  t.equal(r.stdout.trim(), 'EPERM settimeofday', r.stderr);
-});
+t.test(
+  'settimeofday as an unprivileged user: EPERM, the clock untouched',
+  { skip: process.getuid?.() !== 0 && 'needs root to switch to nobody' },
+  async (t) => {
+    // Never set the real clock in a test: the call runs as uid 65534, where the kernel refuses it.
+    const script = `import(${JSON.stringify(entry)}).then((m) => { try { m.setSystemTime(1796605837000000000n); console.log('set'); } catch (e) { console.log(e.code, e.syscall); } })`;
+    const r = spawnSync(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--input-type=module', '-e', script],
+      { encoding: 'utf8' },
+    );
+    t.equal(r.stdout.trim(), 'EPERM settimeofday', r.stderr);
+  },
+);
 
 t.test('without koffi: a clear error per call, no crash at import', async (t) => {
   const script = `import(${JSON.stringify(entry)}).then(async (m) => { try { await m.lookupPasswd('root'); console.log('ok'); } catch (e) { console.log(e.code + ': ' + e.message); } })`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, QGA_NO_NATIVE: '1' } });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, QGA_NO_NATIVE: '1' },
+  });
   t.equal(r.status, 0);
   t.match(r.stdout, /^ENATIVE: native calls are unavailable \(koffi could not be loaded: QGA_NO_NATIVE=1\)/);
 });
 
 t.test('syslog: daemon.info lines on a datagram socket standing in for /dev/log', async (t) => {
   const devLog = join(tmp(t), 'log');
-  const server = spawn('python3', ['-u', '-c', 'import socket,sys\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.bind(sys.argv[1])\nprint("ready")\nwhile True: print(s.recv(65536).decode())', devLog]);
+  const server = spawn('python3', [
+    '-u',
+    '-c',
+    'import socket,sys\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.bind(sys.argv[1])\nprint("ready")\nwhile True: print(s.recv(65536).decode())',
+    devLog,
+  ]);
   t.teardown(() => server.kill('SIGKILL'));
   let received = '';
   server.stdout.setEncoding('utf8').on('data', (s: string) => (received += s));

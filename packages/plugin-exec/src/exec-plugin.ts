@@ -11,7 +11,14 @@ import { ExecSessions } from './exec-sessions.js';
 import { EXEC_TOKENS } from './tokens.js';
 
 /** The commands, in the order guest-info lists them. */
-export const EXEC_COMMANDS = [ExecStartCommand, ExecReadCommand, ExecWriteCommand, ExecResizeCommand, ExecSignalCommand, ExecReleaseCommand] as const;
+export const EXEC_COMMANDS = [
+  ExecStartCommand,
+  ExecReadCommand,
+  ExecWriteCommand,
+  ExecResizeCommand,
+  ExecSignalCommand,
+  ExecReleaseCommand,
+] as const;
 
 /**
  * The exec plugin as a ContainerModule: it adds commands to TOKENS.Command and

@@ -62,7 +62,7 @@ export function spawnPiped(request: StartRequest, events: ChildEvents, graceMs: 
         write: (bytes) =>
           new Promise<void>((ok, fail) => {
             if (child.stdin.destroyed || child.stdin.writableEnded) {
-              fail(new QgaError('the program\'s stdin is closed'));
+              fail(new QgaError("the program's stdin is closed"));
               return;
             }
             child.stdin.write(bytes, (err) => (err ? fail(new QgaError(`cannot write to the program's stdin: ${err.message}`)) : ok()));

@@ -148,7 +148,13 @@ t.test('a background child holding the pipes does not keep the record open', asy
 
 t.test('a PTY: size, resize, raw bytes both ways', async (t) => {
   const { client } = await servePlugin(t, createExecPlugin());
-  const { id } = await start(client, { path: '/bin/sh', arg: ['-c', 'stty size; read x; stty size; printf "\\001\\377"'], pty: true, rows: 33, cols: 101 });
+  const { id } = await start(client, {
+    path: '/bin/sh',
+    arg: ['-c', 'stty size; read x; stty size; printf "\\001\\377"'],
+    pty: true,
+    rows: 33,
+    cols: 101,
+  });
   let screen = Buffer.alloc(0);
   let at = 0;
   const more = async (): Promise<ReadReply> => {

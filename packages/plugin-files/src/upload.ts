@@ -97,11 +97,15 @@ export class Upload {
    */
   async commit(expectedSha256: string, asked: Ownership): Promise<{ size: number; sha256: string }> {
     await this.handle.truncate(this.size);
-    const digest = (this.hash !== undefined && this.hashedTo === this.size ? this.hash : await hashRange(this.handle, this.size)).digest('hex');
+    const digest = (this.hash !== undefined && this.hashedTo === this.size ? this.hash : await hashRange(this.handle, this.size)).digest(
+      'hex',
+    );
     this.hash = undefined;
     if (digest !== expectedSha256.toLowerCase()) {
       await this.abort();
-      throw new QgaError(`SHA-256 mismatch for '${this.path}': received ${digest}, expected ${expectedSha256}; the partial upload was removed`);
+      throw new QgaError(
+        `SHA-256 mismatch for '${this.path}': received ${digest}, expected ${expectedSha256}; the partial upload was removed`,
+      );
     }
     const old = await fs.lstat(this.path).catch(() => undefined);
     if (old?.isDirectory()) throw new QgaError(`cannot replace '${this.path}': it is a directory`);

@@ -24,8 +24,15 @@ t.test('read by offset, checksum, stat', async (t) => {
   const data = randomBytes(100_000);
   const path = join(dir, 'f.bin');
   writeFileSync(path, data);
-  const r = await client.execute<{ offset: number; count: number; data: string; eof: boolean; size: number }>('__org.qga_file-read', { path, offset: 99_000, count: 5000 });
-  t.same({ ...r, data: Buffer.from(r.data, 'base64').equals(data.subarray(99_000)) }, { offset: 99_000, count: 1000, data: true, eof: true, size: 100_000 });
+  const r = await client.execute<{ offset: number; count: number; data: string; eof: boolean; size: number }>('__org.qga_file-read', {
+    path,
+    offset: 99_000,
+    count: 5000,
+  });
+  t.same(
+    { ...r, data: Buffer.from(r.data, 'base64').equals(data.subarray(99_000)) },
+    { offset: 99_000, count: 1000, data: true, eof: true, size: 100_000 },
+  );
   t.same(await client.execute('__org.qga_file-checksum', { path }), { sha256: sha(data), size: 100_000 });
   const st = await client.execute<{ type: string; size: number }>('__org.qga_file-stat', { path });
   t.equal(st.type, 'file');
@@ -49,7 +56,11 @@ t.test('symlinks are never followed', async (t) => {
   symlinkSync(secret, join(dir, '.upload.txt.transfer01.qga-part'));
   t.match(await fail(client.execute('__org.qga_file-upload-open', { path: target, transfer: 'transfer01' })), /symbolic link/);
   // Without resume the planted link is removed and the temp file created with O_EXCL.
-  const { handle } = await client.execute<{ handle: number }>('__org.qga_file-upload-open', { path: target, transfer: 'transfer01', resume: false });
+  const { handle } = await client.execute<{ handle: number }>('__org.qga_file-upload-open', {
+    path: target,
+    transfer: 'transfer01',
+    resume: false,
+  });
   await client.execute('__org.qga_file-upload-abort', { handle });
   // A link at the destination is replaced by the file, its target untouched.
   await upload(client, link, Buffer.from('new'), 'transfer02');
@@ -66,16 +77,31 @@ t.test('uploads: atomic, verified, resumable, mode and owner', async (t) => {
   const open = () => client.execute<{ handle: number; offset: number }>('__org.qga_file-upload-open', { path, transfer: 'resumeme1' });
   const first = await open();
   t.equal(first.offset, 0);
-  await client.execute('__org.qga_file-upload-write', { handle: first.handle, offset: 0, data: data.subarray(0, 1_000_000).toString('base64') });
+  await client.execute('__org.qga_file-upload-write', {
+    handle: first.handle,
+    offset: 0,
+    data: data.subarray(0, 1_000_000).toString('base64'),
+  });
   t.equal(readFileSync(path, 'utf8'), 'old', 'the target is untouched while uploading');
   const temp = join(dir, '.target.resumeme1.qga-part');
   t.equal(statSync(temp).mode & 0o777, 0o600, 'the temp file is private');
   // The host went away; it opens the same transfer again and continues.
   const again = await open();
   t.equal(again.offset, 1_000_000, 'resume from what the temp file holds');
-  t.match(await fail(client.execute('__org.qga_file-upload-write', { handle: first.handle, offset: 0, data: '' })), /no upload/, 'the old handle is gone');
-  t.match(await fail(client.execute('__org.qga_file-upload-write', { handle: again.handle, offset: 2_000_000, data: 'AAAA' })), /leaves a hole/);
-  await client.execute('__org.qga_file-upload-write', { handle: again.handle, offset: 1_000_000, data: data.subarray(1_000_000).toString('base64') });
+  t.match(
+    await fail(client.execute('__org.qga_file-upload-write', { handle: first.handle, offset: 0, data: '' })),
+    /no upload/,
+    'the old handle is gone',
+  );
+  t.match(
+    await fail(client.execute('__org.qga_file-upload-write', { handle: again.handle, offset: 2_000_000, data: 'AAAA' })),
+    /leaves a hole/,
+  );
+  await client.execute('__org.qga_file-upload-write', {
+    handle: again.handle,
+    offset: 1_000_000,
+    data: data.subarray(1_000_000).toString('base64'),
+  });
   const bad = await fail(client.execute('__org.qga_file-upload-commit', { handle: again.handle, sha256: '0'.repeat(64) }));
   t.match(bad, /SHA-256 mismatch/);
   t.notOk(existsSync(temp), 'a failed verification removes the temp file');
@@ -97,5 +123,9 @@ t.test('uploads: atomic, verified, resumable, mode and owner', async (t) => {
   mkdirSync(join(dir, 'd'));
   t.match(await fail(upload(client, join(dir, 'd'), Buffer.from('x'), 'dirtarget')), /is a directory/);
   t.match(await fail(client.execute('__org.qga_file-upload-open', { path, transfer: '../../x' })), /'transfer' expects/);
-  t.same(readdirSync(dir).filter((n) => n.endsWith('.qga-part')), [], 'no temp files left behind');
+  t.same(
+    readdirSync(dir).filter((n) => n.endsWith('.qga-part')),
+    [],
+    'no temp files left behind',
+  );
 });

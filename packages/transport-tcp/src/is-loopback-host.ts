@@ -10,7 +10,10 @@ LOOPBACK.addAddress('::1', 'ipv6');
  * other addresses and other names are not loopback.
  */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   if (h === 'localhost' || h === 'localhost.') return true;
   const family = isIP(h);
   if (family === 4) return LOOPBACK.check(h, 'ipv4');

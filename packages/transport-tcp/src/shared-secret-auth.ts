@@ -36,9 +36,7 @@ export function authLineMatches(line: Uint8Array, expected: Buffer): boolean {
   return timingSafeEqual(digest, expected) && offered !== undefined;
 }
 
-export type AuthOutcome =
-  | { readonly ok: true; readonly rest: Buffer }
-  | { readonly ok: false; readonly reason: string };
+export type AuthOutcome = { readonly ok: true; readonly rest: Buffer } | { readonly ok: false; readonly reason: string };
 
 /** Read the first line from a (paused) socket and check it. Leaves the socket paused. */
 export function readAuthLine(socket: Socket, expected: Buffer, timeoutMs: number): Promise<AuthOutcome> {

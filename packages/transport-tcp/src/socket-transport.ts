@@ -6,7 +6,11 @@ import { SessionTracker, type SessionTrackerOptions } from './session-tracker.js
  * Starts listening for one subscription and calls `listening` once bound;
  * returns what stops it (undefined if it failed to start).
  */
-export type ServeSessions = (tracker: SessionTracker, subscriber: Subscriber<TransportSession>, listening: () => void) => (() => void) | undefined;
+export type ServeSessions = (
+  tracker: SessionTracker,
+  subscriber: Subscriber<TransportSession>,
+  listening: () => void,
+) => (() => void) | undefined;
 
 /**
  * The shape every socket transport here shares: each subscription listens

@@ -101,7 +101,12 @@ export function unixListenTransport(options: UnixListenOptions): Transport {
       void probeLive(path).then((live) => {
         if (stopped) return;
         if (live instanceof Error) subscriber.error(cannotListen(path, live));
-        else if (live) subscriber.error(new Error(`unix-listen: ${path} is in use: another process accepts connections on it (is another agent running?); refusing to take it over`));
+        else if (live)
+          subscriber.error(
+            new Error(
+              `unix-listen: ${path} is in use: another process accepts connections on it (is another agent running?); refusing to take it over`,
+            ),
+          );
         else bindAndPublish(); // a stale socket file left by a process that died
       });
     return () => {

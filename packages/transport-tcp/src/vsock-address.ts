@@ -35,7 +35,10 @@ export function parseVsockAddress(input: string): VsockAddress {
 
 export function validateVsockAddress(address: VsockAddress): VsockAddress {
   const text = `${String(address.cid)}:${String(address.port)}`;
-  for (const [what, v] of [['cid', address.cid], ['port', address.port]] as const) {
+  for (const [what, v] of [
+    ['cid', address.cid],
+    ['port', address.port],
+  ] as const) {
     if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
       throw new Error(`invalid vsock address '${text}': ${what} must be an unsigned 32-bit integer`);
     }

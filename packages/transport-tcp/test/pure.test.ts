@@ -5,8 +5,10 @@ import { isLoopbackHost } from '../src/is-loopback-host.js';
 import { authLineMatches, parseAuthLine, secretDigest } from '../src/shared-secret-auth.js';
 
 t.test('isLoopbackHost', async (t) => {
-  for (const h of ['127.0.0.1', '127.8.9.10', '::1', '[::1]', 'localhost', 'LOCALHOST', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1']) t.ok(isLoopbackHost(h), h);
-  for (const h of ['0.0.0.0', '::', '10.0.0.1', '128.0.0.1', 'example.com', '::ffff:10.0.0.1', '', '127.0.0.1.nip.io']) t.notOk(isLoopbackHost(h), h);
+  for (const h of ['127.0.0.1', '127.8.9.10', '::1', '[::1]', 'localhost', 'LOCALHOST', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1'])
+    t.ok(isLoopbackHost(h), h);
+  for (const h of ['0.0.0.0', '::', '10.0.0.1', '128.0.0.1', 'example.com', '::ffff:10.0.0.1', '', '127.0.0.1.nip.io'])
+    t.notOk(isLoopbackHost(h), h);
 });
 
 t.test('parseVsockAddress', async (t) => {

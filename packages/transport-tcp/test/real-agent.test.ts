@@ -84,7 +84,10 @@ t.test('start() waits for the transport: it rejects when the socket cannot be cr
   await t.rejects(bad.start(), { code: 'ENOENT' }, 'no such directory: start() fails');
   await bad.stop();
   const dir = tmpDir(t);
-  const busy = createAgent({ transport: tcpListenTransport({ host: '127.0.0.1', port: 0, onListening: (a) => (taken = a.port) }), backend: mockBackend() });
+  const busy = createAgent({
+    transport: tcpListenTransport({ host: '127.0.0.1', port: 0, onListening: (a) => (taken = a.port) }),
+    backend: mockBackend(),
+  });
   let taken = 0;
   await busy.start();
   t.teardown(() => busy.stop());

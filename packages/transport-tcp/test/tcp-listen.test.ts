@@ -12,7 +12,10 @@ import { tmpDir } from './fixtures/tmp-dir.js';
 const SECRET = 'correct horse battery staple';
 
 /** Start a transport with the echo agent on a free loopback port. */
-async function listen(t: Parameters<typeof tmpDir>[0], options: Omit<TcpListenOptions, 'port'>): Promise<{ port: number; errors: unknown[] }> {
+async function listen(
+  t: Parameters<typeof tmpDir>[0],
+  options: Omit<TcpListenOptions, 'port'>,
+): Promise<{ port: number; errors: unknown[] }> {
   let ready!: (a: AddressInfo) => void;
   const listening = new Promise<AddressInfo>((r) => (ready = r));
   const agent = startEchoAgent(tcpListenTransport({ port: 0, ...options, onListening: ready }));
@@ -32,13 +35,22 @@ function plain(port: number): Promise<LineClient> {
 function tlsClient(port: number, pki: Pki, identity: 'client' | 'rogue' | 'none'): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
     const creds =
-      identity === 'client' ? { cert: pki.clientCert, key: pki.clientKey } : identity === 'rogue' ? { cert: pki.rogueCert, key: pki.rogueKey } : {};
+      identity === 'client'
+        ? { cert: pki.clientCert, key: pki.clientKey }
+        : identity === 'rogue'
+          ? { cert: pki.rogueCert, key: pki.rogueKey }
+          : {};
     const s = tlsConnect({ host: '127.0.0.1', port, ca: pki.ca, ...creds }, () => resolve(s));
     s.once('error', reject);
   });
 }
 
-function tcpHarness(t: Parameters<typeof tmpDir>[0], extra: Omit<TcpListenOptions, 'port'>, authLine?: string, pki?: Pki): scenarios.MakeHarness {
+function tcpHarness(
+  t: Parameters<typeof tmpDir>[0],
+  extra: Omit<TcpListenOptions, 'port'>,
+  authLine?: string,
+  pki?: Pki,
+): scenarios.MakeHarness {
   return async ({ maxClients }) => {
     let ready!: (a: AddressInfo) => void;
     const listening = new Promise<AddressInfo>((r) => (ready = r));
@@ -60,9 +72,13 @@ function tcpHarness(t: Parameters<typeof tmpDir>[0], extra: Omit<TcpListenOption
 t.test('loopback by default; refuses non-loopback without authentication and opt-in', async (t) => {
   t.equal(tcpListenTransport({ port: 4444 }).description, 'tcp-listen:127.0.0.1:4444');
   t.throws(() => tcpListenTransport({ host: '0.0.0.0', port: 4444 }), {
-    message: 'refusing to listen on 0.0.0.0:4444 without authentication: use --tls-cert/--tls-key/--tls-ca (mutual TLS) or --shared-secret-file',
+    message:
+      'refusing to listen on 0.0.0.0:4444 without authentication: use --tls-cert/--tls-key/--tls-ca (mutual TLS) or --shared-secret-file',
   });
-  t.throws(() => tcpListenTransport({ host: '::', port: 4444, allowRemote: true }), /refusing to listen on \[::\]:4444 without authentication/);
+  t.throws(
+    () => tcpListenTransport({ host: '::', port: 4444, allowRemote: true }),
+    /refusing to listen on \[::\]:4444 without authentication/,
+  );
   t.throws(() => tcpListenTransport({ host: '10.1.2.3', port: 1, sharedSecret: SECRET }), /not a loopback address; pass --allow-remote/);
   t.ok(tcpListenTransport({ host: '0.0.0.0', port: 4444, sharedSecret: SECRET, allowRemote: true }));
   t.ok(tcpListenTransport({ host: '::1', port: 4444 }), 'IPv6 loopback needs nothing');
@@ -91,7 +107,11 @@ t.test('shared secret', async (t) => {
   const wrong = await plain(port);
   wrong.send(`AUTH ${SECRET}x\n{"execute":"echo","arguments":1,"id":1}\n`);
   await wrong.closedPromise;
-  t.same(wrong.lines.map((l) => l.toString()), ['{"error": {"class": "GenericError", "desc": "authentication failed"}}'], 'wrong secret: one error line, then closed');
+  t.same(
+    wrong.lines.map((l) => l.toString()),
+    ['{"error": {"class": "GenericError", "desc": "authentication failed"}}'],
+    'wrong secret: one error line, then closed',
+  );
 
   const noAuth = await plain(port);
   noAuth.send('{"execute":"echo","arguments":1,"id":1}\n');
@@ -117,7 +137,11 @@ t.test('mutual TLS', async (t) => {
   const socket = await tlsClient(port, pki, 'client');
   const good = new LineClient(socket);
   t.teardown(() => socket.destroy());
-  t.same(await good.request({ execute: 'echo', arguments: 'tls', id: 1 }), { return: 'tls', id: 1 }, 'client with a CA-signed certificate is served');
+  t.same(
+    await good.request({ execute: 'echo', arguments: 'tls', id: 1 }),
+    { return: 'tls', id: 1 },
+    'client with a CA-signed certificate is served',
+  );
 
   const outcome = async (identity: 'rogue' | 'none'): Promise<string> => {
     try {
@@ -168,8 +192,12 @@ t.test('plain: client that never reads', (t) => scenarios.neverReadingClient(t, 
 t.test('plain: maxClients', (t) => scenarios.maxClientsRefused(t, tcpHarness(t, {})));
 t.test('plain: half-close', (t) => scenarios.halfCloseStillAnswered(t, tcpHarness(t, {})));
 
-t.test('secret: two clients at once', (t) => scenarios.twoClientsNoCrossing(t, tcpHarness(t, { sharedSecret: SECRET }, `AUTH ${SECRET}\n`)));
-t.test('secret: client that never reads', (t) => scenarios.neverReadingClient(t, tcpHarness(t, { sharedSecret: SECRET }, `AUTH ${SECRET}\n`)));
+t.test('secret: two clients at once', (t) =>
+  scenarios.twoClientsNoCrossing(t, tcpHarness(t, { sharedSecret: SECRET }, `AUTH ${SECRET}\n`)),
+);
+t.test('secret: client that never reads', (t) =>
+  scenarios.neverReadingClient(t, tcpHarness(t, { sharedSecret: SECRET }, `AUTH ${SECRET}\n`)),
+);
 
 t.test('tls', async (t) => {
   const pki = makePki(tmpDir(t));

@@ -102,7 +102,9 @@ t.test('refuses a socket path a live process accepts connections on, and leaves 
   const reply = await new Promise<string>((resolve) => {
     const c = connect(path);
     let text = '';
-    c.setEncoding('utf8').on('data', (d: string) => (text += d)).on('end', () => resolve(text));
+    c.setEncoding('utf8')
+      .on('data', (d: string) => (text += d))
+      .on('end', () => resolve(text));
   });
   t.equal(reply, 'still mine\n', 'the live server still answers');
 });

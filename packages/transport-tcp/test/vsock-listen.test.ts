@@ -28,7 +28,11 @@ t.test('binds and listens on AF_VSOCK, then releases the port', async (t) => {
   t.same(agent.errors, [], 'listening');
   const second = startEchoAgent(vsockListenTransport({ port: basePort }));
   await sleep(50);
-  t.match(second.errors[0], { code: 'EADDRINUSE', syscall: 'bind', message: /vsock-listen:-1:\d+: bind EADDRINUSE/ }, 'same port twice: EADDRINUSE');
+  t.match(
+    second.errors[0],
+    { code: 'EADDRINUSE', syscall: 'bind', message: /vsock-listen:-1:\d+: bind EADDRINUSE/ },
+    'same port twice: EADDRINUSE',
+  );
   second.stop();
   agent.stop();
   const again = startEchoAgent(vsockListenTransport({ port: basePort }));
@@ -113,7 +117,8 @@ t.test('native listener: the agent closing a session hangs up on the host', asyn
 });
 
 t.test('no thread per connection: the listener and its clients run on the event loop', async (t) => {
-  const threads = (): number => Number(/Threads:\s+(\d+)/.exec(spawnSync('cat', [`/proc/${process.pid}/status`], { encoding: 'utf8' }).stdout)?.[1]);
+  const threads = (): number =>
+    Number(/Threads:\s+(\d+)/.exec(spawnSync('cat', [`/proc/${process.pid}/status`], { encoding: 'utf8' }).stdout)?.[1]);
   const before = threads();
   let during = 0;
   await t.test('two clients, then everything closed', async (t) => {

@@ -22,8 +22,10 @@ export interface DeviceIo {
 export function posixDeviceIo(openDevice: (path: string) => Promise<number>): DeviceIo {
   return {
     open: openDevice,
-    read: (fd, buffer) => new Promise((resolve, reject) => read(fd, buffer, 0, buffer.length, null, (err, n) => (err ? reject(err) : resolve(n)))),
-    write: (fd, bytes, offset, length) => new Promise((resolve, reject) => write(fd, bytes, offset, length, null, (err, n) => (err ? reject(err) : resolve(n)))),
+    read: (fd, buffer) =>
+      new Promise((resolve, reject) => read(fd, buffer, 0, buffer.length, null, (err, n) => (err ? reject(err) : resolve(n)))),
+    write: (fd, bytes, offset, length) =>
+      new Promise((resolve, reject) => write(fd, bytes, offset, length, null, (err, n) => (err ? reject(err) : resolve(n)))),
     close: (fd) => close(fd, () => undefined),
   };
 }

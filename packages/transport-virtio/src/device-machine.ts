@@ -139,7 +139,10 @@ export function step(state: MachineState, event: MachineEvent, policy: MachinePo
     case 'io-error': {
       if (!OPEN_PHASES.has(phase)) return { state, actions: [] };
       if (!policy.retry) {
-        return { state: { ...state, phase: 'failed', session: false }, actions: [...endSession, { type: 'close' }, { type: 'fail', error: event.error }] };
+        return {
+          state: { ...state, phase: 'failed', session: false },
+          actions: [...endSession, { type: 'close' }, { type: 'fail', error: event.error }],
+        };
       }
       const failures = state.failures + 1;
       return {

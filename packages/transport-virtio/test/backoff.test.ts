@@ -15,8 +15,15 @@ t.test('default schedule doubles from 20 ms up to 1 s', async (t) => {
 });
 
 t.test('custom schedules', async (t) => {
-  t.same([1, 2, 3, 4].map((n) => backoffDelay(n, { initialMs: 100, maxMs: 5000, factor: 3 })), [100, 300, 900, 2700]);
-  t.same([1, 2, 3].map((n) => backoffDelay(n, { initialMs: 250, maxMs: 250, factor: 1 })), [250, 250, 250], 'fixed interval');
+  t.same(
+    [1, 2, 3, 4].map((n) => backoffDelay(n, { initialMs: 100, maxMs: 5000, factor: 3 })),
+    [100, 300, 900, 2700],
+  );
+  t.same(
+    [1, 2, 3].map((n) => backoffDelay(n, { initialMs: 250, maxMs: 250, factor: 1 })),
+    [250, 250, 250],
+    'fixed interval',
+  );
 });
 
 t.test('validation', async (t) => {

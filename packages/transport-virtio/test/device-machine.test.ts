@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import t from 'tap';
 import { DEFAULT_BACKOFF } from '../src/backoff.js';
-import { INITIAL_STATE, step, type MachineAction, type MachineEvent, type MachinePolicy, type MachineState } from '../src/device-machine.js';
+import {
+  INITIAL_STATE,
+  step,
+  type MachineAction,
+  type MachineEvent,
+  type MachinePolicy,
+  type MachineState,
+} from '../src/device-machine.js';
 
 const VIRTIO: MachinePolicy = { eof: 'wait', sessionPerConnection: true, retry: true, backoff: DEFAULT_BACKOFF };
 const VIRTIO_QEMU: MachinePolicy = { ...VIRTIO, sessionPerConnection: false };
@@ -60,7 +67,20 @@ t.test('virtio, qemu-ga mode: one session per open device survives host reconnec
 });
 
 t.test('isa: EOF closes and reopens (never deaf)', async (t) => {
-  const { trace, state } = run(ISA, [E.start, E.opened, E.data, E.eof, E.timer, E.opened, E.eof, E.timer, E.openFailed, E.timer, E.opened, E.data]);
+  const { trace, state } = run(ISA, [
+    E.start,
+    E.opened,
+    E.data,
+    E.eof,
+    E.timer,
+    E.opened,
+    E.eof,
+    E.timer,
+    E.openFailed,
+    E.timer,
+    E.opened,
+    E.data,
+  ]);
   t.same(trace, [
     ['open'],
     ['start-session', 'read'],
@@ -100,13 +120,21 @@ t.test('I/O errors reopen; without retry they fail', async (t) => {
 t.test('stop', async (t) => {
   t.same(run(VIRTIO, [E.start, E.opened, E.data, E.stop]).trace[3], ['end-session', 'close']);
   t.same(run(VIRTIO, [E.start, E.opened, E.eof, E.stop]).trace[3], ['close'], 'while backing off');
-  t.same(run(VIRTIO, [E.start, E.stop, E.opened]).trace.slice(1), [[], []], 'an open completing after stop is not the machine\'s (the shell closes it)');
+  t.same(
+    run(VIRTIO, [E.start, E.stop, E.opened]).trace.slice(1),
+    [[], []],
+    "an open completing after stop is not the machine's (the shell closes it)",
+  );
   t.same(run(VIRTIO, [E.start, E.openFailed, E.stop, E.timer]).trace.slice(2), [[], []]);
 });
 
 t.test('the agent closing a session', async (t) => {
   t.same(run(ISA, [E.start, E.opened, E.closed]).trace[2], ['end-session', 'start-session'], 'isa: replaced by a fresh session');
-  t.same(run(VIRTIO, [E.start, E.opened, E.data, E.closed, E.data]).trace.slice(3), [['end-session'], ['start-session', 'deliver', 'read']], 'virtio: next bytes start one');
+  t.same(
+    run(VIRTIO, [E.start, E.opened, E.data, E.closed, E.data]).trace.slice(3),
+    [['end-session'], ['start-session', 'deliver', 'read']],
+    'virtio: next bytes start one',
+  );
   t.same(run(VIRTIO, [E.start, E.opened, E.closed]).trace[2], [], 'no session, nothing to close');
 });
 

@@ -89,7 +89,10 @@ t.test('hangup (EIO) and a new tty behind the same path', async (t) => {
   second.write(req(2));
   t.same(JSON.parse((await second.waitLines(1, 5_000))[0]!), { return: 2, id: 2 });
   t.ok(agent.sessions.length >= 2, 'a new session');
-  t.ok(logs.some((l) => /read failed: .*EIO/.test(l)), 'the hang-up was logged, the agent kept going');
+  t.ok(
+    logs.some((l) => /read failed: .*EIO/.test(l)),
+    'the hang-up was logged, the agent kept going',
+  );
 });
 
 t.test('missing at start, then appearing', async (t) => {

@@ -32,7 +32,7 @@ t.test('virtio-serial: guest-sync-delimited over the device, fresh parser per ho
   const before = dev.lines().length;
   dev.write('{"execute":"guest-ping"}\n');
   await dev.waitLines(before + 1, 3_000);
-  t.equal(dev.lines()[before], '{"return": {}}', 'the new host is not hit by the previous host\'s leftovers');
+  t.equal(dev.lines()[before], '{"return": {}}', "the new host is not hit by the previous host's leftovers");
 });
 
 t.test('isa-serial: the real agent on a raw tty', async (t) => {

@@ -36,7 +36,11 @@ t.test('request and reply through the device, bytes intact', async (t) => {
   const { agent } = start(t, { path: dev.path });
   dev.write(req(1, 'héllo\u00ff\u0003\r'));
   const [line] = await dev.waitLines(1);
-  t.same(JSON.parse(Buffer.from(line!, 'latin1').toString('utf8')), { return: 'héllo\u00ff\u0003\r', id: 1 }, 'UTF-8 and control bytes intact');
+  t.same(
+    JSON.parse(Buffer.from(line!, 'latin1').toString('utf8')),
+    { return: 'héllo\u00ff\u0003\r', id: 1 },
+    'UTF-8 and control bytes intact',
+  );
   t.notOk(dev.bytes.includes('\r\n'), 'no LF → CRLF translation on the way out');
   // A raw 0xFF byte reaches the agent as is (the fake agent quotes bad lines in latin1).
   dev.write(Buffer.from([0xff, 0x7b, 0x7d, 0x0a]));
@@ -47,7 +51,11 @@ t.test('request and reply through the device, bytes intact', async (t) => {
   for (let i = 2; i <= 300; i++) batch += req(i);
   dev.write(batch);
   const lines = await dev.waitLines(301);
-  t.same(lines.slice(2).map((l) => (JSON.parse(l) as { id: number }).id), Array.from({ length: 299 }, (_, i) => i + 2), 'pipelined replies in order');
+  t.same(
+    lines.slice(2).map((l) => (JSON.parse(l) as { id: number }).id),
+    Array.from({ length: 299 }, (_, i) => i + 2),
+    'pipelined replies in order',
+  );
   t.equal(agent.stats.size, 1, 'one session');
 });
 
@@ -85,7 +93,10 @@ t.test('host side hangs up and a new device appears: reopened, fresh session', a
   second.write(req('two'));
   t.same(JSON.parse((await second.waitLines(1, 5_000))[0]!), { return: 'two', id: 'two' }, 'served on the new device, no leftovers');
   t.equal(agent.stats.size, 2, 'a new session');
-  t.ok(logs.some((l) => /read failed: .*EIO.*reopening/.test(l)), 'the error was logged, the agent kept going');
+  t.ok(
+    logs.some((l) => /read failed: .*EIO.*reopening/.test(l)),
+    'the error was logged, the agent kept going',
+  );
   t.same(agent.errors, []);
 });
 
@@ -141,13 +152,17 @@ t.test('a host that stops reading: the agent stops reading too, then catches up'
   // Stalled: no input read for a whole second (polled every 10 ms; generous for a loaded machine).
   let last = -1;
   let since = Date.now();
-  await until(() => {
-    if (stats.bytesIn !== last) {
-      last = stats.bytesIn;
-      since = Date.now();
-    }
-    return Date.now() - since >= 1_000;
-  }, 60_000, 'input to stop');
+  await until(
+    () => {
+      if (stats.bytesIn !== last) {
+        last = stats.bytesIn;
+        since = Date.now();
+      }
+      return Date.now() - since >= 1_000;
+    },
+    60_000,
+    'input to stop',
+  );
   const stalled = stats.bytesIn;
   await sleep(1_000);
   t.equal(stats.bytesIn, stalled, 'no more input is read while replies cannot be written');
@@ -155,7 +170,11 @@ t.test('a host that stops reading: the agent stops reading too, then catches up'
   dev.resume();
   // Bounded, not timed: 5 MB through a pty can take a while on a busy machine.
   const lines = await dev.waitLines(count + 1, 120_000);
-  t.same(lines.slice(1).map((l) => (JSON.parse(l) as { id: number }).id), Array.from({ length: count }, (_, i) => i + 1), 'all replies, in order');
+  t.same(
+    lines.slice(1).map((l) => (JSON.parse(l) as { id: number }).id),
+    Array.from({ length: count }, (_, i) => i + 1),
+    'all replies, in order',
+  );
 });
 
 t.test('retry: false — a missing device fails the transport (qemu-ga without -r)', async (t) => {
@@ -207,5 +226,7 @@ t.test('idle CPU (separate process)', async (t) => {
   await sleep(3_000);
   const connected = agent.cpuSeconds() - c1;
   t.ok(connected < 1, `host connected and idle, no busy spin: ${(connected * 1000).toFixed(0)} ms CPU in 3 s`);
-  t.comment(`figures: no host ${(noHost * 1000).toFixed(0)} ms/3 s, idle host ${(connected * 1000).toFixed(0)} ms/3 s, wake-up latency ${latency} ms`);
+  t.comment(
+    `figures: no host ${(noHost * 1000).toFixed(0)} ms/3 s, idle host ${(connected * 1000).toFixed(0)} ms/3 s, wake-up latency ${latency} ms`,
+  );
 });

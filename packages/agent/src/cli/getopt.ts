@@ -22,8 +22,7 @@ export interface ParsedOption {
 }
 
 export type GetoptResult =
-  | { readonly options: ParsedOption[]; readonly operands: string[] }
-  | { readonly error: string; readonly options: ParsedOption[] };
+  { readonly options: ParsedOption[]; readonly operands: string[] } | { readonly error: string; readonly options: ParsedOption[] };
 
 export function getopt(argv: readonly string[], defs: readonly OptionDef[], program: string): GetoptResult {
   const byShort = new Map(defs.filter((d) => d.short).map((d) => [d.short as string, d]));

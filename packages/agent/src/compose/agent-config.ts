@@ -18,5 +18,8 @@ export function agentConfig(settings: AgentSettings): Partial<AgentConfig> {
 /** `-b help`: every command of an agent built with this backend and plugins, in registration order (nothing is started). */
 export function listCommands(backend: Backend, plugins: readonly ContainerModule[] = []): string[] {
   const agent = createAgent({ transport: { description: 'none', sessions: () => NEVER }, backend, plugins });
-  return agent.container.get<CommandRegistry>(INTERNAL_TOKENS.CommandRegistry).list().map((entry) => entry.name);
+  return agent.container
+    .get<CommandRegistry>(INTERNAL_TOKENS.CommandRegistry)
+    .list()
+    .map((entry) => entry.name);
 }

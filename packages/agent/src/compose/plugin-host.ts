@@ -51,7 +51,10 @@ export function lendModulesToPlugins(): void {
   lent = true;
   (globalThis as Record<symbol, unknown>)[Symbol.for(PLUGIN_HOST_KEY)] = LENT;
   const names = Object.fromEntries(
-    Object.entries(LENT).map(([specifier, namespace]) => [specifier, Object.keys(namespace).filter((name) => IDENTIFIER.test(name) && name !== 'default')]),
+    Object.entries(LENT).map(([specifier, namespace]) => [
+      specifier,
+      Object.keys(namespace).filter((name) => IDENTIFIER.test(name) && name !== 'default'),
+    ]),
   );
   register(`data:text/javascript,${encodeURIComponent(HOOKS)}`, { data: { names } });
 }

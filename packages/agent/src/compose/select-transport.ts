@@ -20,21 +20,36 @@ type TransportSettings = Pick<
 >;
 
 /** `-m`/`-p` (and our tcp options) → the Transport. Throws with a printable message. */
-export function selectTransport(settings: TransportSettings, logger: Logger, onListening: () => void, platform: NodeJS.Platform = process.platform): SelectedTransport {
+export function selectTransport(
+  settings: TransportSettings,
+  logger: Logger,
+  onListening: () => void,
+  platform: NodeJS.Platform = process.platform,
+): SelectedTransport {
   // Windows: the port (or COMn, or a named pipe) through CreateFileW + overlapped I/O.
   const windows = platform === 'win32';
   const maxClients = settings.maxClients !== undefined ? { maxClients: settings.maxClients } : {};
   switch (settings.method) {
     case 'virtio-serial':
       return {
-        transport: virtioSerialTransport({ path: settings.path, retry: settings.retryPath, logger, ...(windows && { io: win32DeviceIo() }) }),
+        transport: virtioSerialTransport({
+          path: settings.path,
+          retry: settings.retryPath,
+          logger,
+          ...(windows && { io: win32DeviceIo() }),
+        }),
         hasReadySignal: false,
         retriesItself: true,
       };
     case 'isa-serial':
       return {
         transport: windows
-          ? isaSerialTransport({ path: comPortPath(settings.path), retry: settings.retryPath, logger, io: win32DeviceIo({ comPort: true }) })
+          ? isaSerialTransport({
+              path: comPortPath(settings.path),
+              retry: settings.retryPath,
+              logger,
+              io: win32DeviceIo({ comPort: true }),
+            })
           : isaSerialTransport({ path: settings.path, retry: settings.retryPath, logger }),
         hasReadySignal: false,
         retriesItself: true,
@@ -58,9 +73,18 @@ export function selectTransport(settings: TransportSettings, logger: Logger, onL
       if (!address) throw new Error(`invalid tcp-listen address '${settings.path}': expected <host>:<port>`);
       const tls =
         settings.tlsCert !== undefined && settings.tlsKey !== undefined && settings.tlsCa !== undefined
-          ? { tls: { cert: readCredential(settings.tlsCert, 'tls-cert'), key: readCredential(settings.tlsKey, 'tls-key'), ca: readCredential(settings.tlsCa, 'tls-ca') } }
+          ? {
+              tls: {
+                cert: readCredential(settings.tlsCert, 'tls-cert'),
+                key: readCredential(settings.tlsKey, 'tls-key'),
+                ca: readCredential(settings.tlsCa, 'tls-ca'),
+              },
+            }
           : {};
-      const secret = settings.sharedSecretFile !== undefined ? { sharedSecret: readCredential(settings.sharedSecretFile, 'shared-secret-file').toString('utf8') } : {};
+      const secret =
+        settings.sharedSecretFile !== undefined
+          ? { sharedSecret: readCredential(settings.sharedSecretFile, 'shared-secret-file').toString('utf8') }
+          : {};
       return {
         transport: tcpListenTransport({
           ...(address.host !== '' && { host: address.host }),

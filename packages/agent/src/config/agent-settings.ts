@@ -82,7 +82,12 @@ export const DEFAULTS = {
  * qemu-ga's Windows defaults: the virtio-serial port's device name, COM1, and
  * the state directory and pidfile under %ProgramData%\qemu-ga.
  */
-export function windowsDefaults(env: NodeJS.ProcessEnv = process.env): { virtioPath: string; isaPath: string; statedir: string; pidfile: string } {
+export function windowsDefaults(env: NodeJS.ProcessEnv = process.env): {
+  virtioPath: string;
+  isaPath: string;
+  statedir: string;
+  pidfile: string;
+} {
   const programData = env['PROGRAMDATA'] ?? 'C:\\ProgramData';
   return {
     virtioPath: '\\\\.\\Global\\org.qemu.guest_agent.0',

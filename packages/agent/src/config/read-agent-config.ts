@@ -13,7 +13,20 @@ export interface AgentConfigFile {
 type Reader = (raw: string, key: string, into: SettingsLayer) => void;
 
 const str =
-  (field: 'method' | 'path' | 'logfile' | 'pidfile' | 'fsfreezeHook' | 'statedir' | 'backend' | 'tlsCert' | 'tlsKey' | 'tlsCa' | 'sharedSecretFile'): Reader =>
+  (
+    field:
+      | 'method'
+      | 'path'
+      | 'logfile'
+      | 'pidfile'
+      | 'fsfreezeHook'
+      | 'statedir'
+      | 'backend'
+      | 'tlsCert'
+      | 'tlsKey'
+      | 'tlsCa'
+      | 'sharedSecretFile',
+  ): Reader =>
   (raw, key, into) => {
     into[field] = keyFileString(raw, key);
   };

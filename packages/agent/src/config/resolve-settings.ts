@@ -1,5 +1,14 @@
 import { parseVsockAddress } from '@qga/transport-tcp';
-import { BACKENDS, DEFAULTS, METHODS, platformDefaults, type AgentSettings, type BackendName, type Method, type SettingsLayer } from './agent-settings.js';
+import {
+  BACKENDS,
+  DEFAULTS,
+  METHODS,
+  platformDefaults,
+  type AgentSettings,
+  type BackendName,
+  type Method,
+  type SettingsLayer,
+} from './agent-settings.js';
 
 /** Stack layers (config file first, then command line): scalars last-wins, lists accumulate. */
 export function mergeSettings(...layers: readonly SettingsLayer[]): SettingsLayer {

@@ -18,7 +18,9 @@ export function rpcListWarnings(settings: Pick<AgentSettings, 'blockRpcs' | 'all
   unknown(settings.blockRpcs, '-b/block-rpcs');
   unknown(settings.allowRpcs, '-a/allow-rpcs');
   if (settings.allowRpcs.length > 0 && !settings.allowRpcs.includes('guest-sync') && !settings.allowRpcs.includes('guest-sync-delimited')) {
-    warnings.push('-a/allow-rpcs: allows neither guest-sync nor guest-sync-delimited; hosts that synchronize first (libvirt, qemu-ga clients) will get no answer');
+    warnings.push(
+      '-a/allow-rpcs: allows neither guest-sync nor guest-sync-delimited; hosts that synchronize first (libvirt, qemu-ga clients) will get no answer',
+    );
   }
   return warnings;
 }

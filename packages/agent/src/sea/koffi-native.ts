@@ -33,13 +33,16 @@ export function checkKoffiNative(fd: number, expectedSha256: string, execOwner?:
   if (!st.isFile()) return 'not a regular file';
   if (process.platform !== 'win32') {
     if ((st.mode & 0o022) !== 0) return `writable by group or others (mode ${(st.mode & 0o777).toString(8)})`;
-    if (st.uid !== 0 && execOwner !== undefined && st.uid !== execOwner) return `owned by uid ${st.uid}, not root or the executable's owner`;
+    if (st.uid !== 0 && execOwner !== undefined && st.uid !== execOwner)
+      return `owned by uid ${st.uid}, not root or the executable's owner`;
   }
   const hash = createHash('sha256');
   const buf = Buffer.allocUnsafe(1 << 16);
-  for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) hash.update(buf.subarray(0, n));
+  for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) hash.update(buf.subarray(0, n));
   const actual = hash.digest('hex');
-  return actual === expectedSha256 ? undefined : `SHA-256 ${actual.slice(0, 16)}… is not the ${expectedSha256.slice(0, 16)}… this executable was built with`;
+  return actual === expectedSha256
+    ? undefined
+    : `SHA-256 ${actual.slice(0, 16)}… is not the ${expectedSha256.slice(0, 16)}… this executable was built with`;
 }
 
 /** Find, check and load koffi.node; throws one line naming every place looked at. */

@@ -13,11 +13,7 @@ type DaemonMessage = { readonly ready: true } | { readonly error: string };
  * (exit 0), or the error that stopped it (printed here, on the terminal, as
  * qemu-ga's open errors are since it daemonizes after opening; exit 1).
  */
-export function spawnDaemon(
-  argv: readonly string[],
-  env: NodeJS.ProcessEnv,
-  stderr: NodeJS.WritableStream,
-): Promise<number> {
+export function spawnDaemon(argv: readonly string[], env: NodeJS.ProcessEnv, stderr: NodeJS.WritableStream): Promise<number> {
   const self = selfCommand();
   if (self.script === '') {
     stderr.write('cannot daemonize: unknown script path\n');

@@ -46,7 +46,10 @@ export function releaseMemoryWhenIdle(options: IdleMemoryOptions = {}): () => vo
       release?.trim?.();
       const after = process.memoryUsage.rss();
       const m = process.memoryUsage();
-      options.logger?.log('debug', `idle: released memory, RSS ${mib(rss)} -> ${mib(after)} MiB (heap ${mib(m.heapUsed)}/${mib(m.heapTotal)}, external ${mib(m.external)} MiB)`);
+      options.logger?.log(
+        'debug',
+        `idle: released memory, RSS ${mib(rss)} -> ${mib(after)} MiB (heap ${mib(m.heapUsed)}/${mib(m.heapTotal)}, external ${mib(m.external)} MiB)`,
+      );
       floor = after;
       last = performance.eventLoopUtilization();
       releasing = false;

@@ -61,7 +61,9 @@ function tryFlock(path: string, pid: number): PidfileLock | undefined {
     if (!locked) {
       closeSync(fd);
       const holder = readPid(path);
-      throw new PidfileError(`another instance is running (${holder === undefined ? 'pid unknown' : `pid ${holder}`}, pid file ${path} is locked)`);
+      throw new PidfileError(
+        `another instance is running (${holder === undefined ? 'pid unknown' : `pid ${holder}`}, pid file ${path} is locked)`,
+      );
     }
     // The holder may have unlinked the file between our open and our lock: then we locked an orphan.
     if (!sameFile(fd, path)) {

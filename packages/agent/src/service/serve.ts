@@ -81,7 +81,13 @@ export async function serve(given: AgentSettings, ctx: ServeContext): Promise<nu
     return failStartup(errorText(e));
   }
   try {
-    sink = createLogSink({ ...(settings.logfile !== undefined && { logfile: settings.logfile }), verbose: settings.verbose, stderr: ctx.stderr, deferOpen: startsFrozen, syslog: true });
+    sink = createLogSink({
+      ...(settings.logfile !== undefined && { logfile: settings.logfile }),
+      verbose: settings.verbose,
+      stderr: ctx.stderr,
+      deferOpen: startsFrozen,
+      syslog: true,
+    });
   } catch (e) {
     return failStartup(`unable to open specified log file: ${errorText(e)}`);
   }
@@ -91,7 +97,11 @@ export async function serve(given: AgentSettings, ctx: ServeContext): Promise<nu
   const supervisor = new ChannelSupervisor({ retryPath: settings.retryPath, logger });
   try {
     selected = ctx.activation
-      ? { transport: listenFdTransport({ ...ctx.activation, logger, onListening: supervisor.listening }), hasReadySignal: true, retriesItself: false }
+      ? {
+          transport: listenFdTransport({ ...ctx.activation, logger, onListening: supervisor.listening }),
+          hasReadySignal: true,
+          retriesItself: false,
+        }
       : selectTransport(settings, logger, supervisor.listening);
   } catch (e) {
     return failStartup(errorText(e));
@@ -108,7 +118,10 @@ export async function serve(given: AgentSettings, ctx: ServeContext): Promise<nu
   } catch (e) {
     return failStartup(errorText(e)); // a plugin's ContainerModule failed while loading
   }
-  const known = agent.container.get<CommandRegistry>(INTERNAL_TOKENS.CommandRegistry).list().map((entry) => entry.name);
+  const known = agent.container
+    .get<CommandRegistry>(INTERNAL_TOKENS.CommandRegistry)
+    .list()
+    .map((entry) => entry.name);
   for (const warning of rpcListWarnings(settings, known)) ctx.stderr.write(`${PROGRAM}: warning: ${warning}\n`);
   const freeze = agent.container.get<FreezeState>(INTERNAL_TOKENS.FreezeState);
   sink.suspendWhile(() => freeze.frozen);
@@ -175,13 +188,18 @@ export async function serve(given: AgentSettings, ctx: ServeContext): Promise<nu
 
   if (wantPidfile && !pidLock) {
     // Started frozen: take the pidfile at the thaw, as qemu-ga.
-    deferredPidfile = freeze.changes$.pipe(filter((frozen) => !frozen), take(1)).subscribe(() => {
-      try {
-        pidLock = acquirePidfile(settings.pidfile);
-      } catch (e) {
-        logger.log('error', errorText(e));
-      }
-    });
+    deferredPidfile = freeze.changes$
+      .pipe(
+        filter((frozen) => !frozen),
+        take(1),
+      )
+      .subscribe(() => {
+        try {
+          pidLock = acquirePidfile(settings.pidfile);
+        } catch (e) {
+          logger.log('error', errorText(e));
+        }
+      });
   }
   if (ctx.daemonChild) {
     await reportToParent({ ready: true });

@@ -34,7 +34,9 @@ export function readSocketActivation(env: NodeJS.ProcessEnv, pid: number, inspec
   if (count > 1) return { error: 'qga only supports listening on one socket' };
   const found = inspect(SD_LISTEN_FDS_START);
   if (found?.kind !== 'unix') {
-    return { error: `unsupported listen fd type${found ? ` (${found.kind})` : ''}: only a unix socket can be passed (vsock activation is not supported)` };
+    return {
+      error: `unsupported listen fd type${found ? ` (${found.kind})` : ''}: only a unix socket can be passed (vsock activation is not supported)`,
+    };
   }
   return { activation: { fd: SD_LISTEN_FDS_START, kind: 'unix', where: found.where } };
 }

@@ -1,4 +1,11 @@
-import { installService, runAsService, serviceCommandLine, uninstallService, withoutServiceOptions, type ServiceBody } from '@qga/backend-windows/internal';
+import {
+  installService,
+  runAsService,
+  serviceCommandLine,
+  uninstallService,
+  withoutServiceOptions,
+  type ServiceBody,
+} from '@qga/backend-windows/internal';
 import { PROGRAM } from '../cli/parse-command-line.js';
 import { selfCommand } from './self-command.js';
 

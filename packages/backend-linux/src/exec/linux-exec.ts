@@ -48,7 +48,9 @@ export class LinuxExec implements ExecPort {
     if (file.includes('\0')) throw errnoError('EINVAL', 'spawn', req.path);
     const viaShell = nulSafeArgv(file, req.args);
     try {
-      return viaShell ? spawnNative(viaShell.file, [viaShell.file, ...viaShell.args], envp, req) : spawnNative(file, [req.path, ...req.args], envp, req);
+      return viaShell
+        ? spawnNative(viaShell.file, [viaShell.file, ...viaShell.args], envp, req)
+        : spawnNative(file, [req.path, ...req.args], envp, req);
     } catch (e) {
       if (errnoOf(e) === undefined) {
         nativeSpawn = false; // no koffi, or this libc lacks posix_spawn: child_process from now on

@@ -72,7 +72,10 @@ type ExitState = { readonly code: number | null; readonly signal: NodeJS.Signals
  * forked child: the output is `failed to exec '<argv0>': <strerror>` and the
  * exit status 1.
  */
-export function runCommand(argv: readonly [string, ...string[]], opts: RunOptions & { readonly separateStderr: true }): Promise<SeparatedResult>;
+export function runCommand(
+  argv: readonly [string, ...string[]],
+  opts: RunOptions & { readonly separateStderr: true },
+): Promise<SeparatedResult>;
 export function runCommand(argv: readonly [string, ...string[]], opts: RunOptions): Promise<CommandResult>;
 export async function runCommand(argv: readonly [string, ...string[]], opts: RunOptions): Promise<CommandResult | SeparatedResult> {
   const [program, ...args] = argv;
@@ -114,7 +117,13 @@ export async function runCommand(argv: readonly [string, ...string[]], opts: Run
     else into.push(chunk);
   };
   // (A child that failed to spawn may have no stdout/stderr objects at all.)
-  const streams: [Readable | null, Buffer[]][] = pair !== undefined ? [[pair.parentEnd, out]] : [[child.stdout, out], [child.stderr, err]];
+  const streams: [Readable | null, Buffer[]][] =
+    pair !== undefined
+      ? [[pair.parentEnd, out]]
+      : [
+          [child.stdout, out],
+          [child.stderr, err],
+        ];
   const readers = streams.filter((r): r is [Readable, Buffer[]] => r[0] !== null);
   const eof = Promise.all(
     readers.map(([stream, into]) => {

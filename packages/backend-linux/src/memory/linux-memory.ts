@@ -88,8 +88,14 @@ export class LinuxMemory implements MemoryPort {
     // Both attributes at once; the directory itself is only checked when `state` is missing
     // (it came from readdir, so it is normally there).
     const [state, removable] = await Promise.all([
-      readAttr(dir, 'state', 10).then((v) => ({ v }), (error: unknown) => ({ error })),
-      readAttr(dir, 'removable', 1).then((v) => ({ v }), (error: unknown) => ({ error })),
+      readAttr(dir, 'state', 10).then(
+        (v) => ({ v }),
+        (error: unknown) => ({ error }),
+      ),
+      readAttr(dir, 'removable', 1).then(
+        (v) => ({ v }),
+        (error: unknown) => ({ error }),
+      ),
     ]);
     if ('error' in state) throw state.error;
     if (state.v === undefined) {

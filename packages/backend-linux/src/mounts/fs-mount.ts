@@ -11,7 +11,8 @@ export interface FsMount {
 }
 
 /** What stat(2) says about a mount source. */
-export type DeviceInfo = { readonly kind: 'block'; readonly major: number; readonly minor: number } | { readonly kind: 'dir' } | { readonly kind: 'other' };
+export type DeviceInfo =
+  { readonly kind: 'block'; readonly major: number; readonly minor: number } | { readonly kind: 'dir' } | { readonly kind: 'other' };
 
 /** stat() of a path; undefined when stat fails. Injected so the list builders stay pure. */
 export type DeviceResolver = (path: string) => DeviceInfo | undefined;

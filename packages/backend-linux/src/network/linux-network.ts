@@ -88,7 +88,8 @@ export class LinuxNetwork implements NetworkPort {
       }
     }
     const v6 = await readTextOrUndefined(join(this.cfg.procRoot, 'net/if_inet6'));
-    for (const e of orderLikeNetlink(parseIfInet6(v6 ?? ''))) out.push({ name: e.name, family: 'ipv6', address: e.address, prefix: e.prefix });
+    for (const e of orderLikeNetlink(parseIfInet6(v6 ?? '')))
+      out.push({ name: e.name, family: 'ipv6', address: e.address, prefix: e.prefix });
     return out;
   }
 

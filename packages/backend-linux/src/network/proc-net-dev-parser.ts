@@ -17,7 +17,10 @@ export function parseProcNetDev(text: string): Map<string, GuestNetworkInterface
     const colon = line.indexOf(':');
     if (colon < 0) continue;
     const name = line.slice(0, colon);
-    const nums = line.slice(colon + 1).trim().split(/\s+/);
+    const nums = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/);
     if (nums.length < 16 || !nums.slice(0, 16).every((n) => /^\d+$/.test(n))) continue;
     if (out.has(name)) continue;
     const n = nums.map(u64);

@@ -37,7 +37,8 @@ export function parseRouteV4(text: string, littleEndian = true): GuestNetworkRou
     const f = line.trim().split(/\s+/);
     if (f.length < 11) continue;
     const [iface, dest, gw, flags, refcnt, use, metric, mask, mtu, window, irtt] = f as [string, ...string[]];
-    if (![dest, gw, flags, mask].every((x) => HEX.test(x!)) || ![refcnt, use, metric, mtu, window, irtt].every((x) => INT32.test(x!))) continue;
+    if (![dest, gw, flags, mask].every((x) => HEX.test(x!)) || ![refcnt, use, metric, mtu, window, irtt].every((x) => INT32.test(x!)))
+      continue;
     out.push({
       iface,
       destination: ipv4FromHex(dest!, littleEndian),

@@ -175,7 +175,9 @@ async function replaceFile(dir: FileHandle, name: string, text: string, pw: Pass
     } catch (e) {
       // GLib's wording (g_file_set_contents), so the host reads the same text as from qemu-ga.
       const code = errorCode(e);
-      const failure = new Error(`Failed to rename file \u201C${join(dirPath, tmpName)}\u201D to \u201C${join(dirPath, name)}\u201D: g_rename() failed: ${code ? strerror(code) : String(e)}`);
+      const failure = new Error(
+        `Failed to rename file \u201C${join(dirPath, tmpName)}\u201D to \u201C${join(dirPath, name)}\u201D: g_rename() failed: ${code ? strerror(code) : String(e)}`,
+      );
       throw failure;
     }
   } catch (e) {

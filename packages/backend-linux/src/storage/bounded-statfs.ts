@@ -16,7 +16,19 @@ export interface StatfsNumbers {
  * libuv's pool and back cost ~100 µs on a busy 2-core guest — most of
  * guest-get-fsinfo's time.
  */
-export const IN_MEMORY_STATFS_TYPES: ReadonlySet<string> = new Set(['ext2', 'ext3', 'ext4', 'xfs', 'vfat', 'msdos', 'exfat', 'f2fs', 'squashfs', 'erofs', 'iso9660']);
+export const IN_MEMORY_STATFS_TYPES: ReadonlySet<string> = new Set([
+  'ext2',
+  'ext3',
+  'ext4',
+  'xfs',
+  'vfat',
+  'msdos',
+  'exfat',
+  'f2fs',
+  'squashfs',
+  'erofs',
+  'iso9660',
+]);
 
 /**
  * statfs() that never holds a request hostage. A call still running after

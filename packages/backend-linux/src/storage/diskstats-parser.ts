@@ -26,7 +26,8 @@ export function parseDiskstats(text: string): GuestDiskStatsInfo[] {
     if (fields < 7) continue;
     // Up to 15 digits a double holds the value exactly (and its 32-bit wrap): BigInt only beyond.
     const u64 = (i: number): Int => (values[i - 3]!.length <= 15 ? Number(values[i - 3]) : num(BigInt.asUintN(64, BigInt(values[i - 3]!))));
-    const u32 = (i: number): Int => (values[i - 3]!.length <= 15 ? Number(values[i - 3]) % 4294967296 : num(BigInt.asUintN(32, BigInt(values[i - 3]!))));
+    const u32 = (i: number): Int =>
+      values[i - 3]!.length <= 15 ? Number(values[i - 3]) % 4294967296 : num(BigInt.asUintN(32, BigInt(values[i - 3]!)));
     const stats: GuestDiskStats = {};
     if (fields === 7) {
       stats['read-ios'] = u64(3);

@@ -1,6 +1,14 @@
 import { basename, dirname, join } from 'node:path';
 import { inject, injectable, optional } from 'inversify';
-import { QgaError, type GuestDiskAddress, type GuestDiskInfo, type GuestDiskSmart, type GuestDiskStatsInfo, type GuestFilesystemInfo, type StoragePort } from '@qga/core';
+import {
+  QgaError,
+  type GuestDiskAddress,
+  type GuestDiskInfo,
+  type GuestDiskSmart,
+  type GuestDiskStatsInfo,
+  type GuestFilesystemInfo,
+  type StoragePort,
+} from '@qga/core';
 import { errorText, isEnoent } from '@qga/core/internal';
 import { readMountList, type FsMount } from '../mounts/index.js';
 import { IO_CONCURRENCY, mapLimit } from '../proc/map-limit.js';
@@ -65,7 +73,10 @@ export class LinuxStorage implements StoragePort {
   }
 
   private async fsInfo(m: FsMount, cache: CallCache): Promise<GuestFilesystemInfo> {
-    const [dev, sizes] = await Promise.all([this.devicesOf(`/sys/dev/block/${m.devmajor}:${m.devminor}`, cache), this.statfs.statfs(m.dirname, m.devtype)]);
+    const [dev, sizes] = await Promise.all([
+      this.devicesOf(`/sys/dev/block/${m.devmajor}:${m.devminor}`, cache),
+      this.statfs.statfs(m.dirname, m.devtype),
+    ]);
     return {
       name: dev.name,
       mountpoint: m.dirname,
@@ -147,7 +158,9 @@ export class LinuxStorage implements StoragePort {
     const [uevent, driverList, hostEntries] = await Promise.all([
       this.sys.uevent(syspath),
       Promise.all(
-        probes.driverLinks.map(async (l) => [l.slice(0, -'/driver'.length), await once(`link:${l}`, () => this.sys.linkBasename(l))] as const),
+        probes.driverLinks.map(
+          async (l) => [l.slice(0, -'/driver'.length), await once(`link:${l}`, () => this.sys.linkBasename(l))] as const,
+        ),
       ),
       hostDir === undefined ? Promise.resolve(undefined) : once(`dir:${hostDir}`, () => this.sys.list(hostDir).catch(() => [])),
     ]);
@@ -162,7 +175,12 @@ export class LinuxStorage implements StoragePort {
       ...(serial !== undefined ? { serial } : {}),
       drivers,
       ...(hostEntries !== undefined && probes.hostDir !== undefined
-        ? { hostNumbers: hostNumbersFromEntries(hostEntries.map((e) => e.name), probes.hostDir.ata) }
+        ? {
+            hostNumbers: hostNumbersFromEntries(
+              hostEntries.map((e) => e.name),
+              probes.hostDir.ata,
+            ),
+          }
         : {}),
     });
   }

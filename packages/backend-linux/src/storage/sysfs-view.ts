@@ -74,7 +74,7 @@ export class SysfsView {
     const major = uevent.get('MAJOR');
     const minor = uevent.get('MINOR');
     if (major === undefined || minor === undefined) return { props, db: false };
-    const text = await readTextOrUndefined(join(this.udevDataDir, `b${major}:${minor}`));  // may exceed a page
+    const text = await readTextOrUndefined(join(this.udevDataDir, `b${major}:${minor}`)); // may exceed a page
     if (text === undefined) return { props, db: false };
     for (const [k, v] of parseUdevDb(text)) props.set(k, v);
     return { props, db: true };

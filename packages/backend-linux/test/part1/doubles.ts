@@ -33,6 +33,8 @@ export class Doubles {
   /** The logged calls, one string per call. */
   calls(): string[] {
     if (!existsSync(this.log)) return [];
-    return readFileSync(this.log, 'utf8').split('\n').filter((l) => l !== '');
+    return readFileSync(this.log, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
   }
 }

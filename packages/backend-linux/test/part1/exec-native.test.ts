@@ -40,7 +40,14 @@ t.test('no descriptor leaks: 40 execs with input and both outputs captured', { s
   await finish(await exec.spawn({ path: 'cat', args: [], input: Buffer.from('warm'), capture: 'separated' }));
   const before = fds();
   for (let i = 0; i < 40; i++) {
-    const r = await finish(await exec.spawn({ path: 'sh', args: ['-c', 'cat; echo e >&2; ls /proc/self/fd | wc -l'], input: Buffer.from(`in${i}\n`), capture: 'separated' }));
+    const r = await finish(
+      await exec.spawn({
+        path: 'sh',
+        args: ['-c', 'cat; echo e >&2; ls /proc/self/fd | wc -l'],
+        input: Buffer.from(`in${i}\n`),
+        capture: 'separated',
+      }),
+    );
     t.equal(r.out, `in${i}\n4\n`, 'the child sees fds 0, 1, 2 (and the one ls opens)');
     if (r.out !== `in${i}\n4\n`) break;
   }

@@ -22,7 +22,9 @@ t.test('PATH lookup: agent PATH without env, the env PATH with env', async (t) =
   const dir = scratchDir(t);
   symlinkSync('/bin/bash', join(dir, 'qga-only-here')); // bash -c prints its argv[0] as $0
   t.equal(await rejectionCode(exec.spawn({ path: 'qga-only-here', args: [], capture: 'none' })), 'ENOENT', 'not in the agent PATH');
-  r = await finish(await exec.spawn({ path: 'qga-only-here', args: ['-c', 'echo "argv0=$0"'], env: [`PATH=/nonexistent:${dir}`], capture: 'stdout' }));
+  r = await finish(
+    await exec.spawn({ path: 'qga-only-here', args: ['-c', 'echo "argv0=$0"'], env: [`PATH=/nonexistent:${dir}`], capture: 'stdout' }),
+  );
   t.same(r, { out: 'argv0=qga-only-here\n', exitcode: 0 }, 'found through env PATH; argv[0] is the name given');
 
   writeFileSync(join(dir, 'not-exec'), '#!/bin/sh\n');
@@ -37,13 +39,17 @@ t.test('spawn errors reject with errno codes and nothing runs', async (t) => {
 });
 
 t.test('an argument holding U+0000 reaches the program as the bytes C0 80 (modified UTF-8, as qemu-ga)', async (t) => {
-  const echoed = await finish(await exec.spawn({ path: '/bin/sh', args: ['-c', 'printf %s "$1" | od -An -tx1', 'sh', 'a\0b\\n'], capture: 'stdout' }));
+  const echoed = await finish(
+    await exec.spawn({ path: '/bin/sh', args: ['-c', 'printf %s "$1" | od -An -tx1', 'sh', 'a\0b\\n'], capture: 'stdout' }),
+  );
   t.same(echoed.out?.trim().split(/\s+/), ['61', 'c0', '80', '62', '5c', '6e'], 'a C0 80 b, and a backslash stays a backslash');
   t.equal(echoed.exitcode, 0);
 });
 
 t.test('env replaces the environment', async (t) => {
-  const r = await finish(await exec.spawn({ path: '/usr/bin/env', args: [], env: ['FOO=bar', 'EMPTY=', 'FOO=second', 'NOEQUALS'], capture: 'stdout' }));
+  const r = await finish(
+    await exec.spawn({ path: '/usr/bin/env', args: [], env: ['FOO=bar', 'EMPTY=', 'FOO=second', 'NOEQUALS'], capture: 'stdout' }),
+  );
   // tap's process-info hook patches child_process and adds NODE_OPTIONS and _TAPJS_* (some multi-line) to every child; not ours.
   const ours = r.out!.split('\n').filter((l) => l !== '' && !/^(_TAPJS_|NODE_OPTIONS=|\/)/.test(l));
   t.same(ours, ['FOO=bar', 'EMPTY='], 'exactly the given variables; the first definition wins');
@@ -73,7 +79,11 @@ t.test('capture modes: none, stdout, stderr, separated, merged', async (t) => {
   t.same(await run('stdout'), { out: 'out1\nout2\nout3\nout4\nout5\n', exitcode: 3 });
   t.same(await run('stderr'), { err: 'err1\nerr2\nerr3\nerr4\nerr5\n', exitcode: 3 });
   t.same(await run('separated'), { out: 'out1\nout2\nout3\nout4\nout5\n', err: 'err1\nerr2\nerr3\nerr4\nerr5\n', exitcode: 3 });
-  t.same(await run('merged'), { out: 'out1\nerr1\nout2\nerr2\nout3\nerr3\nout4\nerr4\nout5\nerr5\n', exitcode: 3 }, 'interleaved in write order, no err stream');
+  t.same(
+    await run('merged'),
+    { out: 'out1\nerr1\nout2\nerr2\nout3\nerr3\nout4\nerr4\nout5\nerr5\n', exitcode: 3 },
+    'interleaved in write order, no err stream',
+  );
 
   const p = await exec.spawn({ path: 'sh', args: ['-c', 'readlink /proc/self/fd/1 /proc/self/fd/2'], capture: 'merged' });
   const links = (await finish(p)).out!.trim().split('\n');
@@ -95,7 +105,9 @@ t.test('merged output of a chatty process arrives complete', async (t) => {
 
 t.test('exit code vs signal', async (t) => {
   t.same(await finish(await exec.spawn({ path: 'sh', args: ['-c', 'exit 42'], capture: 'none' })), { exitcode: 42 });
-  t.same(await finish(await exec.spawn({ path: 'sh', args: ['-c', 'kill -TERM $$'], capture: 'none' })), { signal: constants.signals.SIGTERM });
+  t.same(await finish(await exec.spawn({ path: 'sh', args: ['-c', 'kill -TERM $$'], capture: 'none' })), {
+    signal: constants.signals.SIGTERM,
+  });
   const p = await exec.spawn({ path: 'sleep', args: ['30'], capture: 'separated' });
   p.kill('SIGKILL');
   t.same(await finish(p), { out: '', err: '', signal: 9 });
@@ -109,7 +121,9 @@ t.test('the child has SIGPIPE at its default although the agent ignores it', asy
   const ign = BigInt('0x' + /SigIgn:\s+([0-9a-f]+)/.exec(r.out!)![1]);
   t.equal((ign >> BigInt(constants.signals.SIGPIPE - 1)) & 1n, 0n, 'SIGPIPE not ignored');
   // And it works: a writer into a closed pipe dies of SIGPIPE (exit 141 from the shell's view).
-  const pipe = await finish(await exec.spawn({ path: 'bash', args: ['-c', 'yes | head -c1 >/dev/null; echo ${PIPESTATUS[0]}'], capture: 'stdout' }));
+  const pipe = await finish(
+    await exec.spawn({ path: 'bash', args: ['-c', 'yes | head -c1 >/dev/null; echo ${PIPESTATUS[0]}'], capture: 'stdout' }),
+  );
   t.equal(pipe.out, '141\n');
 });
 

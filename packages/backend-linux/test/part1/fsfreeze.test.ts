@@ -112,7 +112,6 @@ t.test('EOPNOTSUPP is skipped; other errors thaw what was frozen and fail', { sk
   const w = writer(join(mnt, 'after-error'));
   const code = await Promise.race([w.done, sleep(3_000).then(() => 'still blocked')]);
   t.equal(code, 0, 'the loop mount was thawed again after the failure');
-
 });
 
 t.test('without the native layer: freeze fails with a clear error, nothing frozen', { skip: why }, async (t) => {
@@ -120,7 +119,10 @@ t.test('without the native layer: freeze fails with a clear error, nothing froze
   const entry = fileURLToPath(new URL('../../src/fsfreeze/index.js', import.meta.url));
   const mounts = fileURLToPath(new URL('../../src/mounts/index.js', import.meta.url));
   const script = `import('reflect-metadata').then(() => Promise.all([import(${JSON.stringify(entry)}), import(${JSON.stringify(mounts)})])).then(async ([m, mounts]) => { const all = await mounts.readMountList(); const port = new m.LinuxFsFreeze({ mountList: async () => all.filter((x) => x.dirname === ${JSON.stringify(mnt)}) }); try { console.log(await port.freeze()); } catch (e) { console.log(e.message); } })`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, QGA_NO_NATIVE: '1' } });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, QGA_NO_NATIVE: '1' },
+  });
   t.equal(r.stdout.trim(), `failed to freeze ${mnt}: native calls are unavailable (koffi could not be loaded: QGA_NO_NATIVE=1)`, r.stderr);
   const w = writer(join(mnt, 'not-frozen'));
   t.equal(await Promise.race([w.done, sleep(3_000).then(() => 'blocked')]), 0, 'writes go through');
@@ -128,7 +130,9 @@ t.test('without the native layer: freeze fails with a clear error, nothing froze
 
 t.test('trim the loop mount', { skip: why }, async (t) => {
   const { mnt } = await loopFs(t);
-  const port = new LinuxFsTrim({ mountList: async () => [{ ...fake('/dev/shm'), devtype: 'tmpfs' }, ...(await only(mnt)()), fake('/nonexistent-qga-dir')] });
+  const port = new LinuxFsTrim({
+    mountList: async () => [{ ...fake('/dev/shm'), devtype: 'tmpfs' }, ...(await only(mnt)()), fake('/nonexistent-qga-dir')],
+  });
   const res = await port.trim(0n);
   t.equal(res.length, 3);
   t.same(res[0], { path: '/nonexistent-qga-dir', error: 'failed to open: No such file or directory' }, 'reverse mount order');

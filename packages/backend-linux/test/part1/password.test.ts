@@ -24,7 +24,10 @@ t.test('chpasswd gets user:password on stdin, -e when crypted', async (t) => {
 });
 
 t.test('a failing chpasswd reports its output', async (t) => {
-  const { pw } = setup(t, `echo "chpasswd: line 1: user 'ghost' does not exist" >&2; echo "chpasswd: error detected, changes ignored" >&2; exit 1`);
+  const { pw } = setup(
+    t,
+    `echo "chpasswd: line 1: user 'ghost' does not exist" >&2; echo "chpasswd: error detected, changes ignored" >&2; exit 1`,
+  );
   t.equal(
     await rejectionMessage(pw.setPassword('ghost', 'x', false)),
     "child process has failed to set user password: chpasswd: line 1: user 'ghost' does not exist\nchpasswd: error detected, changes ignored\n",
@@ -43,5 +46,8 @@ t.test('missing chpasswd, forbidden characters, hanging chpasswd', async (t) => 
   t.equal(await rejectionMessage(pw.setPassword('u\n', 'a', false)), 'forbidden characters in username');
   t.same(d.calls(), [], 'nothing ran');
   const slow = setup(t, 'exec /bin/sleep 60', 300);
-  t.equal(await rejectionMessage(slow.pw.setPassword('u', 'x', false)), 'child process has failed to set user password: timed out after 300 ms');
+  t.equal(
+    await rejectionMessage(slow.pw.setPassword('u', 'x', false)),
+    'child process has failed to set user password: timed out after 300 ms',
+  );
 });

@@ -42,7 +42,11 @@ const read = (p: string): string => {
 };
 
 t.test('shutdown runs <sbin>/poweroff|halt|reboot when executable, nothing else', async (t) => {
-  for (const [mode, prog] of [['powerdown', 'poweroff'], ['halt', 'halt'], ['reboot', 'reboot']] as const) {
+  for (const [mode, prog] of [
+    ['powerdown', 'poweroff'],
+    ['halt', 'halt'],
+    ['reboot', 'reboot'],
+  ] as const) {
     const { d, sbin, bin, power } = setup(t);
     d.add(sbin, prog);
     d.add(bin, 'systemctl', 'exit 99');
@@ -52,7 +56,11 @@ t.test('shutdown runs <sbin>/poweroff|halt|reboot when executable, nothing else'
 });
 
 t.test('without them, <sbin>/shutdown -h -P|-H|-r +0 "hypervisor initiated shutdown"', async (t) => {
-  for (const [mode, flag] of [['powerdown', '-P'], ['halt', '-H'], ['reboot', '-r']] as const) {
+  for (const [mode, flag] of [
+    ['powerdown', '-P'],
+    ['halt', '-H'],
+    ['reboot', '-r'],
+  ] as const) {
     const { d, sbin, power } = setup(t);
     d.add(sbin, 'shutdown');
     await power.shutdown(mode);
@@ -93,7 +101,10 @@ t.test('forced fallbacks: poweroff -f, then sysrq sync, remount-ro, power off', 
   t.equal(read(r.sysrq), 'sub', 'reboot ends in sysrq b');
 
   const h = setup(t, { forceFallback: true });
-  t.equal(await rejectionMessage(h.power.shutdown('halt')), "child process has failed to shutdown: failed to exec '" + join(h.sbin, 'shutdown') + "': No such file or directory\n");
+  t.equal(
+    await rejectionMessage(h.power.shutdown('halt')),
+    "child process has failed to shutdown: failed to exec '" + join(h.sbin, 'shutdown') + "': No such file or directory\n",
+  );
   t.equal(read(h.sysrq), '<none>', 'halt has no sysrq equivalent');
 
   const off = setup(t, { forceFallback: true, sysrqTrigger: undefined });
@@ -142,14 +153,22 @@ t.test('suspend via /sys/power/state', async (t) => {
   await power.suspend('disk');
   t.equal(read(state), 'disk');
   writeFileSync(state, 'freeze mem disk\n');
-  t.equal(await rejectionMessage(power.suspend('hybrid')), 'the requested suspend mode is not supported by the guest', 'hybrid has no sysfs way');
+  t.equal(
+    await rejectionMessage(power.suspend('hybrid')),
+    'the requested suspend mode is not supported by the guest',
+    'hybrid has no sysfs way',
+  );
   writeFileSync(state, 'freeze mem\n');
   t.equal(await rejectionMessage(power.suspend('disk')), 'the requested suspend mode is not supported by the guest');
 });
 
 t.test('suspend errors', async (t) => {
   const { d, bin, state, power } = setup(t);
-  t.equal(await rejectionMessage(power.suspend('ram')), 'the requested suspend mode is not supported by the guest', 'no tools, no sysfs file');
+  t.equal(
+    await rejectionMessage(power.suspend('ram')),
+    'the requested suspend mode is not supported by the guest',
+    'no tools, no sysfs file',
+  );
 
   d.add(bin, 'systemctl', 'case "$1" in status) exit 3;; *) exit 5;; esac');
   t.equal(
@@ -159,11 +178,7 @@ t.test('suspend errors', async (t) => {
   );
 
   d.add(bin, 'pm-is-supported', 'exit 0');
-  t.equal(
-    await rejectionMessage(power.suspend('ram')),
-    "the helper program 'pm-suspend' was not found",
-    'the last failing strategy wins',
-  );
+  t.equal(await rejectionMessage(power.suspend('ram')), "the helper program 'pm-suspend' was not found", 'the last failing strategy wins');
 
   writeFileSync(state, 'freeze mem disk\n');
   try {

@@ -33,13 +33,19 @@ t.test('failure texts follow ga_run_command', async (t) => {
   const { d, bin, env } = setup(t);
   d.add(bin, 'quiet-fail', 'exit 3');
   d.add(bin, 'killed', 'kill -9 $$');
-  t.equal(await rejectionMessage(runChecked(['quiet-fail'], 'set user password', { env })), 'child process has failed to set user password: exit status 3');
+  t.equal(
+    await rejectionMessage(runChecked(['quiet-fail'], 'set user password', { env })),
+    'child process has failed to set user password: exit status 3',
+  );
   t.equal(await rejectionMessage(runChecked(['killed'], 'x', { env })), 'child process has terminated abnormally');
   t.equal(
     await rejectionMessage(runChecked(['/nonexistent/hwclock', '-w'], 'set hardware clock to system time', { env })),
     "child process has failed to set hardware clock to system time: failed to exec '/nonexistent/hwclock': No such file or directory\n",
   );
-  t.equal(await rejectionMessage(runChecked(['not-in-path'], 'x', { env })), "child process has failed to x: failed to exec 'not-in-path': No such file or directory\n");
+  t.equal(
+    await rejectionMessage(runChecked(['not-in-path'], 'x', { env })),
+    "child process has failed to x: failed to exec 'not-in-path': No such file or directory\n",
+  );
   d.add(bin, 'fine', 'echo fine');
   const ok = await runChecked(['fine'], 'x', { env });
   t.equal(ok.output, 'fine\n');
@@ -88,7 +94,8 @@ t.test('a daemonized grandchild holding the output does not hold us', async (t) 
 // Formerly part 2's runHelper (ip, loginctl, nvme, getconf), now runCommand with separateStderr.
 t.test('separateStderr: real processes, bounded', async (t) => {
   const { d, bin } = setup(t);
-  const opts = (timeoutMs: number) => ({ env: { searchPath: `${bin}:${DEFAULT_HELPER_ENV.searchPath}`, timeoutMs }, separateStderr: true }) as const;
+  const opts = (timeoutMs: number) =>
+    ({ env: { searchPath: `${bin}:${DEFAULT_HELPER_ENV.searchPath}`, timeoutMs }, separateStderr: true }) as const;
   const ok = await runCommand(['sh', '-c', 'printf "%s" "$LC_ALL"; printf err >&2'], opts(5000));
   t.same([ok.exitCode, ok.stdout.toString(), ok.stderr.toString(), ok.timedOut], [0, 'C', 'err', false], 'C locale forced');
   t.equal(ok.output, 'C', 'output is stdout alone');

@@ -1,5 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, unlinkSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+  existsSync,
+  rmSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { NativeUnavailableError } from '@qga/native-linux';
@@ -46,34 +58,42 @@ t.test('/etc/passwd fallback when the native getpwnam is unavailable', async (t)
   t.equal(await rejectionCode(viaFile.write('ghost', 'k')), 'ENOENT', 'and writing there fails');
   t.equal(await rejectionMessage(viaFile.read('nobody-here')), "failed to lookup user 'nobody-here': Success");
   const failing = new LinuxSshKeys({ getpwnam: () => Promise.reject(Object.assign(new Error('x'), { code: 'EIO' })) });
-  t.equal(await rejectionMessage(failing.read('root')), "failed to lookup user 'root': Input/output error", 'a failed lookup (not a missing user) says why');
+  t.equal(
+    await rejectionMessage(failing.read('root')),
+    "failed to lookup user 'root': Input/output error",
+    'a failed lookup (not a missing user) says why',
+  );
 });
 
-t.test('write creates ~/.ssh 0700 and authorized_keys 0600, owned by the user, atomically', { skip: !isRoot && 'needs root (useradd, chown)' }, async (t) => {
-  const u = throwawayUser(t);
-  t.equal(await ssh.keysFile(u.name), join(u.home, '.ssh', 'authorized_keys'));
-  t.equal(await ssh.read(u.name), null, 'no ~/.ssh yet');
+t.test(
+  'write creates ~/.ssh 0700 and authorized_keys 0600, owned by the user, atomically',
+  { skip: !isRoot && 'needs root (useradd, chown)' },
+  async (t) => {
+    const u = throwawayUser(t);
+    t.equal(await ssh.keysFile(u.name), join(u.home, '.ssh', 'authorized_keys'));
+    t.equal(await ssh.read(u.name), null, 'no ~/.ssh yet');
 
-  const old = process.umask(0o000); // the modes must not depend on the agent's umask
-  t.teardown(() => void process.umask(old));
-  await ssh.write(u.name, 'ssh-ed25519 AAAAC3Nza k1\nssh-rsa AAAAB3Nza k2');
-  const dir = statSync(join(u.home, '.ssh'));
-  t.equal(dir.mode & 0o7777, 0o700);
-  t.same([dir.uid, dir.gid], [u.uid, u.gid]);
-  const file = statSync(join(u.home, '.ssh', 'authorized_keys'));
-  t.equal(file.mode & 0o7777, 0o600);
-  t.same([file.uid, file.gid], [u.uid, u.gid]);
-  t.equal(readFileSync(join(u.home, '.ssh', 'authorized_keys'), 'utf8'), 'ssh-ed25519 AAAAC3Nza k1\nssh-rsa AAAAB3Nza k2');
-  t.equal(await ssh.read(u.name), 'ssh-ed25519 AAAAC3Nza k1\nssh-rsa AAAAB3Nza k2');
+    const old = process.umask(0o000); // the modes must not depend on the agent's umask
+    t.teardown(() => void process.umask(old));
+    await ssh.write(u.name, 'ssh-ed25519 AAAAC3Nza k1\nssh-rsa AAAAB3Nza k2');
+    const dir = statSync(join(u.home, '.ssh'));
+    t.equal(dir.mode & 0o7777, 0o700);
+    t.same([dir.uid, dir.gid], [u.uid, u.gid]);
+    const file = statSync(join(u.home, '.ssh', 'authorized_keys'));
+    t.equal(file.mode & 0o7777, 0o600);
+    t.same([file.uid, file.gid], [u.uid, u.gid]);
+    t.equal(readFileSync(join(u.home, '.ssh', 'authorized_keys'), 'utf8'), 'ssh-ed25519 AAAAC3Nza k1\nssh-rsa AAAAB3Nza k2');
+    t.equal(await ssh.read(u.name), 'ssh-ed25519 AAAAC3Nza k1\nssh-rsa AAAAB3Nza k2');
 
-  const inode = file.ino;
-  await ssh.write(u.name, 'ssh-ed25519 AAAAC3Nza k3');
-  t.equal(await ssh.read(u.name), 'ssh-ed25519 AAAAC3Nza k3');
-  t.not(statSync(join(u.home, '.ssh', 'authorized_keys')).ino, inode, 'replaced by rename, not rewritten in place');
-  t.same(readdirSync(join(u.home, '.ssh')), ['authorized_keys'], 'no temp files left behind');
-  await ssh.write(u.name, '');
-  t.equal(await ssh.read(u.name), '', 'an empty file is a file');
-});
+    const inode = file.ino;
+    await ssh.write(u.name, 'ssh-ed25519 AAAAC3Nza k3');
+    t.equal(await ssh.read(u.name), 'ssh-ed25519 AAAAC3Nza k3');
+    t.not(statSync(join(u.home, '.ssh', 'authorized_keys')).ino, inode, 'replaced by rename, not rewritten in place');
+    t.same(readdirSync(join(u.home, '.ssh')), ['authorized_keys'], 'no temp files left behind');
+    await ssh.write(u.name, '');
+    t.equal(await ssh.read(u.name), '', 'an empty file is a file');
+  },
+);
 
 t.test('a planted authorized_keys symlink is never followed', { skip: !isRoot && 'needs root' }, async (t) => {
   const u = throwawayUser(t);
@@ -131,7 +151,11 @@ t.test('a FIFO or a directory as authorized_keys cannot hang or confuse the agen
 t.test('the real chpasswd on a throwaway user', { skip: !isRoot && 'needs root' }, async (t) => {
   const u = throwawayUser(t);
   const pw = new LinuxPassword();
-  const shadowOf = (): string => readFileSync('/etc/shadow', 'utf8').split('\n').find((l) => l.startsWith(`${u.name}:`))!.split(':')[1]!;
+  const shadowOf = (): string =>
+    readFileSync('/etc/shadow', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`${u.name}:`))!
+      .split(':')[1]!;
   await pw.setPassword(u.name, 's3cret pass', false);
   const hashed = shadowOf();
   t.match(hashed, /^\$[^$]+\$/, 'a crypted password was stored');

@@ -57,19 +57,34 @@ t.test('settimeofday failure: upstream text with the strerror, hwclock not run',
   t.equal(await rejectionMessage(bad.time.setTime(0n)), 'Failed to set time to guest: Invalid argument');
 });
 
-t.test('the real settimeofday as uid 65534: EPERM becomes qemu-ga\'s message', { skip: process.getuid?.() !== 0 && 'needs root to switch to an unprivileged user' }, async (t) => {
-  const entry = fileURLToPath(new URL('../../src/time/index.js', import.meta.url));
-  // hwclock must not run: the refusal comes first.
-  const script = `import('reflect-metadata').then(() => import(${JSON.stringify(entry)})).then(async (m) => { try { await new m.LinuxTime({ hwclock: '/nonexistent/hwclock' }).setTime(1796605837000000000n); console.log('set'); } catch (e) { console.log(e.message); } })`;
-  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--input-type=module', '-e', script], { encoding: 'utf8' });
-  t.equal(r.stdout.trim(), 'Failed to set time to guest: Operation not permitted', r.stderr);
-});
+t.test(
+  "the real settimeofday as uid 65534: EPERM becomes qemu-ga's message",
+  { skip: process.getuid?.() !== 0 && 'needs root to switch to an unprivileged user' },
+  async (t) => {
+    const entry = fileURLToPath(new URL('../../src/time/index.js', import.meta.url));
+    // hwclock must not run: the refusal comes first.
+    const script = `import('reflect-metadata').then(() => import(${JSON.stringify(entry)})).then(async (m) => { try { await new m.LinuxTime({ hwclock: '/nonexistent/hwclock' }).setTime(1796605837000000000n); console.log('set'); } catch (e) { console.log(e.message); } })`;
+    const r = spawnSync(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--input-type=module', '-e', script],
+      { encoding: 'utf8' },
+    );
+    t.equal(r.stdout.trim(), 'Failed to set time to guest: Operation not permitted', r.stderr);
+  },
+);
 
 t.test('without the native layer: a clear error for set-time, not a crash', async (t) => {
   const entry = fileURLToPath(new URL('../../src/time/index.js', import.meta.url));
   const script = `import('reflect-metadata').then(() => import(${JSON.stringify(entry)})).then(async (m) => { try { await new m.LinuxTime({ hwclock: '/nonexistent/hwclock' }).setTime(1796605837000000000n); console.log('set'); } catch (e) { console.log(e.message); } })`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, QGA_NO_NATIVE: '1' } });
-  t.equal(r.stdout.trim(), 'Failed to set time to guest: native calls are unavailable (koffi could not be loaded: QGA_NO_NATIVE=1)', r.stderr);
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, QGA_NO_NATIVE: '1' },
+  });
+  t.equal(
+    r.stdout.trim(),
+    'Failed to set time to guest: native calls are unavailable (koffi could not be loaded: QGA_NO_NATIVE=1)',
+    r.stderr,
+  );
 });
 
 t.test('hwclock failure: reported after the clock was set (documented upstream quirk)', async (t) => {

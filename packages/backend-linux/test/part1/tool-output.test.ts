@@ -10,8 +10,16 @@ import { constants as c } from 'node:fs';
 t.test('ioctl errors map to the protocol texts', async (t) => {
   const open = errnoError('ENOENT', 'open', '/x');
   t.same(ioctlFailure(open), { stage: 'open', errno: 'ENOENT', reason: 'No such file or directory' });
-  t.same(ioctlFailure(errnoError('EOPNOTSUPP', 'ioctl', '/dev/shm')), { stage: 'ioctl', errno: 'EOPNOTSUPP', reason: 'Operation not supported' });
-  t.same(ioctlFailure(new Error('native calls are unavailable (x)')), { stage: 'ioctl', errno: undefined, reason: 'native calls are unavailable (x)' });
+  t.same(ioctlFailure(errnoError('EOPNOTSUPP', 'ioctl', '/dev/shm')), {
+    stage: 'ioctl',
+    errno: 'EOPNOTSUPP',
+    reason: 'Operation not supported',
+  });
+  t.same(ioctlFailure(new Error('native calls are unavailable (x)')), {
+    stage: 'ioctl',
+    errno: undefined,
+    reason: 'native calls are unavailable (x)',
+  });
   t.equal(trimErrorText(ioctlFailure(open)), 'failed to open: No such file or directory');
   t.equal(trimErrorText(ioctlFailure(errnoError('EACCES', 'open', '/x'))), 'failed to open: Permission denied');
   t.equal(trimErrorText(ioctlFailure(errnoError('ENOTTY', 'ioctl'))), 'trim not supported');
@@ -20,7 +28,7 @@ t.test('ioctl errors map to the protocol texts', async (t) => {
   t.equal(trimErrorText(ioctlFailure(errnoError('EROFS', 'ioctl'))), 'failed to trim: Read-only file system');
 });
 
-t.test('shutdown plan: qemu-ga\'s program first, then the fallback chain', async (t) => {
+t.test("shutdown plan: qemu-ga's program first, then the fallback chain", async (t) => {
   t.same(
     shutdownPlan('powerdown', '/sbin', true, true).map((s) => s.argv),
     [
@@ -52,7 +60,10 @@ t.test('shutdown plan: qemu-ga\'s program first, then the fallback chain', async
 t.test('wall clock: microsecond resolution, follows clock changes', async (t) => {
   let wall = 1_700_000_000_000;
   let mono = 5_000_000_000n;
-  const clock = new WallClock(() => wall, () => mono);
+  const clock = new WallClock(
+    () => wall,
+    () => mono,
+  );
   t.equal(clock.nowNs(), 1_700_000_000_000_000_000n);
   mono += 123_456n; // 123.456 µs later, same millisecond
   t.equal(clock.nowNs(), 1_700_000_000_000_123_000n, 'sub-millisecond part from the monotonic clock, truncated to µs');

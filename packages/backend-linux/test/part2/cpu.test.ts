@@ -8,7 +8,20 @@ import { copyFixture, fixtureConfig, readFixture } from './fixtures.js';
 t.test('/proc/stat → guest-get-cpustats (ms with CLK_TCK 100)', async (t) => {
   const vm = parseProcStat(await readFixture('this-vm/proc/stat'), 100);
   t.equal(vm.length, 2);
-  t.same(Object.keys(vm[0]!).sort(), ['cpu', 'guest', 'guestnice', 'idle', 'iowait', 'irq', 'nice', 'softirq', 'steal', 'system', 'type', 'user']);
+  t.same(Object.keys(vm[0]!).sort(), [
+    'cpu',
+    'guest',
+    'guestnice',
+    'idle',
+    'iowait',
+    'irq',
+    'nice',
+    'softirq',
+    'steal',
+    'system',
+    'type',
+    'user',
+  ]);
   const desktop = parseProcStat(await readFixture('desktop/proc/stat'), 100);
   t.same(
     desktop.map((c) => c.cpu),
@@ -29,26 +42,34 @@ t.test('/proc/stat → guest-get-cpustats (ms with CLK_TCK 100)', async (t) => {
     guest: 0,
     guestnice: 0,
   });
-  t.same(parseProcStat('cpu0 1 2 3 4 5 6 7 8 9 10\n', 300)[0], {
-    type: 'linux',
-    cpu: 0,
-    user: 3,
-    nice: 6,
-    system: 10,
-    idle: 13,
-    iowait: 16,
-    irq: 20,
-    softirq: 23,
-    steal: 26,
-    guest: 30,
-    guestnice: 33,
-  }, 'C integer division truncates');
+  t.same(
+    parseProcStat('cpu0 1 2 3 4 5 6 7 8 9 10\n', 300)[0],
+    {
+      type: 'linux',
+      cpu: 0,
+      user: 3,
+      nice: 6,
+      system: 10,
+      idle: 13,
+      iowait: 16,
+      irq: 20,
+      softirq: 23,
+      steal: 26,
+      guest: 30,
+      guestnice: 33,
+    },
+    'C integer division truncates',
+  );
 });
 
 t.test('/proc/stat field-count rules (old kernels, malformed lines)', async (t) => {
   const old = parseProcStat(await readFixture('old-kernel/proc/stat'), 100);
   t.equal(old.length, 2, 'the 3-field cpu2 line stops parsing: cpu3 is never reached');
-  t.same(Object.keys(old[0]!).sort(), ['cpu', 'idle', 'iowait', 'irq', 'nice', 'softirq', 'system', 'type', 'user'], '8 fields: no steal/guest');
+  t.same(
+    Object.keys(old[0]!).sort(),
+    ['cpu', 'idle', 'iowait', 'irq', 'nice', 'softirq', 'system', 'type', 'user'],
+    '8 fields: no steal/guest',
+  );
   t.notOk('iowait' in parseProcStat('cpu0 1 2 3 4\n', 100)[0]!, '5 fields: the four mandatory values only');
   t.ok('iowait' in parseProcStat('cpu0 1 2 3 4 5\n', 100)[0]!);
   const eight = parseProcStat('cpu0 1 2 3 4 5 6 7\n', 100)[0]!;

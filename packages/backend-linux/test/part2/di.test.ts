@@ -45,10 +45,17 @@ t.test('LINUX_TOKENS.InventoryConfig reaches every port (excludeInterfaces, root
   const routes = await c.get<NetworkPort>(TOKENS.NetworkPort).routes();
   t.equal(routes.length, 3, 'fixture /proc used');
   const ifaces = await c.get<NetworkPort>(TOKENS.NetworkPort).interfaces();
-  t.notOk(ifaces.some((i) => i.name === 'lo'), 'lo excluded');
-  await t.rejects(c.get<SystemInfoPort>(TOKENS.SystemInfoPort).load(), {
-    message: 'cannot query load average: No such file or directory',
-  }, 'the fixture /proc (which has no loadavg) is read, not the real one');
+  t.notOk(
+    ifaces.some((i) => i.name === 'lo'),
+    'lo excluded',
+  );
+  await t.rejects(
+    c.get<SystemInfoPort>(TOKENS.SystemInfoPort).load(),
+    {
+      message: 'cannot query load average: No such file or directory',
+    },
+    'the fixture /proc (which has no loadavg) is read, not the real one',
+  );
 });
 
 t.test('a UsersPort combining LinuxLogins with a password setter', async (t) => {

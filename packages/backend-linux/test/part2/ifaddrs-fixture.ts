@@ -13,7 +13,8 @@ export function ifAddrsFromIpJson(text: string): IfAddrEntry[] {
     address?: string;
     addr_info?: Array<{ family: string; local: string; prefixlen: number; label?: string }>;
   }>;
-  const mask = (bits: number, len: number): Uint8Array => Uint8Array.from({ length: len }, (_v, i) => (0xff << (8 - Math.max(0, Math.min(8, bits - i * 8)))) & 0xff);
+  const mask = (bits: number, len: number): Uint8Array =>
+    Uint8Array.from({ length: len }, (_v, i) => (0xff << (8 - Math.max(0, Math.min(8, bits - i * 8)))) & 0xff);
   const v4 = (s: string): Uint8Array => Uint8Array.from(s.split('.').map(Number));
   const v6 = (s: string): Uint8Array => {
     const [head, tail] = s.includes('::') ? s.split('::') : [s, undefined];
@@ -23,7 +24,10 @@ export function ifAddrsFromIpJson(text: string): IfAddrEntry[] {
     return Uint8Array.from(groups.flatMap((g) => [parseInt(g, 16) >> 8, parseInt(g, 16) & 0xff]));
   };
   const links: IfAddrEntry[] = data.map((l) => {
-    const hex = l.address !== undefined && !isIPv4(l.address) && /^[0-9a-f]{2}(:[0-9a-f]{2})*$/i.test(l.address) ? l.address.split(':').map((b) => parseInt(b, 16)) : [];
+    const hex =
+      l.address !== undefined && !isIPv4(l.address) && /^[0-9a-f]{2}(:[0-9a-f]{2})*$/i.test(l.address)
+        ? l.address.split(':').map((b) => parseInt(b, 16))
+        : [];
     return { kind: 'link', name: l.ifname, ifindex: l.ifindex, hwaddr: Uint8Array.from(hex) };
   });
   const of = (family: string): IfAddrEntry[] =>

@@ -2,7 +2,15 @@ import 'reflect-metadata';
 import t from 'tap';
 import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LinuxLogins, parseSessionFile, parseUtmp, usersFromSessions, usersFromUtmp, UTMP_RECORD_SIZE, type LogindSession } from '../../src/logins/index.js';
+import {
+  LinuxLogins,
+  parseSessionFile,
+  parseUtmp,
+  usersFromSessions,
+  usersFromUtmp,
+  UTMP_RECORD_SIZE,
+  type LogindSession,
+} from '../../src/logins/index.js';
 import { fixture, fixtureConfig, readFixture, readFixtureBytes, scratch } from './fixtures.js';
 
 const SESSIONS = ['2', '5', '14', 'c1', '20', '21', '22'];
@@ -35,7 +43,9 @@ t.test('logind session files (what sd-login reads)', async (t) => {
 });
 
 t.test('guest-get-users from logind sessions', async (t) => {
-  const sessions = await Promise.all(SESSIONS.map(async (id) => parseSessionFile(id, await readFixture('desktop/run/systemd/sessions', id))!));
+  const sessions = await Promise.all(
+    SESSIONS.map(async (id) => parseSessionFile(id, await readFixture('desktop/run/systemd/sessions', id))!),
+  );
   t.same(
     usersFromSessions(sessions),
     [
@@ -70,7 +80,11 @@ t.test('LinuxLogins: no logind → utmp; no utmp → nobody', async (t) => {
   );
   await cp(fixture('desktop/run/systemd/system'), join(run, 'system'), { recursive: true });
   await rm(join(run, 'seats'), { recursive: true });
-  t.equal((await new LinuxLogins(fixtureConfig('desktop', { systemdRunDir: run })).loggedIn()).length, 3, 'systemd without logind (no seats): utmp');
+  t.equal(
+    (await new LinuxLogins(fixtureConfig('desktop', { systemdRunDir: run })).loggedIn()).length,
+    3,
+    'systemd without logind (no seats): utmp',
+  );
   t.same(await new LinuxLogins(fixtureConfig('container')).loggedIn(), [], 'container: no logind, no utmp (Debian 13 has none either)');
   await cp(fixture('desktop/run/systemd/seats'), join(run, 'seats'), { recursive: true });
   await rm(join(run, 'sessions'), { recursive: true, force: true });

@@ -35,13 +35,17 @@ t.test('guest-get-memory-blocks on a captured sysfs', async (t) => {
   t.same(await new LinuxMemory(fixtureConfig('sysfs-container')).blocks(), [], 'no memory directory: empty list, no error');
   const empty = await scratch(t);
   await mkdir(join(empty, 'devices/system/memory'), { recursive: true });
-  await t.rejects(new LinuxMemory(fixtureConfig('this-vm', { sysRoot: empty })).blocks(), { message: 'guest reported zero memory blocks!' });
+  await t.rejects(new LinuxMemory(fixtureConfig('this-vm', { sysRoot: empty })).blocks(), {
+    message: 'guest reported zero memory blocks!',
+  });
 });
 
 t.test('guest-get-memory-block-info', async (t) => {
   t.same(await new LinuxMemory(fixtureConfig('this-vm')).blockInfo(), { size: 134217728 });
   const c = fixtureConfig('sysfs-container');
-  await t.rejects(new LinuxMemory(c).blockInfo(), { message: `open("${String(c.sysRoot)}/devices/system/memory/"): No such file or directory` });
+  await t.rejects(new LinuxMemory(c).blockInfo(), {
+    message: `open("${String(c.sysRoot)}/devices/system/memory/"): No such file or directory`,
+  });
   const root = await copyFixture(t, 'this-vm/sys');
   await rm(join(root, 'devices/system/memory/block_size_bytes'));
   await t.rejects(new LinuxMemory(fixtureConfig('this-vm', { sysRoot: root })).blockInfo(), {

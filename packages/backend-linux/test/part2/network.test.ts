@@ -74,7 +74,11 @@ t.test('hardware addresses as SIOCGIFHWADDR gives them', async (t) => {
   t.equal(hwAddressFromSysfs('02:FC:00:00:00:01\n'), '02:fc:00:00:00:01');
   t.equal(hwAddressFromSysfs('\n'), '00:00:00:00:00:00', 'no address (tun, wireguard)');
   t.equal(hwAddressFromSysfs('0a:00:00:01\n'), '0a:00:00:01:00:00', '4-byte tunnel address');
-  t.equal(hwAddressFromSysfs('80:00:02:08:fe:80:00:00:00:00:00:00:00:02:c9:03:00:0a:bc:de\n'), '80:00:02:08:fe:80', 'InfiniBand: first 6 bytes');
+  t.equal(
+    hwAddressFromSysfs('80:00:02:08:fe:80:00:00:00:00:00:00:00:02:c9:03:00:0a:bc:de\n'),
+    '80:00:02:08:fe:80',
+    'InfiniBand: first 6 bytes',
+  );
   t.equal(hwAddressFromSysfs('0.0.0.0'), undefined);
 });
 
@@ -90,23 +94,29 @@ t.test('interface list assembled like qemu-ga walks getifaddrs', async (t) => {
     'every link in ifindex order, then IPv4 alias labels as new entries',
   );
   const alias = list[8]!;
-  t.same(alias, {
-    name: 'wlp0s20f3:0',
-    'hardware-address': 'b0:a4:f1:1c:3d:5e',
-    'ip-addresses': [{ 'ip-address': '192.168.1.99', 'ip-address-type': 'ipv4', prefix: 24 }],
-  }, 'an alias has its device MAC and no statistics (not in /proc/net/dev)');
-  t.same(list[2]!['ip-addresses']!.map((a) => `${a['ip-address']}/${a.prefix}`), [
-    '192.168.1.23/24',
-    '2001:db8:1:2a::12/128',
-    '2001:db8:1:2a:b2a4:f1ff:fe1c:3d5e/64',
-    'fe80::b2a4:f1ff:fe1c:3d5e/64',
-  ]);
-  t.same(list[1], {
-    name: 'enp0s31f6',
-    'hardware-address': '54:e1:ad:0c:3f:11',
-    'ip-addresses': [{ 'ip-address': '10.20.30.40', 'ip-address-type': 'ipv4', prefix: 24 }],
-    statistics: stats.get('enp0s31f6'),
-  }, 'a link without carrier keeps its address (os.networkInterfaces() drops it)');
+  t.same(
+    alias,
+    {
+      name: 'wlp0s20f3:0',
+      'hardware-address': 'b0:a4:f1:1c:3d:5e',
+      'ip-addresses': [{ 'ip-address': '192.168.1.99', 'ip-address-type': 'ipv4', prefix: 24 }],
+    },
+    'an alias has its device MAC and no statistics (not in /proc/net/dev)',
+  );
+  t.same(
+    list[2]!['ip-addresses']!.map((a) => `${a['ip-address']}/${a.prefix}`),
+    ['192.168.1.23/24', '2001:db8:1:2a::12/128', '2001:db8:1:2a:b2a4:f1ff:fe1c:3d5e/64', 'fe80::b2a4:f1ff:fe1c:3d5e/64'],
+  );
+  t.same(
+    list[1],
+    {
+      name: 'enp0s31f6',
+      'hardware-address': '54:e1:ad:0c:3f:11',
+      'ip-addresses': [{ 'ip-address': '10.20.30.40', 'ip-address-type': 'ipv4', prefix: 24 }],
+      statistics: stats.get('enp0s31f6'),
+    },
+    'a link without carrier keeps its address (os.networkInterfaces() drops it)',
+  );
   const noIp = assembleInterfaces([{ name: 'ifb0', hwaddr: '0e:db:36:fb:d7:3a' }], [], stats);
   t.same(noIp, [{ name: 'ifb0', 'hardware-address': '0e:db:36:fb:d7:3a' }], 'no address: no ip-addresses and no statistics keys');
 });
@@ -141,17 +151,26 @@ t.test('LinuxNetwork from getifaddrs entries: asked on every call', async (t) =>
     ['lo', 'enp0s31f6', 'wlp0s20f3', 'virbr0', 'tun0', 'wg0', 'wlp0s20f3:0'],
   );
   await net.interfaces();
-  t.equal(calls, 3, 'no caching: every call sees the kernel\'s current list');
+  t.equal(calls, 3, "no caching: every call sees the kernel's current list");
 });
 
 t.test('LinuxNetwork on this machine: the native getifaddrs agrees with /sys/class/net', async (t) => {
   const list = await new LinuxNetwork().interfaces();
   const { readdir } = await import('node:fs/promises');
   const names = await readdir('/sys/class/net');
-  t.same(list.filter((i) => !i.name.includes(':')).map((i) => i.name).sort(), [...names].sort());
+  t.same(
+    list
+      .filter((i) => !i.name.includes(':'))
+      .map((i) => i.name)
+      .sort(),
+    [...names].sort(),
+  );
   const lo = list.find((i) => i.name === 'lo');
   t.equal(lo?.['hardware-address'], '00:00:00:00:00:00');
-  t.ok(lo?.['ip-addresses']?.some((a) => a['ip-address'] === '127.0.0.1' && a.prefix === 8), 'lo 127.0.0.1/8');
+  t.ok(
+    lo?.['ip-addresses']?.some((a) => a['ip-address'] === '127.0.0.1' && a.prefix === 8),
+    'lo 127.0.0.1/8',
+  );
 });
 
 t.test('LinuxNetwork without the native layer: sysfs + if_inet6 + os.networkInterfaces()', async (t) => {
@@ -164,11 +183,7 @@ t.test('LinuxNetwork without the native layer: sysfs + if_inet6 + os.networkInte
     }),
   );
   const list = await net.interfaces();
-  t.same(
-    list.map((i) => i.name).slice(0, 2),
-    ['lo', 'eth0'],
-    'links from /sys/class/net in ifindex order',
-  );
+  t.same(list.map((i) => i.name).slice(0, 2), ['lo', 'eth0'], 'links from /sys/class/net in ifindex order');
   const eth0 = list.find((i) => i.name === 'eth0')!;
   t.equal(eth0['hardware-address'], '0a:58:0a:f4:01:0b');
   const v4here = (networkInterfaces()['eth0'] ?? []).filter((a) => a.family === 'IPv4').map((a) => a.address);
@@ -196,7 +211,11 @@ t.test('routes', async (t) => {
     version: 4,
   });
   t.equal(vm[1]!.mask, '255.255.255.0');
-  t.equal(parseRouteV4('hdr\neth0\t000200C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n', false)[0]!.destination, '0.2.0.192', 'big-endian host: no byte swap');
+  t.equal(
+    parseRouteV4('hdr\neth0\t000200C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n', false)[0]!.destination,
+    '0.2.0.192',
+    'big-endian host: no byte swap',
+  );
   const v6 = parseRouteV6(await readFixture('desktop/proc/net/ipv6_route'));
   t.same(v6[4], {
     iface: 'wlp0s20f3',
@@ -217,24 +236,27 @@ t.test('routes', async (t) => {
   t.equal(parseRouteV6('garbage line\n').length, 0);
 });
 
-t.test('LinuxNetwork.routes: IPv6 disabled still answers (fix of an upstream bug, docs/upstream-bugs.md#routes-without-ipv6)', async (t) => {
-  const routes = await new LinuxNetwork(fixtureConfig('ipv6-disabled')).routes();
-  t.same(
-    routes.map((r) => [r.version, r.iface, r.destination, r.mask]),
-    [
-      [4, 'ens3', '0.0.0.0', '0.0.0.0'],
-      [4, 'ens3', '10.0.2.0', '255.255.255.0'],
-      [4, 'ens4', '192.168.16.0', '255.255.240.0'],
-    ],
-  );
-  t.equal(routes[2]!.mtu, 1400);
-  const both = await new LinuxNetwork(fixtureConfig('container')).routes();
-  t.same(
-    both.map((r) => r.version),
-    [4, 4, 6, 6, 6, 6],
-    'IPv4 first, then IPv6',
-  );
-  await t.rejects(new LinuxNetwork(fixtureConfig('desktop', { procRoot: '/nonexistent' })).routes(), {
-    message: 'open("/nonexistent/net/route"): No such file or directory',
-  });
-});
+t.test(
+  'LinuxNetwork.routes: IPv6 disabled still answers (fix of an upstream bug, docs/upstream-bugs.md#routes-without-ipv6)',
+  async (t) => {
+    const routes = await new LinuxNetwork(fixtureConfig('ipv6-disabled')).routes();
+    t.same(
+      routes.map((r) => [r.version, r.iface, r.destination, r.mask]),
+      [
+        [4, 'ens3', '0.0.0.0', '0.0.0.0'],
+        [4, 'ens3', '10.0.2.0', '255.255.255.0'],
+        [4, 'ens4', '192.168.16.0', '255.255.240.0'],
+      ],
+    );
+    t.equal(routes[2]!.mtu, 1400);
+    const both = await new LinuxNetwork(fixtureConfig('container')).routes();
+    t.same(
+      both.map((r) => r.version),
+      [4, 4, 6, 6, 6, 6],
+      'IPv4 first, then IPv6',
+    );
+    await t.rejects(new LinuxNetwork(fixtureConfig('desktop', { procRoot: '/nonexistent' })).routes(), {
+      message: 'open("/nonexistent/net/route"): No such file or directory',
+    });
+  },
+);

@@ -61,7 +61,7 @@ t.test('KeptOpenFiles: procfs re-read through the kept descriptor is fresh; othe
   }
   t.not(later, first, '/proc/uptime read again shows the new uptime');
   // A procfs file bigger than the 16 KiB starting buffer and than one seq_file page comes whole.
-    const big = '/proc/kallsyms';
+  const big = '/proc/kallsyms';
   t.equal(files.readText(big), readFileSync(big, 'utf8'), 'a large procfs file is read whole');
   t.equal(files.readText(big), readFileSync(big, 'utf8'), 'and whole again through the kept descriptor');
 
@@ -84,7 +84,23 @@ t.test('KeptOpenFiles: descriptors stay bounded', async (t) => {
   const cpus = readdirSync('/sys/devices/system/cpu').filter((n) => /^cpu\d+$/.test(n));
   const paths = ['/proc/uptime', '/proc/loadavg', '/proc/stat', ...cpus.map((c) => `/sys/devices/system/cpu/${c}/topology/core_id`)];
   // Far more distinct paths than may stay open: every sysfs attribute of every block device.
-  for (const dev of readdirSync('/sys/class/block')) for (const a of ['size', 'uevent', 'ro', 'removable', 'stat', 'dev', 'range', 'alignment_offset', 'discard_alignment', 'capability', 'ext_range', 'hidden', 'inflight']) paths.push(`/sys/class/block/${dev}/${a}`);
+  for (const dev of readdirSync('/sys/class/block'))
+    for (const a of [
+      'size',
+      'uevent',
+      'ro',
+      'removable',
+      'stat',
+      'dev',
+      'range',
+      'alignment_offset',
+      'discard_alignment',
+      'capability',
+      'ext_range',
+      'hidden',
+      'inflight',
+    ])
+      paths.push(`/sys/class/block/${dev}/${a}`);
   for (let round = 0; round < 3; round++) for (const p of paths) files.readTextIfExists(p);
   t.ok(fdCount() - before <= 128, `at most 128 descriptors kept (${fdCount() - before} for ${paths.length} paths)`);
   files.closeAll();

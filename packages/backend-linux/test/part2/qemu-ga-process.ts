@@ -45,7 +45,10 @@ export class QemuGa {
     const proc =
       opts.shellPrefix !== undefined
         ? spawn('unshare', ['-m', 'sh', '-c', `${opts.shellPrefix} && exec ${QEMU_GA} ${args.join(' ')}`], { env, stdio: 'ignore' })
-        : spawn(opts.wrap?.[0] ?? QEMU_GA, [...(opts.wrap?.slice(1) ?? []), ...(opts.wrap ? [QEMU_GA] : []), ...args], { env, stdio: 'ignore' });
+        : spawn(opts.wrap?.[0] ?? QEMU_GA, [...(opts.wrap?.slice(1) ?? []), ...(opts.wrap ? [QEMU_GA] : []), ...args], {
+            env,
+            stdio: 'ignore',
+          });
     for (let i = 0; i < 200 && !existsSync(sockPath); i++) {
       if (proc.exitCode !== null) break;
       await new Promise((r) => setTimeout(r, 20));

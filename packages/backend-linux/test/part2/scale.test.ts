@@ -73,7 +73,10 @@ t.test(`LinuxNetwork.interfaces with ${N} interfaces (getifaddrs entries + procf
       const name = i === 0 ? 'lo' : `veth${i}`;
       const d = join(sys, 'devices/virtual/net', name);
       await mkdir(d, { recursive: true });
-      await writeFile(join(d, 'address'), `02:00:00:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}\n`);
+      await writeFile(
+        join(d, 'address'),
+        `02:00:00:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}\n`,
+      );
       await writeFile(join(d, 'ifindex'), `${i + 1}\n`);
       await symlink(`../../devices/virtual/net/${name}`, join(sys, 'class/net', name));
     }),
@@ -94,10 +97,21 @@ t.test(`LinuxNetwork.interfaces with ${N} interfaces (getifaddrs entries + procf
       { 'ip-address': 'fd00::7:1', 'ip-address-type': 'ipv6', prefix: 64 },
       { 'ip-address': 'fe80::7:1', 'ip-address-type': 'ipv6', prefix: 64 },
     ],
-    statistics: { 'rx-bytes': 7, 'rx-packets': 1, 'rx-errs': 0, 'rx-dropped': 0, 'tx-bytes': 14, 'tx-packets': 2, 'tx-errs': 0, 'tx-dropped': 0 },
+    statistics: {
+      'rx-bytes': 7,
+      'rx-packets': 1,
+      'rx-errs': 0,
+      'rx-dropped': 0,
+      'tx-bytes': 14,
+      'tx-packets': 2,
+      'tx-errs': 0,
+      'tx-dropped': 0,
+    },
   });
   const ms = runs.map((r) => r.ms).sort((a, b) => a - b);
-  t.comment(`bench: guest-network-get-interfaces, ${N} interfaces: median ${ms[2]!.toFixed(1)} ms (min ${ms[0]!.toFixed(1)}, max ${ms[4]!.toFixed(1)})`);
+  t.comment(
+    `bench: guest-network-get-interfaces, ${N} interfaces: median ${ms[2]!.toFixed(1)} ms (min ${ms[0]!.toFixed(1)}, max ${ms[4]!.toFixed(1)})`,
+  );
 });
 
 t.test(`LinuxStorage.filesystems with ${N} mounts (sysfs tree + real statfs)`, async (t) => {
@@ -114,11 +128,15 @@ t.test(`LinuxStorage.filesystems with ${N} mounts (sysfs tree + real statfs)`, a
       const dev = join(pciDir, `virtio3/host0/target0:0:${i}/0:0:${i}:0/block/${name}`);
       await mkdir(dev, { recursive: true });
       await writeFile(join(dev, 'uevent'), `MAJOR=65\nMINOR=${i}\nDEVNAME=${name}\nDEVTYPE=disk\n`);
-      await symlink(`../../devices/pci0000:00/0000:00:05.0/virtio3/host0/target0:0:${i}/0:0:${i}:0/block/${name}`, join(sys, 'dev/block', `65:${i}`));
+      await symlink(
+        `../../devices/pci0000:00/0000:00:05.0/virtio3/host0/target0:0:${i}/0:0:${i}:0/block/${name}`,
+        join(sys, 'dev/block', `65:${i}`),
+      );
       await mkdir(join(dir, 'mnt', name), { recursive: true });
     }),
   );
-  for (let i = 0; i < N; i++) mountinfo += `${100 + i} 1 65:${i} / ${join(dir, 'mnt', `sd${i}`)} rw,relatime shared:1 - ext4 /dev/sd${i} rw\n`;
+  for (let i = 0; i < N; i++)
+    mountinfo += `${100 + i} 1 65:${i} / ${join(dir, 'mnt', `sd${i}`)} rw,relatime shared:1 - ext4 /dev/sd${i} rw\n`;
   await mkdir(join(dir, 'proc/self'), { recursive: true });
   await writeFile(join(dir, 'proc/self/mountinfo'), mountinfo);
   const storage = new LinuxStorage(fixtureConfig('desktop', { sysRoot: sys, procRoot: join(dir, 'proc'), udevDataDir: join(dir, 'udev') }));
@@ -128,9 +146,14 @@ t.test(`LinuxStorage.filesystems with ${N} mounts (sysfs tree + real statfs)`, a
   const fs = runs[0]!.v;
   t.equal(fs.length, N);
   t.equal(fs[0]!.name, `sd${N - 1}`, 'reverse mount order');
-  t.same(fs[N - 1]!.disk, [{ 'pci-controller': { domain: 0, bus: 0, slot: 5, function: 0 }, 'bus-type': 'scsi', bus: 0, target: 0, unit: 0, dev: '/dev/sd0' }]);
+  t.same(fs[N - 1]!.disk, [
+    { 'pci-controller': { domain: 0, bus: 0, slot: 5, function: 0 }, 'bus-type': 'scsi', bus: 0, target: 0, unit: 0, dev: '/dev/sd0' },
+  ]);
   t.same(fs[N - 2]!.disk[0]!.target, 1);
-  t.ok(fs.every((f) => typeof f['total-bytes'] === 'number'), 'every statfs answered');
+  t.ok(
+    fs.every((f) => typeof f['total-bytes'] === 'number'),
+    'every statfs answered',
+  );
   const ms = runs.map((r) => r.ms).sort((a, b) => a - b);
   t.comment(`bench: guest-get-fsinfo, ${N} mounts: median ${ms[2]!.toFixed(1)} ms (min ${ms[0]!.toFixed(1)}, max ${ms[4]!.toFixed(1)})`);
 });

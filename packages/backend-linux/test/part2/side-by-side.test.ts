@@ -35,7 +35,11 @@ const wire = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_k, x: unkno
 function withoutKeys(o: unknown, keys: string[]): unknown {
   if (Array.isArray(o)) return o.map((x) => withoutKeys(x, keys));
   if (typeof o !== 'object' || o === null) return o;
-  return Object.fromEntries(Object.entries(o as Obj).filter(([k]) => !keys.includes(k)).map(([k, v]) => [k, withoutKeys(v, keys)]));
+  return Object.fromEntries(
+    Object.entries(o as Obj)
+      .filter(([k]) => !keys.includes(k))
+      .map(([k, v]) => [k, withoutKeys(v, keys)]),
+  );
 }
 
 /** Every numeric member of `ours` is ≥ the same member of `theirs` (counters read later), same key set. */
@@ -66,7 +70,8 @@ async function settled(
     const o = wire(await ours());
     const after = (await ga.call(cmd)).return;
     last = { theirs: before, ours: o };
-    if (JSON.stringify(shape(before)) === JSON.stringify(shape(after)) && JSON.stringify(shape(o)) === JSON.stringify(shape(after))) return last;
+    if (JSON.stringify(shape(before)) === JSON.stringify(shape(after)) && JSON.stringify(shape(o)) === JSON.stringify(shape(after)))
+      return last;
     await new Promise((r) => setTimeout(r, 200));
   }
   return last!;
@@ -117,7 +122,10 @@ if (QEMU_GA === undefined) {
       const theirs = (await ret('guest-get-users')) as Obj[];
       const ours = wire(await new LinuxLogins().loggedIn()) as Obj[];
       const sortByUser = (l: Obj[]) => [...l].sort((a, b) => String(a['user']).localeCompare(String(b['user'])));
-      t.same(sortByUser(ours).map((u) => u['user']), sortByUser(theirs).map((u) => u['user']));
+      t.same(
+        sortByUser(ours).map((u) => u['user']),
+        sortByUser(theirs).map((u) => u['user']),
+      );
       // Where logind runs, its session start and the utmp record written by login/sshd differ by a moment.
       for (const [i, u] of sortByUser(theirs).entries()) {
         t.ok(Math.abs(Number(sortByUser(ours)[i]?.['login-time']) - Number(u['login-time'])) < 5, `${String(u['user'])}: login time`);
@@ -135,20 +143,31 @@ if (QEMU_GA === undefined) {
 
     t.test('guest-network-get-interfaces: same interfaces, order, MACs and addresses', async (t) => {
       const net = new LinuxNetwork();
-      const r = await settled(ga, 'guest-network-get-interfaces', () => net.interfaces(), (v) => withoutKeys(v, ['statistics']));
+      const r = await settled(
+        ga,
+        'guest-network-get-interfaces',
+        () => net.interfaces(),
+        (v) => withoutKeys(v, ['statistics']),
+      );
       const theirs = r.theirs as Obj[];
       const ours = r.ours as Obj[];
       t.same(withoutKeys(ours, ['statistics']), withoutKeys(theirs, ['statistics']));
       for (const [i, th] of theirs.entries()) {
         const o = ours[i]!;
         t.equal('statistics' in o, 'statistics' in th, `${String(th['name'])}: statistics present in both or neither`);
-        if (th['statistics'] !== undefined) notBehind(t, o['statistics'] as Obj, th['statistics'] as Obj, `${String(th['name'])}.statistics`);
+        if (th['statistics'] !== undefined)
+          notBehind(t, o['statistics'] as Obj, th['statistics'] as Obj, `${String(th['name'])}.statistics`);
       }
     });
 
     t.test('guest-get-fsinfo: same mounts, names, types, disk addresses', async (t) => {
       const storage = new LinuxStorage();
-      const r = await settled(ga, 'guest-get-fsinfo', () => storage.filesystems(), (v) => (v as Obj[]).map((f) => f['mountpoint']));
+      const r = await settled(
+        ga,
+        'guest-get-fsinfo',
+        () => storage.filesystems(),
+        (v) => (v as Obj[]).map((f) => f['mountpoint']),
+      );
       const binds = await bindMountPoints();
       const all = r.theirs as Obj[];
       const ours = r.ours as Obj[];
@@ -160,7 +179,10 @@ if (QEMU_GA === undefined) {
         `bind mounts only qemu-ga 7.2 lists: ${JSON.stringify([...binds])}`,
       );
       // Named differences: total-bytes-privileged is new in 9.1; serial comes from sysfs without udev.
-      t.same(withoutKeys(ours, ['used-bytes', 'total-bytes', 'total-bytes-privileged', 'serial']), withoutKeys(theirs, ['used-bytes', 'total-bytes']));
+      t.same(
+        withoutKeys(ours, ['used-bytes', 'total-bytes', 'total-bytes-privileged', 'serial']),
+        withoutKeys(theirs, ['used-bytes', 'total-bytes']),
+      );
       for (const [i, th] of theirs.entries()) {
         const o = ours[i]!;
         t.notOk('total-bytes-privileged' in th, 'qemu-ga 7.2 predates total-bytes-privileged');
@@ -207,7 +229,11 @@ if (QEMU_GA === undefined) {
       const routes = await new LinuxNetwork().routes();
       const { stdout } = await run('ip', ['-4', 'route', 'show', 'default']);
       const gw = /via (\S+)/.exec(stdout)?.[1];
-      if (gw !== undefined) t.ok(routes.some((r) => r.version === 4 && r.destination === '0.0.0.0' && r.gateway === gw), `default route via ${gw}`);
+      if (gw !== undefined)
+        t.ok(
+          routes.some((r) => r.version === 4 && r.destination === '0.0.0.0' && r.gateway === gw),
+          `default route via ${gw}`,
+        );
     });
   });
 
@@ -229,17 +255,44 @@ if (QEMU_GA === undefined) {
         continue;
       }
       const skip = differs[name] ?? [];
-      t.same(withoutKeys(ours, skip), withoutKeys(theirs, skip), `${name}: same members and values${skip.length > 0 ? ` except ${skip.join(', ')}` : ''}`);
-      for (const k of skip) t.not(ours[k], theirs[k], `${name}: ${k} differs on purpose (ours ${JSON.stringify(ours[k])}, qemu-ga ${JSON.stringify(theirs[k])})`);
+      t.same(
+        withoutKeys(ours, skip),
+        withoutKeys(theirs, skip),
+        `${name}: same members and values${skip.length > 0 ? ` except ${skip.join(', ')}` : ''}`,
+      );
+      for (const k of skip)
+        t.not(
+          ours[k],
+          theirs[k],
+          `${name}: ${k} differs on purpose (ours ${JSON.stringify(ours[k])}, qemu-ga ${JSON.stringify(theirs[k])})`,
+        );
     }
   });
 
   t.test('TZ values side by side', async (t) => {
     // Not compared: Jn rules (GLib counts them from 0), right/ zones (GLib misreads leap-second
     // data), and TZ=/etc/passwd (qemu-ga 7.2 hangs; we answer UTC).
-    const values = [undefined, '', 'UTC', 'Europe/Paris', ':Europe/Paris', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe',
-      '/usr/share/zoneinfo/Asia/Tokyo', '+05:30', '-0800', 'Z', 'EST5EDT', 'NZST-12NZDT,M9.5.0,M4.1.0/3', '<+0330>-3:30', 'XYZ3', 'JST-9',
-      'Bogus/Zone', 'ABC5DEF'];
+    const values = [
+      undefined,
+      '',
+      'UTC',
+      'Europe/Paris',
+      ':Europe/Paris',
+      'America/New_York',
+      'Asia/Kolkata',
+      'Australia/Lord_Howe',
+      '/usr/share/zoneinfo/Asia/Tokyo',
+      '+05:30',
+      '-0800',
+      'Z',
+      'EST5EDT',
+      'NZST-12NZDT,M9.5.0,M4.1.0/3',
+      '<+0330>-3:30',
+      'XYZ3',
+      'JST-9',
+      'Bogus/Zone',
+      'ABC5DEF',
+    ];
     for (const tz of values) {
       const ga = await QemuGa.start({ env: { TZ: tz } });
       const theirs = (await ga.call('guest-get-timezone')).return;
@@ -270,7 +323,12 @@ if (QEMU_GA === undefined) {
   t.test('network namespace with down, carrier-less, alias and tun interfaces', async (t) => {
     const ns = `qga-p2-${process.pid}`;
     // `ip netns add` turns /run/netns into a bind mount; undo that afterwards if we caused it.
-    const hadNetnsMount = (await bindMountPoints()).has('/run/netns') || (await run('mountpoint', ['-q', '/run/netns']).then(() => true, () => false));
+    const hadNetnsMount =
+      (await bindMountPoints()).has('/run/netns') ||
+      (await run('mountpoint', ['-q', '/run/netns']).then(
+        () => true,
+        () => false,
+      ));
     try {
       await run('ip', ['netns', 'add', ns]);
     } catch {
@@ -299,7 +357,10 @@ if (QEMU_GA === undefined) {
       ['addr', 'add', '10.9.0.1/30', 'dev', 'xtun'],
       ['link', 'set', 'xtun', 'up'],
     ]) {
-      await ipn(...cmd).then(() => optional++, () => undefined);
+      await ipn(...cmd).then(
+        () => optional++,
+        () => undefined,
+      );
     }
     const ga = await QemuGa.start({ wrap: ['ip', 'netns', 'exec', ns] });
     const theirs = (await ga.call('guest-network-get-interfaces')).return as Obj[];
@@ -312,7 +373,10 @@ if (QEMU_GA === undefined) {
       process.stdout.write(JSON.stringify(r, (k, v) => typeof v === 'bigint' ? Number(v) : v));`;
     const { stdout } = await run('ip', ['netns', 'exec', ns, process.execPath, '--input-type=module', '-e', script]);
     const ours = JSON.parse(stdout) as Obj[];
-    t.ok(theirs.some((i) => i['name'] === 'xveth:1'), 'qemu-ga lists the alias label');
+    t.ok(
+      theirs.some((i) => i['name'] === 'xveth:1'),
+      'qemu-ga lists the alias label',
+    );
     t.ok(optional >= 3 || theirs.length >= 4, 'scenario built');
     t.same(withoutKeys(ours, ['statistics']), withoutKeys(theirs, ['statistics']), 'identical apart from live counters');
     t.same(

@@ -37,24 +37,36 @@ t.test('/proc/diskstats field-count rules', async (t) => {
     ['hda', 'hda1', 'hda2', 'sda'],
     'a 5-field line is skipped',
   );
-  t.same(old[1], { name: 'hda1', major: 3, minor: 1, stats: { 'read-ios': 35486, 'read-sectors': 38030, 'write-ios': 38030, 'write-sectors': 38030 } }, '7 fields: old partition format');
-  t.same(old[0]!.stats, {
-    'read-ios': 446216,
-    'read-merges': 784926,
-    'read-sectors': 9550688,
-    'read-ticks': 4382310,
-    'write-ios': 424847,
-    'write-merges': 312726,
-    'write-sectors': 5922052,
-    'write-ticks': 19310380,
-    'ios-pgr': 0,
-    'total-ticks': 3376340,
-    'weight-ticks': 23705160,
-  }, '14 fields: no discard, no flush');
+  t.same(
+    old[1],
+    { name: 'hda1', major: 3, minor: 1, stats: { 'read-ios': 35486, 'read-sectors': 38030, 'write-ios': 38030, 'write-sectors': 38030 } },
+    '7 fields: old partition format',
+  );
+  t.same(
+    old[0]!.stats,
+    {
+      'read-ios': 446216,
+      'read-merges': 784926,
+      'read-sectors': 9550688,
+      'read-ticks': 4382310,
+      'write-ios': 424847,
+      'write-merges': 312726,
+      'write-sectors': 5922052,
+      'write-ticks': 19310380,
+      'ios-pgr': 0,
+      'total-ticks': 3376340,
+      'weight-ticks': 23705160,
+    },
+    '14 fields: no discard, no flush',
+  );
   const desk = parseDiskstats(await readFixture('desktop/proc/diskstats'));
   t.same(Object.keys(desk[0]!.stats).length, 17);
   t.same(parseDiskstats('8 0 sda 1 2 3 4 5\n')[0]!.stats, {}, '8–13 fields: empty stats, as upstream');
-  t.equal(parseDiskstats('8 0 sda 1 2 3 4 5 6 7 8 9 10 11 12 13 14 4294967297\n')[0]!.stats['discard-ticks'], 1, '%u fields wrap at 32 bits');
+  t.equal(
+    parseDiskstats('8 0 sda 1 2 3 4 5 6 7 8 9 10 11 12 13 14 4294967297\n')[0]!.stats['discard-ticks'],
+    1,
+    '%u fields wrap at 32 bits',
+  );
 });
 
 t.test('sysfs path decoding', async (t) => {
@@ -101,7 +113,11 @@ t.test('sysfs path decoding', async (t) => {
     { 'pci-controller': NO_PCI, 'bus-type': 'unknown', bus: 0, target: 0, unit: 0, dev: '/dev/mmcblk0' },
     'unknown hardware: kept because dev is known',
   );
-  t.equal(decodeRealDevice({ syspath: '/sys/devices/platform/soc/mmc0/block/mmcblk0', drivers: new Map() }), undefined, 'nothing known: no entry');
+  t.equal(
+    decodeRealDevice({ syspath: '/sys/devices/platform/soc/mmc0/block/mmcblk0', drivers: new Map() }),
+    undefined,
+    'nothing known: no entry',
+  );
   t.same(
     decodeRealDevice({
       syspath: '/sys/devices/pci0000:00/0000:00:01.1/ata1/host0/block/sda',
@@ -125,9 +141,18 @@ t.test('sysfs path decoding', async (t) => {
 t.test('guest-get-disks: desktop (NVMe, LUKS + LVM, USB stick, udev database)', async (t) => {
   const disks = await new LinuxStorage(fixtureConfig('sysfs-desktop')).disks();
   const pos = (n: string): number => disks.findIndex((d) => d.name === n);
-  for (const p of ['/dev/nvme0n1p1', '/dev/nvme0n1p2', '/dev/nvme0n1p3']) t.ok(pos(p) < pos('/dev/nvme0n1'), `${p} precedes its disk (prepend order)`);
+  for (const p of ['/dev/nvme0n1p1', '/dev/nvme0n1p2', '/dev/nvme0n1p3'])
+    t.ok(pos(p) < pos('/dev/nvme0n1'), `${p} precedes its disk (prepend order)`);
   t.ok(pos('/dev/sda1') < pos('/dev/sda'));
-  const nvmeAddr = { 'pci-controller': pci(0, 0x3d, 0, 0), 'bus-type': 'nvme', bus: 0, target: 0, unit: 0, dev: '/dev/nvme0n1', serial: SAMSUNG };
+  const nvmeAddr = {
+    'pci-controller': pci(0, 0x3d, 0, 0),
+    'bus-type': 'nvme',
+    bus: 0,
+    target: 0,
+    unit: 0,
+    dev: '/dev/nvme0n1',
+    serial: SAMSUNG,
+  };
   t.same([...disks].sort(byName), [
     { name: '/dev/dm-0', partition: false, alias: 'luks-6f1c8a3e-2b47-4c0e-9d6f-0a1b2c3d4e5f', dependencies: ['/dev/nvme0n1p3'] },
     { name: '/dev/dm-1', partition: false, alias: 'vg0-root', dependencies: ['/dev/dm-0'] },
@@ -150,44 +175,58 @@ t.test('guest-get-disks: desktop (NVMe, LUKS + LVM, USB stick, udev database)', 
 
 t.test('guest-get-disks: QEMU PC guest (IDE, AHCI, virtio-scsi, virtio-blk, md RAID1), no udev', async (t) => {
   const disks = await new LinuxStorage(fixtureConfig('sysfs-qemu-pc')).disks();
-  const sorted = [...disks].sort(byName).map((d) => (d.dependencies === undefined ? d : { ...d, dependencies: [...d.dependencies].sort() }));
-  t.same(sorted, [
-    { name: '/dev/md0', partition: false, dependencies: ['/dev/vda2', '/dev/vdb1'] },
-    {
-      name: '/dev/sda',
-      partition: false,
-      address: { 'pci-controller': pci(0, 0, 1, 1), 'bus-type': 'ide', bus: 1, target: 0, unit: 1, dev: '/dev/sda' },
-      dependencies: [],
-    },
-    { name: '/dev/sda1', partition: true, dependencies: ['/dev/sda'] },
-    {
-      name: '/dev/sdb',
-      partition: false,
-      address: { 'pci-controller': pci(0, 0, 0x1f, 2), 'bus-type': 'sata', bus: 0, target: 0, unit: 2, dev: '/dev/sdb' },
-      dependencies: [],
-    },
-    {
-      name: '/dev/sdc',
-      partition: false,
-      address: { 'pci-controller': pci(0, 0, 5, 0), 'bus-type': 'scsi', bus: 0, target: 2, unit: 1, dev: '/dev/sdc' },
-      dependencies: [],
-    },
-    {
-      name: '/dev/vda',
-      partition: false,
-      address: { 'pci-controller': pci(0, 0, 6, 0), 'bus-type': 'virtio', bus: 0, target: 0, unit: 0, dev: '/dev/vda', serial: 'disk-root-0001' },
-      dependencies: [],
-    },
-    { name: '/dev/vda1', partition: true, dependencies: ['/dev/vda'] },
-    { name: '/dev/vda2', partition: true, dependencies: ['/dev/vda'] },
-    {
-      name: '/dev/vdb',
-      partition: false,
-      address: { 'pci-controller': pci(0, 0, 7, 0), 'bus-type': 'virtio', bus: 0, target: 0, unit: 0, dev: '/dev/vdb' },
-      dependencies: [],
-    },
-    { name: '/dev/vdb1', partition: true, dependencies: ['/dev/vdb'] },
-  ] as GuestDiskInfo[], 'sr0 (size 0) is left out; sdc reports the SCSI target (DEVIATION: upstream says target 0)');
+  const sorted = [...disks]
+    .sort(byName)
+    .map((d) => (d.dependencies === undefined ? d : { ...d, dependencies: [...d.dependencies].sort() }));
+  t.same(
+    sorted,
+    [
+      { name: '/dev/md0', partition: false, dependencies: ['/dev/vda2', '/dev/vdb1'] },
+      {
+        name: '/dev/sda',
+        partition: false,
+        address: { 'pci-controller': pci(0, 0, 1, 1), 'bus-type': 'ide', bus: 1, target: 0, unit: 1, dev: '/dev/sda' },
+        dependencies: [],
+      },
+      { name: '/dev/sda1', partition: true, dependencies: ['/dev/sda'] },
+      {
+        name: '/dev/sdb',
+        partition: false,
+        address: { 'pci-controller': pci(0, 0, 0x1f, 2), 'bus-type': 'sata', bus: 0, target: 0, unit: 2, dev: '/dev/sdb' },
+        dependencies: [],
+      },
+      {
+        name: '/dev/sdc',
+        partition: false,
+        address: { 'pci-controller': pci(0, 0, 5, 0), 'bus-type': 'scsi', bus: 0, target: 2, unit: 1, dev: '/dev/sdc' },
+        dependencies: [],
+      },
+      {
+        name: '/dev/vda',
+        partition: false,
+        address: {
+          'pci-controller': pci(0, 0, 6, 0),
+          'bus-type': 'virtio',
+          bus: 0,
+          target: 0,
+          unit: 0,
+          dev: '/dev/vda',
+          serial: 'disk-root-0001',
+        },
+        dependencies: [],
+      },
+      { name: '/dev/vda1', partition: true, dependencies: ['/dev/vda'] },
+      { name: '/dev/vda2', partition: true, dependencies: ['/dev/vda'] },
+      {
+        name: '/dev/vdb',
+        partition: false,
+        address: { 'pci-controller': pci(0, 0, 7, 0), 'bus-type': 'virtio', bus: 0, target: 0, unit: 0, dev: '/dev/vdb' },
+        dependencies: [],
+      },
+      { name: '/dev/vdb1', partition: true, dependencies: ['/dev/vdb'] },
+    ] as GuestDiskInfo[],
+    'sr0 (size 0) is left out; sdc reports the SCSI target (DEVIATION: upstream says target 0)',
+  );
 });
 
 t.test('NVMe SMART: raw log page, through nvme-cli (a real child process)', async (t) => {
@@ -242,7 +281,9 @@ t.test('NVMe SMART: raw log page, through nvme-cli (a real child process)', asyn
 });
 
 t.test('guest-get-fsinfo: desktop mounts on LVM on LUKS on NVMe', async (t) => {
-  const fs = await new LinuxStorage(fixtureConfig('desktop', { sysRoot: fixture('sysfs-desktop/sys'), udevDataDir: fixture('sysfs-desktop/run/udev/data') })).filesystems();
+  const fs = await new LinuxStorage(
+    fixtureConfig('desktop', { sysRoot: fixture('sysfs-desktop/sys'), udevDataDir: fixture('sysfs-desktop/run/udev/data') }),
+  ).filesystems();
   t.same(
     fs.map((f) => [f.mountpoint, f.name, f.type]),
     [
@@ -255,11 +296,21 @@ t.test('guest-get-fsinfo: desktop mounts on LVM on LUKS on NVMe', async (t) => {
     ],
     'reverse mount order; tmpfs, proc, FUSE and NFS (major 0) are not local filesystems',
   );
-  const p3 = { 'pci-controller': pci(0, 0x3d, 0, 0), 'bus-type': 'nvme', bus: 0, target: 0, unit: 0, dev: '/dev/nvme0n1p3', serial: SAMSUNG };
+  const p3 = {
+    'pci-controller': pci(0, 0x3d, 0, 0),
+    'bus-type': 'nvme',
+    bus: 0,
+    target: 0,
+    unit: 0,
+    dev: '/dev/nvme0n1p3',
+    serial: SAMSUNG,
+  };
   t.same(fs[5]!.disk, [p3], 'dm-1 → dm-0 → nvme0n1p3 through slaves/');
   t.same(fs[2]!.disk, [p3]);
   t.same(fs[1]!.disk, [], 'a loop device has no disk');
-  t.same(fs[0]!.disk, [{ 'pci-controller': pci(0, 0, 0x14, 0), 'bus-type': 'usb', bus: 0, target: 0, unit: 0, dev: '/dev/sda1', serial: SANDISK }]);
+  t.same(fs[0]!.disk, [
+    { 'pci-controller': pci(0, 0, 0x14, 0), 'bus-type': 'usb', bus: 0, target: 0, unit: 0, dev: '/dev/sda1', serial: SANDISK },
+  ]);
   for (const f of fs) {
     const keys = ['used-bytes', 'total-bytes', 'total-bytes-privileged'].filter((k) => k in f);
     t.ok(keys.length === 0 || keys.length === 3, `${f.mountpoint}: sizes all present or all omitted`);
@@ -276,7 +327,9 @@ t.test('guest-get-fsinfo: container and this VM', async (t) => {
   );
   const vm = await new LinuxStorage(fixtureConfig('this-vm')).filesystems();
   t.equal(vm.length, 1);
-  t.same(vm[0]!.disk, [{ 'pci-controller': pci(0, 0, 2, 0), 'bus-type': 'virtio', bus: 0, target: 0, unit: 0, dev: '/dev/vda', serial: 'overlayblk' }]);
+  t.same(vm[0]!.disk, [
+    { 'pci-controller': pci(0, 0, 2, 0), 'bus-type': 'virtio', bus: 0, target: 0, unit: 0, dev: '/dev/vda', serial: 'overlayblk' },
+  ]);
   const { stdout } = await promisify(execFile)('stat', ['-f', '-c', '%b %f %a %S', '/']);
   const [blocks, bfree, bavail, frsize] = stdout.trim().split(' ').map(BigInt) as [bigint, bigint, bigint, bigint];
   const expected = fsSizes({ blocks, bfree, bavail, frsize });
@@ -290,8 +343,16 @@ t.test('fsSizes formulas', async (t) => {
     'total-bytes': 90 * 4096,
     'total-bytes-privileged': 100 * 4096,
   });
-  t.equal(fsSizes({ blocks: 1n << 40n, bfree: 0n, bavail: 0n, frsize: 1n << 20n })['total-bytes-privileged'], 1n << 60n, 'beyond 2^53: bigint');
-  t.equal(fsSizes({ blocks: 1n << 52n, bfree: 0n, bavail: 0n, frsize: 4096n })['total-bytes-privileged'], 0, 'unsigned 64-bit wrap, as upstream');
+  t.equal(
+    fsSizes({ blocks: 1n << 40n, bfree: 0n, bavail: 0n, frsize: 1n << 20n })['total-bytes-privileged'],
+    1n << 60n,
+    'beyond 2^53: bigint',
+  );
+  t.equal(
+    fsSizes({ blocks: 1n << 52n, bfree: 0n, bavail: 0n, frsize: 4096n })['total-bytes-privileged'],
+    0,
+    'unsigned 64-bit wrap, as upstream',
+  );
 });
 
 t.test('BoundedStatfs: a hung statfs never holds a request', async (t) => {

@@ -59,7 +59,14 @@ t.test('os-release: quoting rules (values as qemu-ga 7.2 prints them, except the
   t.same(await fields('groups-and-spaces'), { id: 'spaced' }, 'keys after another [group] do not count');
   t.equal(await fields('not-utf8'), undefined, 'invalid UTF-8: the file is unusable (as upstream)');
   t.same(await fields('backslashes-crlf'), { id: 'a\\tb', name: 'x\\ty', version: 'a\\sb', 'version-id': 'q' });
-  t.same(await fields('tabs-crlf-utf8'), { id: 'a\tb', name: 'abc\t', version: 'v1', 'version-id': 'x', variant: 'a=b', 'variant-id': 'ü' });
+  t.same(await fields('tabs-crlf-utf8'), {
+    id: 'a\tb',
+    name: 'abc\t',
+    version: 'v1',
+    'version-id': 'x',
+    variant: 'a=b',
+    'variant-id': 'ü',
+  });
   t.same(await fields('duplicates-and-quotes'), {
     id: 'b',
     name: 'quoted with trailing',

@@ -7,7 +7,7 @@
  */
 export function countLogicalProcessors(buf: Buffer, length = buf.length): number {
   let count = 0;
-  for (let at = 0; at + 8 <= length; ) {
+  for (let at = 0; at + 8 <= length;) {
     const size = buf.readUInt32LE(at + 4);
     if (size < 8) break;
     const groups = buf.readUInt16LE(at + 8 + 22);

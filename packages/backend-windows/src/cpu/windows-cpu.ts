@@ -16,7 +16,8 @@ export class WindowsCpu implements CpuPort {
     api.GetLogicalProcessorInformationEx(RelationProcessorCore, null, size);
     if (api.GetLastError() !== ERROR_INSUFFICIENT_BUFFER) throw new Win32Error('GetLogicalProcessorInformationEx', api.GetLastError());
     const buf = Buffer.alloc(size[0]);
-    if (!api.GetLogicalProcessorInformationEx(RelationProcessorCore, buf, size)) throw new Win32Error('GetLogicalProcessorInformationEx', api.GetLastError());
+    if (!api.GetLogicalProcessorInformationEx(RelationProcessorCore, buf, size))
+      throw new Win32Error('GetLogicalProcessorInformationEx', api.GetLastError());
     const n = countLogicalProcessors(buf, size[0]);
     return Array.from({ length: n }, (_, i) => ({ 'logical-id': i, online: true, 'can-offline': false }));
   }

@@ -54,7 +54,9 @@ export class WindowsDevices implements DevicesPort {
 function registryProperty(set: Handle, data: Buffer, property: number): Buffer | undefined {
   const buf = Buffer.alloc(4096);
   const required: [number] = [0];
-  return win32().SetupDiGetDeviceRegistryPropertyW(set, data, property, null, buf, buf.length, required) ? buf.subarray(0, required[0]) : undefined;
+  return win32().SetupDiGetDeviceRegistryPropertyW(set, data, property, null, buf, buf.length, required)
+    ? buf.subarray(0, required[0])
+    : undefined;
 }
 
 function deviceProperty(set: Handle, data: Buffer, key: Buffer, expectedType: number): Buffer | undefined {

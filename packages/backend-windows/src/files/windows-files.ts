@@ -5,10 +5,20 @@ import { WindowsRawFile } from './windows-raw-file.js';
 
 /** fopen modes → Node open flags. qemu-ga's Windows table has no `ab`, so it is refused there. */
 const FLAGS: Partial<Record<FopenMode, string>> = {
-  r: 'r', rb: 'r', w: 'w', wb: 'w', a: 'a',
-  'r+': 'r+', 'rb+': 'r+', 'r+b': 'r+',
-  'w+': 'w+', 'wb+': 'w+', 'w+b': 'w+',
-  'a+': 'a+', 'ab+': 'a+', 'a+b': 'a+',
+  r: 'r',
+  rb: 'r',
+  w: 'w',
+  wb: 'w',
+  a: 'a',
+  'r+': 'r+',
+  'rb+': 'r+',
+  'r+b': 'r+',
+  'w+': 'w+',
+  'wb+': 'w+',
+  'w+b': 'w+',
+  'a+': 'a+',
+  'ab+': 'a+',
+  'a+b': 'a+',
 };
 
 /** guest-file-* on Windows through Node's fs (CreateFileW underneath). */

@@ -15,7 +15,8 @@ export class WindowsFsTrim implements FsTrimPort {
     const version = Buffer.alloc(284);
     version.writeUInt32LE(284, 0);
     api.RtlGetVersion(version);
-    const major = version.readUInt32LE(4), minor = version.readUInt32LE(8);
+    const major = version.readUInt32LE(4),
+      minor = version.readUInt32LE(8);
     if (major < 6 || (major === 6 && minor < 2)) throw new QgaError('fstrim is only supported for Win8+');
     const drives = Buffer.alloc(2 * 512);
     const n = api.GetLogicalDriveStringsW(512, drives);

@@ -37,13 +37,21 @@ export function parseAdapterAddresses(buf: Buffer, base: bigint): AdapterInfo[] 
     const macLength = Math.min(buf.readUInt32LE(at + 88), 8);
     const mac = [...buf.subarray(at + 80, at + 80 + macLength)].map((b) => b.toString(16).padStart(2, '0')).join(':');
     const unicast: (SocketAddress & { prefix: number })[] = [];
-    for (let u = offsetOf(buf.readBigUInt64LE(at + 24)), g2 = 0; u !== undefined && g2 < 4096; u = offsetOf(buf.readBigUInt64LE(u + 8)), g2++) {
+    for (
+      let u = offsetOf(buf.readBigUInt64LE(at + 24)), g2 = 0;
+      u !== undefined && g2 < 4096;
+      u = offsetOf(buf.readBigUInt64LE(u + 8)), g2++
+    ) {
       const sa = offsetOf(buf.readBigUInt64LE(u + 16));
       const parsed = sa === undefined ? undefined : parseSockaddr(buf, sa);
       if (parsed) unicast.push({ ...parsed, prefix: buf.readUInt8(u + 56) });
     }
     const gateways: SocketAddress[] = [];
-    for (let g = offsetOf(buf.readBigUInt64LE(at + 208)), g3 = 0; g !== undefined && g3 < 4096; g = offsetOf(buf.readBigUInt64LE(g + 8)), g3++) {
+    for (
+      let g = offsetOf(buf.readBigUInt64LE(at + 208)), g3 = 0;
+      g !== undefined && g3 < 4096;
+      g = offsetOf(buf.readBigUInt64LE(g + 8)), g3++
+    ) {
       const sa = offsetOf(buf.readBigUInt64LE(g + 16));
       const parsed = sa === undefined ? undefined : parseSockaddr(buf, sa);
       if (parsed) gateways.push(parsed);

@@ -25,7 +25,13 @@ export function parseForwardTable(buf: Buffer): ForwardRow[] {
     const destination = parseSockaddr(buf, at + 12);
     const nextHop = parseSockaddr(buf, at + 44);
     if (!destination || !nextHop) continue;
-    rows.push({ ifIndex: buf.readUInt32LE(at + 8), destination, prefixLength: buf.readUInt8(at + 40), nextHop, metric: buf.readUInt32LE(at + 84) });
+    rows.push({
+      ifIndex: buf.readUInt32LE(at + 8),
+      destination,
+      prefixLength: buf.readUInt8(at + 40),
+      nextHop,
+      metric: buf.readUInt32LE(at + 84),
+    });
   }
   return rows;
 }

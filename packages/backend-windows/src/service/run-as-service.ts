@@ -36,41 +36,57 @@ export function runAsService(body: ServiceBody, name = SERVICE_NAME): Promise<nu
     status.writeUInt32LE(code, 12);
     api.SetServiceStatus(statusHandle, status);
   };
-  const handler = koffi.register((control: number) => {
-    if (control === SERVICE_CONTROL_STOP || control === SERVICE_CONTROL_SHUTDOWN) {
-      report(SERVICE_STOP_PENDING, 0);
-      stop?.(control === SERVICE_CONTROL_STOP ? 'service stop requested' : 'system shutdown');
-    }
-    return 0;
-  }, koffi.pointer(api.handlerType as never));
-  const main = koffi.register(() => {
-    statusHandle = api.RegisterServiceCtrlHandlerExW(name, handler, null);
-    report(SERVICE_START_PENDING, 0);
-    void body((fn) => (stop = fn)).then(
-      (code) => {
-        exitCode = code;
-        report(SERVICE_STOPPED, 0, code);
-      },
-      () => {
-        exitCode = 1;
-        report(SERVICE_STOPPED, 0, 1);
+  const handler = koffi.register(
+    (control: number) => {
+      if (control === SERVICE_CONTROL_STOP || control === SERVICE_CONTROL_SHUTDOWN) {
+        report(SERVICE_STOP_PENDING, 0);
+        stop?.(control === SERVICE_CONTROL_STOP ? 'service stop requested' : 'system shutdown');
+      }
+      return 0;
+    },
+    koffi.pointer(api.handlerType as never),
+  );
+  const main = koffi.register(
+    () => {
+      statusHandle = api.RegisterServiceCtrlHandlerExW(name, handler, null);
+      report(SERVICE_START_PENDING, 0);
+      void body((fn) => (stop = fn)).then(
+        (code) => {
+          exitCode = code;
+          report(SERVICE_STOPPED, 0, code);
+        },
+        () => {
+          exitCode = 1;
+          report(SERVICE_STOPPED, 0, 1);
+        },
+      );
+      report(SERVICE_RUNNING, SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN);
+    },
+    koffi.pointer(api.serviceMainType as never),
+  );
+  return new Promise((resolve, reject) => {
+    api.StartServiceCtrlDispatcherW.async(
+      [
+        { name, proc: main },
+        { name: null, proc: null },
+      ],
+      (err, ok) => {
+        koffi.unregister(main);
+        koffi.unregister(handler);
+        if (err) return reject(err instanceof Error ? err : new Error(String(err)));
+        if (!ok) {
+          const e = lastError('StartServiceCtrlDispatcher');
+          if ((e as { win32?: number }).win32 === ERROR_FAILED_SERVICE_CONTROLLER_CONNECT) {
+            return reject(
+              new Error(
+                '-d on Windows runs the agent as a service: start it with the Service Control Manager (net start qemu-ga) after -s install',
+              ),
+            );
+          }
+          return reject(e);
+        }
+        resolve(exitCode);
       },
     );
-    report(SERVICE_RUNNING, SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN);
-  }, koffi.pointer(api.serviceMainType as never));
-  return new Promise((resolve, reject) => {
-    api.StartServiceCtrlDispatcherW.async([{ name, proc: main }, { name: null, proc: null }], (err, ok) => {
-      koffi.unregister(main);
-      koffi.unregister(handler);
-      if (err) return reject(err instanceof Error ? err : new Error(String(err)));
-      if (!ok) {
-        const e = lastError('StartServiceCtrlDispatcher');
-        if ((e as { win32?: number }).win32 === ERROR_FAILED_SERVICE_CONTROLLER_CONNECT) {
-          return reject(new Error('-d on Windows runs the agent as a service: start it with the Service Control Manager (net start qemu-ga) after -s install'));
-        }
-        return reject(e);
-      }
-      resolve(exitCode);
-    });
   });
 }

@@ -12,7 +12,21 @@ interface Scm {
   RegisterServiceCtrlHandlerExW(name: string, handler: unknown, ctx: null): number;
   SetServiceStatus(handle: number, status: Buffer): number;
   OpenSCManagerW(machine: null, database: null, access: number): number;
-  CreateServiceW(scm: number, name: string, display: string, access: number, type: number, start: number, error: number, path: string, group: null, tag: null, deps: null, user: null, password: null): number;
+  CreateServiceW(
+    scm: number,
+    name: string,
+    display: string,
+    access: number,
+    type: number,
+    start: number,
+    error: number,
+    path: string,
+    group: null,
+    tag: null,
+    deps: null,
+    user: null,
+    password: null,
+  ): number;
   OpenServiceW(scm: number, name: string, access: number): number;
   DeleteService(service: number): number;
   CloseServiceHandle(handle: number): number;
@@ -32,7 +46,9 @@ export function scmApi(): Scm {
     serviceMainType,
     handlerType,
     StartServiceCtrlDispatcherW: adv.func('int __stdcall StartServiceCtrlDispatcherW(QGA_SERVICE_TABLE_ENTRYW *table)'),
-    RegisterServiceCtrlHandlerExW: adv.func('intptr_t __stdcall RegisterServiceCtrlHandlerExW(str16 name, QgaServiceHandler *handler, void *ctx)'),
+    RegisterServiceCtrlHandlerExW: adv.func(
+      'intptr_t __stdcall RegisterServiceCtrlHandlerExW(str16 name, QgaServiceHandler *handler, void *ctx)',
+    ),
     SetServiceStatus: adv.func('int __stdcall SetServiceStatus(intptr_t handle, void *status)'),
     OpenSCManagerW: adv.func('intptr_t __stdcall OpenSCManagerW(str16 machine, str16 database, uint32_t access)'),
     CreateServiceW: adv.func(

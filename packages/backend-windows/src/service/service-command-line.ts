@@ -4,7 +4,8 @@
  * quoted when it holds spaces or quotes (CommandLineToArgvW rules).
  */
 export function serviceCommandLine(nodeExe: string, script: string | undefined, args: readonly string[]): string {
-  const quote = (a: string): string => (a !== '' && !/[\s"]/.test(a) ? a : `"${a.replace(/(\\*)"/g, '$1$1\\"').replace(/(\\+)$/, '$1$1')}"`);
+  const quote = (a: string): string =>
+    a !== '' && !/[\s"]/.test(a) ? a : `"${a.replace(/(\\*)"/g, '$1$1\\"').replace(/(\\+)$/, '$1$1')}"`;
   // No script: a single executable (qga.exe) runs itself.
   return [`"${nodeExe}"`, ...(script === undefined ? [] : [`"${script}"`]), '-d', ...args.map(quote)].join(' ');
 }

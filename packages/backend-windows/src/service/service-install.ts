@@ -25,7 +25,21 @@ function withScm<T>(fn: (manager: number) => T): T {
 export function installService(commandLine: string, name = SERVICE_NAME, display = SERVICE_DISPLAY_NAME): void {
   withScm((manager) => {
     const api = scmApi();
-    const service = api.CreateServiceW(manager, name, display, SERVICE_ALL_ACCESS, SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START, SERVICE_ERROR_NORMAL, commandLine, null, null, null, null, null);
+    const service = api.CreateServiceW(
+      manager,
+      name,
+      display,
+      SERVICE_ALL_ACCESS,
+      SERVICE_WIN32_OWN_PROCESS,
+      SERVICE_AUTO_START,
+      SERVICE_ERROR_NORMAL,
+      commandLine,
+      null,
+      null,
+      null,
+      null,
+      null,
+    );
     if (!service) throw lastError('failed to install the service');
     api.CloseServiceHandle(service);
   });

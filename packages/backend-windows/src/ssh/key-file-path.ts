@@ -6,5 +6,7 @@ import { win32 as path } from 'node:path';
  * <profiles dir>\<user>\.ssh\authorized_keys.
  */
 export function authorizedKeysPath(user: string, isAdmin: boolean, programData: string, profilesDir: string): string {
-  return isAdmin ? path.join(programData, 'ssh', 'administrators_authorized_keys') : path.join(profilesDir, user, '.ssh', 'authorized_keys');
+  return isAdmin
+    ? path.join(programData, 'ssh', 'administrators_authorized_keys')
+    : path.join(profilesDir, user, '.ssh', 'authorized_keys');
 }

@@ -5,7 +5,24 @@ import type { GuestDiskBusType } from '@qga/core';
  * `ssa`, which looks like a slip; we say `fibre`. Spaces and newer types are `unknown`.
  */
 const BUS_TYPES: readonly GuestDiskBusType[] = [
-  'unknown', 'scsi', 'ide', 'ide', 'ieee1394', 'ssa', 'fibre', 'usb', 'raid', 'iscsi', 'sas', 'sata', 'sd', 'mmc', 'virtual', 'file-backed-virtual', 'unknown', 'nvme',
+  'unknown',
+  'scsi',
+  'ide',
+  'ide',
+  'ieee1394',
+  'ssa',
+  'fibre',
+  'usb',
+  'raid',
+  'iscsi',
+  'sas',
+  'sata',
+  'sd',
+  'mmc',
+  'virtual',
+  'file-backed-virtual',
+  'unknown',
+  'nvme',
 ];
 
 export function diskBusType(storageBusType: number): GuestDiskBusType {

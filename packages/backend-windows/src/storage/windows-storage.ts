@@ -1,5 +1,12 @@
 import { injectable } from 'inversify';
-import { QgaError, type GuestDiskAddress, type GuestDiskInfo, type GuestDiskStatsInfo, type GuestFilesystemInfo, type StoragePort } from '@qga/core';
+import {
+  QgaError,
+  type GuestDiskAddress,
+  type GuestDiskInfo,
+  type GuestDiskStatsInfo,
+  type GuestFilesystemInfo,
+  type StoragePort,
+} from '@qga/core';
 import { win32, type Handle } from '../win32/win32-api.js';
 import { Win32Error } from '../win32/win32-error.js';
 import { readMultiWide, readWide } from '../win32/wide-string.js';
@@ -43,11 +50,15 @@ export class WindowsStorage implements StoragePort {
     const api = win32();
     const paths = Buffer.alloc(2 * 1024);
     const needed: [number] = [0];
-    const mountpoint = api.GetVolumePathNamesForVolumeNameW(guidPath, paths, 1024, needed) ? (readMultiWide(paths, needed[0] * 2)[0] ?? 'System Reserved') : 'System Reserved';
+    const mountpoint = api.GetVolumePathNamesForVolumeNameW(guidPath, paths, 1024, needed)
+      ? (readMultiWide(paths, needed[0] * 2)[0] ?? 'System Reserved')
+      : 'System Reserved';
     const fsName = Buffer.alloc(2 * 261);
     // A volume without a filesystem (raw, or no media) is skipped, as qemu-ga does.
     if (!api.GetVolumeInformationW(guidPath, null, 0, null, null, null, fsName, 261)) return undefined;
-    const available = Buffer.alloc(8), total = Buffer.alloc(8), free = Buffer.alloc(8);
+    const available = Buffer.alloc(8),
+      total = Buffer.alloc(8),
+      free = Buffer.alloc(8);
     const sized = api.GetDiskFreeSpaceExW(guidPath, available, total, free);
     const totalBytes = Number(total.readBigUInt64LE());
     return {
@@ -97,7 +108,9 @@ function open(path: string): Handle | undefined {
 function ioctl(handle: Handle, code: number, input: Buffer | null, outSize: number): Buffer | undefined {
   const out = Buffer.alloc(outSize);
   const returned: [number] = [0];
-  return win32().DeviceIoControl(handle, code, input, input?.length ?? 0, out, outSize, returned, null) ? out.subarray(0, returned[0]) : undefined;
+  return win32().DeviceIoControl(handle, code, input, input?.length ?? 0, out, outSize, returned, null)
+    ? out.subarray(0, returned[0])
+    : undefined;
 }
 
 /** \\.\PhysicalDrive<n>'s address (bus type, SCSI address, serial), or undefined when there is no such disk. */
@@ -108,7 +121,8 @@ function diskAddress(n: number): GuestDiskAddress | undefined {
   try {
     const query = Buffer.alloc(12); // STORAGE_PROPERTY_QUERY: StorageDeviceProperty, PropertyStandardQuery
     const descriptor = ioctl(handle, IOCTL_STORAGE_QUERY_PROPERTY, query, 1024);
-    const { busType, serial } = descriptor && descriptor.length >= 32 ? parseDeviceDescriptor(descriptor) : { busType: 0, serial: undefined };
+    const { busType, serial } =
+      descriptor && descriptor.length >= 32 ? parseDeviceDescriptor(descriptor) : { busType: 0, serial: undefined };
     const scsi = ioctl(handle, IOCTL_SCSI_GET_ADDRESS, null, 8);
     const { bus, target, unit } = scsi && scsi.length >= 8 ? parseScsiAddress(scsi) : { bus: 0, target: 0, unit: 0 };
     return {

@@ -23,7 +23,8 @@ interface VersionName {
 /** Client editions by major.minor (Windows 11 is 10.0 with build ≥ 22000). */
 function clientName(f: WindowsVersionFacts): VersionName | undefined {
   const key = `${f.major}.${f.minor}`;
-  if (key === '10.0') return f.build >= 22000 ? { version: 'Microsoft Windows 11', versionId: '11' } : { version: 'Microsoft Windows 10', versionId: '10' };
+  if (key === '10.0')
+    return f.build >= 22000 ? { version: 'Microsoft Windows 11', versionId: '11' } : { version: 'Microsoft Windows 10', versionId: '10' };
   const table: Record<string, VersionName> = {
     '5.0': { version: 'Microsoft Windows 2000', versionId: '2000' },
     '5.1': { version: 'Microsoft Windows XP', versionId: 'xp' },

@@ -6,7 +6,9 @@ const COUNTER = '\\System\\Processor Queue Length';
 const PDH_FMT_DOUBLE = 0x200;
 
 function pdhError(what: string, status: number): QgaError {
-  return new QgaError(`${what} failed for '${COUNTER}' (PDH status 0x${(status >>> 0).toString(16)}); performance counters may be disabled`);
+  return new QgaError(
+    `${what} failed for '${COUNTER}' (PDH status 0x${(status >>> 0).toString(16)}); performance counters may be disabled`,
+  );
 }
 
 /**

@@ -48,4 +48,3 @@ export class WindowsSystemInfo implements SystemInfoPort {
     return this.sampler.current();
   }
 }
-

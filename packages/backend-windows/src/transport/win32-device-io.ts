@@ -39,7 +39,9 @@ async function overlapped(handle: Handle, start: (ovl: Buffer) => number, what: 
     }
     const transferred = Buffer.alloc(4);
     const ok = await new Promise<number>((resolve, reject) =>
-      api.GetOverlappedResult.async(handle, ovl, transferred, 1, (err, result) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(result))),
+      api.GetOverlappedResult.async(handle, ovl, transferred, 1, (err, result) =>
+        err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(result),
+      ),
     );
     if (!ok) {
       const code = api.GetLastError();

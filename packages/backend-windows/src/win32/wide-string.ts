@@ -9,7 +9,10 @@ export function readWide(buf: Buffer, offset = 0, maxChars = (buf.length - offse
 /** A REG_MULTI_SZ / MULTI_SZ block: strings separated by NUL, ended by an empty one. */
 export function readMultiWide(buf: Buffer, byteLength = buf.length): string[] {
   const text = buf.toString('utf16le', 0, byteLength - (byteLength % 2));
-  return text.split('\0').filter((s, i, all) => s !== '' || i < all.length - 1).filter((s) => s !== '');
+  return text
+    .split('\0')
+    .filter((s, i, all) => s !== '' || i < all.length - 1)
+    .filter((s) => s !== '');
 }
 
 /** A JS string as a NUL-terminated UTF-16LE buffer. */

@@ -34,7 +34,16 @@ export interface Win32Api {
   FindNextVolumeW(handle: Handle, name: Buffer, chars: number): number;
   FindVolumeClose(handle: Handle): number;
   GetVolumePathNamesForVolumeNameW(volume: string, buf: Buffer, chars: number, needed: Out<number>): number;
-  GetVolumeInformationW(root: string, name: Buf, nameChars: number, serial: Buf, maxComponent: Buf, flags: Buf, fsName: Buf, fsChars: number): number;
+  GetVolumeInformationW(
+    root: string,
+    name: Buf,
+    nameChars: number,
+    serial: Buf,
+    maxComponent: Buf,
+    flags: Buf,
+    fsName: Buf,
+    fsChars: number,
+  ): number;
   GetDiskFreeSpaceExW(path: string, availableToCaller: Buffer, total: Buffer, free: Buffer): number;
   GetDriveTypeW(root: string): number;
   GetLogicalDriveStringsW(chars: number, buf: Buffer): number;
@@ -42,7 +51,16 @@ export interface Win32Api {
   GetACP(): number;
   CreateFileW(name: string, access: number, share: number, security: Buf, disposition: number, flags: number, template: Handle): Handle;
   CloseHandle(handle: Handle): number;
-  DeviceIoControl(handle: Handle, code: number, input: Buf, inSize: number, output: Buf, outSize: number, returned: Out<number>, overlapped: Buf): number;
+  DeviceIoControl(
+    handle: Handle,
+    code: number,
+    input: Buf,
+    inSize: number,
+    output: Buf,
+    outSize: number,
+    returned: Out<number>,
+    overlapped: Buf,
+  ): number;
   GetCurrentProcess(): Handle;
   CreateEventW(security: Buf, manualReset: number, initialState: number, name: Str): Handle;
   ReadFile(handle: Handle, buf: Buffer, size: number, read: Buf, overlapped: Buffer): number;
@@ -69,8 +87,25 @@ export interface Win32Api {
   NetApiBufferFree(buf: Ptr): number;
   SetupDiGetClassDevsW(guid: Buf, enumerator: Str, hwnd: Handle, flags: number): Handle;
   SetupDiEnumDeviceInfo(set: Handle, index: number, data: Buffer): number;
-  SetupDiGetDeviceRegistryPropertyW(set: Handle, data: Buffer, property: number, type: Buf, buf: Buf, size: number, required: Out<number>): number;
-  SetupDiGetDevicePropertyW(set: Handle, data: Buffer, key: Buffer, type: Out<number>, buf: Buf, size: number, required: Out<number>, flags: number): number;
+  SetupDiGetDeviceRegistryPropertyW(
+    set: Handle,
+    data: Buffer,
+    property: number,
+    type: Buf,
+    buf: Buf,
+    size: number,
+    required: Out<number>,
+  ): number;
+  SetupDiGetDevicePropertyW(
+    set: Handle,
+    data: Buffer,
+    key: Buffer,
+    type: Out<number>,
+    buf: Buf,
+    size: number,
+    required: Out<number>,
+    flags: number,
+  ): number;
   SetupDiDestroyDeviceInfoList(set: Handle): number;
   GetPwrCapabilities(caps: Buffer): number;
   SetSuspendState(hibernate: number, force: number, disableWake: number): number;
@@ -145,7 +180,10 @@ const DECLARATIONS: Record<string, readonly string[]> = {
     'int SetupDiGetDevicePropertyW(intptr_t set, void *data, void *key, _Out_ uint32_t *type, void *buf, uint32_t size, _Out_ uint32_t *required, uint32_t flags)',
     'int SetupDiDestroyDeviceInfoList(intptr_t set)',
   ],
-  'powrprof.dll': ['uint8_t GetPwrCapabilities(void *caps)', 'uint8_t SetSuspendState(uint8_t hibernate, uint8_t force, uint8_t disableWake)'],
+  'powrprof.dll': [
+    'uint8_t GetPwrCapabilities(void *caps)',
+    'uint8_t SetSuspendState(uint8_t hibernate, uint8_t force, uint8_t disableWake)',
+  ],
   'userenv.dll': ['int GetProfilesDirectoryW(void *buf, _Inout_ uint32_t *chars)'],
   'pdh.dll': [
     'uint32_t PdhOpenQueryW(str16 source, uintptr_t data, _Out_ intptr_t *query)',

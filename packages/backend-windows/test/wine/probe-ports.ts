@@ -97,6 +97,9 @@ await probe('execMerged', () => new WindowsExec().spawn({ path: 'cmd.exe', args:
 await probe('execMissing', () => new WindowsExec().spawn({ path: 'no-such-program-42.exe', args: [], capture: 'none' }));
 results['koffiLoadedAfter'] = isKoffiLoaded();
 
-writeFileSync(out, JSON.stringify(results, (_, v) => (typeof v === 'bigint' ? String(v) : v), 2));
+writeFileSync(
+  out,
+  JSON.stringify(results, (_, v) => (typeof v === 'bigint' ? String(v) : v), 2),
+);
 // Exit now: the probe must not wait for the libuv pool or stray handles of the children.
 process.exit(0);

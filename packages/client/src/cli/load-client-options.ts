@@ -26,7 +26,9 @@ export function loadClientOptions(global: GlobalOptions, io: CliIo): ClientSetup
   let sharedSecret: string | undefined;
   if (global.sharedSecretFile !== undefined) {
     checkSecretFileMode(global.sharedSecretFile, io);
-    sharedSecret = read('shared secret file', global.sharedSecretFile).toString('utf8').replace(/\r?\n$/, '');
+    sharedSecret = read('shared secret file', global.sharedSecretFile)
+      .toString('utf8')
+      .replace(/\r?\n$/, '');
     if (sharedSecret.length === 0 || /[\r\n]/.test(sharedSecret)) throw new UsageError('the shared secret must be one non-empty line');
   }
   let tls: QgaTlsOptions | undefined;
@@ -41,7 +43,8 @@ export function loadClientOptions(global: GlobalOptions, io: CliIo): ClientSetup
   }
   const timeoutMs = Math.round((global.timeoutS ?? 10) * 1000);
   const trace = global.trace
-    ? (direction: 'in' | 'out', bytes: Buffer) => io.stderr.write(`${direction === 'out' ? '>>' : '<<'} ${JSON.stringify(bytes.toString('latin1'))}\n`)
+    ? (direction: 'in' | 'out', bytes: Buffer) =>
+        io.stderr.write(`${direction === 'out' ? '>>' : '<<'} ${JSON.stringify(bytes.toString('latin1'))}\n`)
     : undefined;
   return {
     address,
@@ -64,6 +67,8 @@ function checkSecretFileMode(file: string, io: CliIo): void {
     return; // reading it reports the problem
   }
   const octal = mode.toString(8).padStart(3, '0');
-  if ((mode & 0o004) !== 0) throw new UsageError(`refusing the shared secret file ${file}: every user can read it (mode ${octal}); chmod 600 ${file}`);
-  if ((mode & 0o040) !== 0) io.stderr.write(`qga-client: warning: the shared secret file ${file} is readable by its group (mode ${octal})\n`);
+  if ((mode & 0o004) !== 0)
+    throw new UsageError(`refusing the shared secret file ${file}: every user can read it (mode ${octal}); chmod 600 ${file}`);
+  if ((mode & 0o040) !== 0)
+    io.stderr.write(`qga-client: warning: the shared secret file ${file} is readable by its group (mode ${octal})\n`);
 }

@@ -80,9 +80,20 @@ interface Failure {
 }
 
 function classify(err: unknown, hint: string | undefined): Failure | undefined {
-  if (err instanceof UsageError) return { status: EXIT.usage, kind: 'usage', text: `qga-client: ${err.message}\nTry 'qga-client --help'.`, error: { desc: err.message } };
+  if (err instanceof UsageError)
+    return {
+      status: EXIT.usage,
+      kind: 'usage',
+      text: `qga-client: ${err.message}\nTry 'qga-client --help'.`,
+      error: { desc: err.message },
+    };
   if (err instanceof QgaClientError) {
-    return { status: EXIT.agentError, kind: 'agent', text: `error: ${err.errorClass}: ${err.desc}`, error: { class: err.errorClass, desc: err.desc } };
+    return {
+      status: EXIT.agentError,
+      kind: 'agent',
+      text: `error: ${err.errorClass}: ${err.desc}`,
+      error: { class: err.errorClass, desc: err.desc },
+    };
   }
   if (err instanceof QgaConnectionError) {
     // Without the right secret the agent answers "authentication failed" (or nothing) and hangs up.

@@ -66,7 +66,16 @@ export interface ExecuteOptions extends CallOptions {
 export type FsfreezeAction = 'status' | 'freeze' | 'thaw';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-const RETRYABLE_CONNECT_CODES = new Set(['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+const RETRYABLE_CONNECT_CODES = new Set([
+  'ENOENT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EAGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+]);
 
 /**
  * A host-side client for the QEMU guest agent protocol. Connect with

@@ -119,12 +119,22 @@ export class GuestProcess {
    * Reads output until the program has exited and both streams are complete,
    * handing each piece to `onStdout` / `onStderr` as it arrives.
    */
-  async pump(onStdout: (b: Buffer) => void | Promise<void>, onStderr: (b: Buffer) => void | Promise<void>, options: PumpOptions = {}): Promise<GuestProcessExit> {
+  async pump(
+    onStdout: (b: Buffer) => void | Promise<void>,
+    onStderr: (b: Buffer) => void | Promise<void>,
+    options: PumpOptions = {},
+  ): Promise<GuestProcessExit> {
     const waitMs = options.waitMs ?? 500;
     for (;;) {
       const r = await this.runner.execute<ReadReply>(
         '__org.qga_exec-read',
-        { id: this.id, 'out-offset': this.outOffset, 'err-offset': this.errOffset, 'wait-ms': waitMs, ...(options.maxBytes !== undefined ? { 'max-bytes': options.maxBytes } : {}) },
+        {
+          id: this.id,
+          'out-offset': this.outOffset,
+          'err-offset': this.errOffset,
+          'wait-ms': waitMs,
+          ...(options.maxBytes !== undefined ? { 'max-bytes': options.maxBytes } : {}),
+        },
         { timeoutMs: (options.replyTimeoutMs ?? 10_000) + waitMs },
       );
       const out = Buffer.from(r['out-data'], 'base64');

@@ -28,7 +28,12 @@ export const partPathOf = (local: string): string => `${local}.qga-part`;
  * then the guest's SHA-256 of the whole file must equal ours, and the part
  * file is renamed to `local`.
  */
-export async function pullFile(runner: CommandRunner, remote: string, local: string, options: VerifiedTransferOptions = {}): Promise<PullResult> {
+export async function pullFile(
+  runner: CommandRunner,
+  remote: string,
+  local: string,
+  options: VerifiedTransferOptions = {},
+): Promise<PullResult> {
   const { chunkSize, depth } = resolveVerified(options);
   const stat = await runner.execute<{ type: string; size: number }>('__org.qga_file-stat', { path: remote });
   if (stat.type !== 'file') throw new QgaProtocolError(`${remote} is not a regular file in the guest (${stat.type})`);
@@ -62,7 +67,8 @@ export async function pullFile(runner: CommandRunner, remote: string, local: str
     while (inflight.length > 0) {
       const r = await (inflight.shift() as Promise<ReadReply>);
       const data = Buffer.from(r.data, 'base64');
-      if (Number(r.offset) !== offset || data.length !== Number(r.count)) throw new QgaProtocolError(`file-read: expected bytes at ${offset}, got ${r.count} at ${r.offset}`);
+      if (Number(r.offset) !== offset || data.length !== Number(r.count))
+        throw new QgaProtocolError(`file-read: expected bytes at ${offset}, got ${r.count} at ${r.offset}`);
       if (data.length === 0 && offset < size) throw new QgaProtocolError(`${remote} shrank to ${r.size} bytes during the transfer`);
       await file.write(data, 0, data.length, offset);
       hash.update(data);
@@ -78,7 +84,9 @@ export async function pullFile(runner: CommandRunner, remote: string, local: str
   const theirs = await runner.execute<{ sha256: string; size: number }>('__org.qga_file-checksum', { path: remote });
   if (theirs.sha256 !== digest || Number(theirs.size) !== offset) {
     await fs.unlink(part).catch(() => {});
-    throw new QgaProtocolError(`verification failed for ${remote}: the guest has SHA-256 ${theirs.sha256} (${theirs.size} bytes), we received ${digest} (${offset} bytes); the partial file was removed`);
+    throw new QgaProtocolError(
+      `verification failed for ${remote}: the guest has SHA-256 ${theirs.sha256} (${theirs.size} bytes), we received ${digest} (${offset} bytes); the partial file was removed`,
+    );
   }
   await fs.rename(part, local);
   return { size: offset, sha256: digest, resumedFrom };
@@ -103,4 +111,3 @@ async function openPart(part: string): Promise<fs.FileHandle> {
   }
   return file;
 }
-

@@ -32,8 +32,15 @@ export async function pushFile(runner: CommandRunner, local: string, remote: str
     const st = await file.stat();
     if (!st.isFile()) throw new QgaProtocolError(`${local} is not a regular file`);
     const size = st.size;
-    const transfer = createHash('sha256').update(`${resolvePath(local)}\0${remote}\0${size}\0${st.mtimeMs}`).digest('hex').slice(0, 32);
-    const opened = await runner.execute<{ handle: number; offset: number }>('__org.qga_file-upload-open', { path: remote, transfer, resume: options.resume ?? true });
+    const transfer = createHash('sha256')
+      .update(`${resolvePath(local)}\0${remote}\0${size}\0${st.mtimeMs}`)
+      .digest('hex')
+      .slice(0, 32);
+    const opened = await runner.execute<{ handle: number; offset: number }>('__org.qga_file-upload-open', {
+      path: remote,
+      transfer,
+      resume: options.resume ?? true,
+    });
     const handle = Number(opened.handle);
     let offset = Number(opened.offset);
     if (offset > size) {
@@ -44,7 +51,7 @@ export async function pushFile(runner: CommandRunner, local: string, remote: str
     const hash = createHash('sha256');
     const buffer = Buffer.allocUnsafe(chunkSize);
     const hashUpTo = async (end: number): Promise<void> => {
-      for (let at = 0; at < end; ) {
+      for (let at = 0; at < end;) {
         const { bytesRead } = await file.read(buffer, 0, Math.min(chunkSize, end - at), at);
         if (bytesRead === 0) throw new QgaProtocolError(`${local} shrank during the transfer`);
         hash.update(buffer.subarray(0, bytesRead));
@@ -63,10 +70,12 @@ export async function pushFile(runner: CommandRunner, local: string, remote: str
       }
       hash.update(chunk);
       const at = offset;
-      const p = runner.execute<{ count: number }>('__org.qga_file-upload-write', { handle, offset: at, data: chunk.toString('base64') }).then((r) => {
-        if (Number(r.count) !== chunk.length) throw new QgaProtocolError(`file-upload-write: short write at ${at}`);
-        options.onProgress?.({ done: at + chunk.length, total: size, resumedFrom });
-      });
+      const p = runner
+        .execute<{ count: number }>('__org.qga_file-upload-write', { handle, offset: at, data: chunk.toString('base64') })
+        .then((r) => {
+          if (Number(r.count) !== chunk.length) throw new QgaProtocolError(`file-upload-write: short write at ${at}`);
+          options.onProgress?.({ done: at + chunk.length, total: size, resumedFrom });
+        });
       p.catch(() => {});
       inflight.push(p);
       offset += chunk.length;

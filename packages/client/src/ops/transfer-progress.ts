@@ -28,7 +28,8 @@ export const VERIFIED_DEPTH_DEFAULT = 4;
 export function resolveVerified(options: VerifiedTransferOptions): { chunkSize: number; depth: number } {
   const chunkSize = options.chunkSize ?? VERIFIED_CHUNK_DEFAULT;
   const depth = options.pipelineDepth ?? VERIFIED_DEPTH_DEFAULT;
-  if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > VERIFIED_CHUNK_MAX) throw new RangeError(`chunkSize must be an integer in 1..${VERIFIED_CHUNK_MAX}`);
+  if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > VERIFIED_CHUNK_MAX)
+    throw new RangeError(`chunkSize must be an integer in 1..${VERIFIED_CHUNK_MAX}`);
   if (!Number.isInteger(depth) || depth < 1 || depth > 64) throw new RangeError('pipelineDepth must be an integer in 1..64');
   return { chunkSize, depth };
 }

@@ -12,7 +12,12 @@ export type FileData = Uint8Array | string | AsyncIterable<Uint8Array | string>;
  * guest-file-write of fixed-size chunks, guest-file-close (which flushes).
  * Returns the number of bytes written.
  */
-export async function writeGuestFile(runner: CommandRunner, path: string, data: FileData, options: FileTransferOptions = {}): Promise<number> {
+export async function writeGuestFile(
+  runner: CommandRunner,
+  path: string,
+  data: FileData,
+  options: FileTransferOptions = {},
+): Promise<number> {
   const { chunkSize, depth } = resolveTransfer(options);
   const handle = await runner.execute<WireInt>('guest-file-open', { path, mode: options.mode ?? 'w' });
   const inflight: Array<Promise<void>> = [];
@@ -21,7 +26,10 @@ export async function writeGuestFile(runner: CommandRunner, path: string, data: 
   try {
     for await (const chunk of chunks(data, chunkSize)) {
       const p = runner
-        .execute<GuestFileWrite>('guest-file-write', { handle, 'buf-b64': Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString('base64') })
+        .execute<GuestFileWrite>('guest-file-write', {
+          handle,
+          'buf-b64': Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString('base64'),
+        })
         .then((r) => {
           if (r.count !== chunk.length) throw new QgaProtocolError(`guest-file-write: short write (${r.count} of ${chunk.length} bytes)`);
         });

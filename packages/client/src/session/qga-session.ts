@@ -192,7 +192,16 @@ export class QgaSession {
       if (options.noReply === 'accepted') {
         // A reply to this follow-up proves the command ran without an error reply.
         const followId = this.allocateId();
-        const follow: CommandEntry = { kind: 'cmd', id: followId, command: 'guest-sync', noReply: undefined, settler: this.makeSettler(() => {}, () => {}) };
+        const follow: CommandEntry = {
+          kind: 'cmd',
+          id: followId,
+          command: 'guest-sync',
+          noReply: undefined,
+          settler: this.makeSettler(
+            () => {},
+            () => {},
+          ),
+        };
         entries.push(follow);
         text += `{"execute":"guest-sync","arguments":{"id":${followId}},"id":${followId}}`;
       }

@@ -34,7 +34,10 @@ export function openSocket(address: QgaAddress, options: OpenSocketOptions): Pro
     } else {
       socket = net.createConnection({ host: address.host, port: address.port });
     }
-    const timer = setTimeout(() => fail(Object.assign(new Error(`connect timed out after ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' })), options.timeoutMs);
+    const timer = setTimeout(
+      () => fail(Object.assign(new Error(`connect timed out after ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+      options.timeoutMs,
+    );
     const fail = (err: Error) => {
       clearTimeout(timer);
       socket.destroy();

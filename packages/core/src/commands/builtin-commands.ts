@@ -21,24 +21,14 @@ import {
 import { GuestFstrimCommand } from './fstrim-commands.js';
 import { GuestGetMemoryBlockInfoCommand, GuestGetMemoryBlocksCommand, GuestSetMemoryBlocksCommand } from './memory-commands.js';
 import { GuestNetworkGetInterfacesCommand, GuestNetworkGetRouteCommand } from './network-commands.js';
-import {
-  GuestShutdownCommand,
-  GuestSuspendDiskCommand,
-  GuestSuspendHybridCommand,
-  GuestSuspendRamCommand,
-} from './power-commands.js';
+import { GuestShutdownCommand, GuestSuspendDiskCommand, GuestSuspendHybridCommand, GuestSuspendRamCommand } from './power-commands.js';
 import {
   GuestSshAddAuthorizedKeysCommand,
   GuestSshGetAuthorizedKeysCommand,
   GuestSshRemoveAuthorizedKeysCommand,
 } from './ssh-keys-commands.js';
 import { GuestGetDiskstatsCommand, GuestGetDisksCommand, GuestGetFsinfoCommand } from './storage-commands.js';
-import {
-  GuestGetHostNameCommand,
-  GuestGetLoadCommand,
-  GuestGetOsinfoCommand,
-  GuestGetTimezoneCommand,
-} from './system-info-commands.js';
+import { GuestGetHostNameCommand, GuestGetLoadCommand, GuestGetOsinfoCommand, GuestGetTimezoneCommand } from './system-info-commands.js';
 import { GuestGetTimeCommand, GuestSetTimeCommand } from './time-commands.js';
 import { GuestGetUsersCommand, GuestSetUserPasswordCommand } from './users-commands.js';
 

@@ -53,7 +53,10 @@ export class CommandRegistry {
       if (typeof name !== 'string' || name === '') throw new PluginPolicyError('a plugin command has no name (spec.name)');
       if (SCHEMA_RANK.has(name)) throw new PluginPolicyError(`plugin command ${name} reuses the name of a built-in command`);
       if (!DOWNSTREAM_NAME.test(name)) {
-        logger.log('warning', `plugin command ${name} is not named __RFQDN_name (e.g. __com.example_${name}): a future qemu-ga command may take its name`);
+        logger.log(
+          'warning',
+          `plugin command ${name} is not named __RFQDN_name (e.g. __com.example_${name}): a future qemu-ga command may take its name`,
+        );
       }
       this.add(command, name);
     }

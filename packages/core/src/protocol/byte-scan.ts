@@ -28,13 +28,7 @@ export const WORD_SCAN_MIN = 48;
  * (< 0x20) or, if `highIsSpecial`, >= 0x80, else >= 0xFE; `to` if none.
  * `view` (the chunk's word view) is needed only from WORD_SCAN_MIN bytes on.
  */
-export function findSpecialByte(
-  chunk: Buffer,
-  view: WordView | null,
-  from: number,
-  to: number,
-  highIsSpecial: boolean,
-): number {
+export function findSpecialByte(chunk: Buffer, view: WordView | null, from: number, to: number, highIsSpecial: boolean): number {
   const high = highIsSpecial ? 0x80 : 0xfe;
   if (view === null || to - from < WORD_SCAN_MIN) return scanBytes(chunk, from, to, high);
   // Bytes before the first whole word.
@@ -66,10 +60,11 @@ function scanBytes(chunk: Buffer, from: number, to: number, high: number): numbe
  */
 function scanWordsAscii(words: Int32Array, w: number, end: number): number {
   for (; w + 4 <= end; w += 4) {
-    const a = words[w]!, b = words[w + 1]!, c = words[w + 2]!, d = words[w + 3]!;
-    const t =
-      ((a - 0x20202020) & ~a) | a | ((b - 0x20202020) & ~b) | b |
-      ((c - 0x20202020) & ~c) | c | ((d - 0x20202020) & ~d) | d;
+    const a = words[w]!,
+      b = words[w + 1]!,
+      c = words[w + 2]!,
+      d = words[w + 3]!;
+    const t = ((a - 0x20202020) & ~a) | a | ((b - 0x20202020) & ~b) | b | ((c - 0x20202020) & ~c) | c | ((d - 0x20202020) & ~d) | d;
     if (t & 0x80808080) return w;
   }
   for (; w < end; w++) {
@@ -113,12 +108,23 @@ function isUnprintable(c: number): boolean {
 /* byte >= 0x7F anywhere: x | (x + 0x01010101) has bit 7 set in some byte (a carry only follows a hit). */
 function scanWordsPrintable(words: Int32Array, w: number, end: number): number {
   for (; w + 4 <= end; w += 4) {
-    const a = words[w]!, b = words[w + 1]!, c = words[w + 2]!, d = words[w + 3]!;
+    const a = words[w]!,
+      b = words[w + 1]!,
+      c = words[w + 2]!,
+      d = words[w + 3]!;
     const t =
-      ((a - 0x20202020) & ~a) | a | (a + 0x01010101) |
-      ((b - 0x20202020) & ~b) | b | (b + 0x01010101) |
-      ((c - 0x20202020) & ~c) | c | (c + 0x01010101) |
-      ((d - 0x20202020) & ~d) | d | (d + 0x01010101);
+      ((a - 0x20202020) & ~a) |
+      a |
+      (a + 0x01010101) |
+      ((b - 0x20202020) & ~b) |
+      b |
+      (b + 0x01010101) |
+      ((c - 0x20202020) & ~c) |
+      c |
+      (c + 0x01010101) |
+      ((d - 0x20202020) & ~d) |
+      d |
+      (d + 0x01010101);
     if (t & 0x80808080) return w;
   }
   for (; w < end; w++) {

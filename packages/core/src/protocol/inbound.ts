@@ -8,5 +8,4 @@ import type { JsonValue } from './json-value.js';
  * - an error to send back as-is, as `{"error": {"class": "GenericError", "desc": desc}}`.
  */
 export type Inbound =
-  | { readonly kind: 'request'; readonly value: JsonValue; readonly size?: number }
-  | { readonly kind: 'error'; readonly desc: string };
+  { readonly kind: 'request'; readonly value: JsonValue; readonly size?: number } | { readonly kind: 'error'; readonly desc: string };

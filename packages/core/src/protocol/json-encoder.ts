@@ -104,7 +104,7 @@ export class SlicedReply {
         }
       } else {
         const s = p.text;
-        for (let i = 0; i < s.length; ) {
+        for (let i = 0; i < s.length;) {
           let end = Math.min(s.length, i + STRING_SLICE);
           // Never split a surrogate pair: it is escaped as one character.
           if (end < s.length && isHighSurrogate(s.charCodeAt(end - 1))) end++;

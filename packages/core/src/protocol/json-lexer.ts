@@ -1,15 +1,6 @@
 import { findSpecialByte, WORD_SCAN_MIN, wordViewOf, type WordView } from './byte-scan.js';
 import { MAX_TOKEN_SIZE } from './json-limits.js';
-import {
-  COLON_TOKEN,
-  COMMA_TOKEN,
-  JsonToken,
-  LCURLY_TOKEN,
-  LSQUARE_TOKEN,
-  RCURLY_TOKEN,
-  RSQUARE_TOKEN,
-  TokenType,
-} from './json-token.js';
+import { COLON_TOKEN, COMMA_TOKEN, JsonToken, LCURLY_TOKEN, LSQUARE_TOKEN, RCURLY_TOKEN, RSQUARE_TOKEN, TokenType } from './json-token.js';
 
 /**
  * Byte-level JSON lexer with the exact token grammar, error points and error

@@ -116,8 +116,26 @@ export interface GuestLogicalProcessor {
 
 /** Every disk bus name the protocol knows, in the protocol's order. */
 export const GUEST_DISK_BUS_TYPES = [
-  'ide', 'fdc', 'scsi', 'virtio', 'xen', 'usb', 'uml', 'sata', 'sd', 'unknown', 'ieee1394',
-  'ssa', 'fibre', 'raid', 'iscsi', 'sas', 'mmc', 'virtual', 'file-backed-virtual', 'nvme',
+  'ide',
+  'fdc',
+  'scsi',
+  'virtio',
+  'xen',
+  'usb',
+  'uml',
+  'sata',
+  'sd',
+  'unknown',
+  'ieee1394',
+  'ssa',
+  'fibre',
+  'raid',
+  'iscsi',
+  'sas',
+  'mmc',
+  'virtual',
+  'file-backed-virtual',
+  'nvme',
 ] as const;
 /** A disk bus name (one of GUEST_DISK_BUS_TYPES). */
 export type GuestDiskBusType = (typeof GUEST_DISK_BUS_TYPES)[number];

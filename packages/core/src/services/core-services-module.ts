@@ -20,16 +20,17 @@ import type { StateStore } from './state-store.js';
  */
 export const coreServicesModule = new ContainerModule((options) => {
   if (!options.isBound(INTERNAL_TOKENS.FreezeState)) {
-    options.bind<FreezeState>(INTERNAL_TOKENS.FreezeState).toDynamicValue(() => new FreezeState()).inSingletonScope();
+    options
+      .bind<FreezeState>(INTERNAL_TOKENS.FreezeState)
+      .toDynamicValue(() => new FreezeState())
+      .inSingletonScope();
   }
   options
     .bind<StateStore>(INTERNAL_TOKENS.StateStore)
     .toDynamicValue((ctx) => {
       const config = ctx.get<AgentConfig>(TOKENS.AgentConfig);
       const logger = ctx.get<Logger>(TOKENS.Logger, { optional: true });
-      return config.stateDir !== undefined && config.stateDir !== ''
-        ? new FileStateStore(config.stateDir, logger)
-        : new MemoryStateStore();
+      return config.stateDir !== undefined && config.stateDir !== '' ? new FileStateStore(config.stateDir, logger) : new MemoryStateStore();
     })
     .inSingletonScope();
   options.bind(FileHandles).toSelf().inSingletonScope();

@@ -69,7 +69,7 @@ export class FileStateStore implements StateStore {
     }
     try {
       const raw = parseKeyFile(text).groups.get('global')?.get('fd_counter');
-      this.counter = raw === undefined ? DEFAULT_FD_COUNTER : parseInt64(raw) ?? DEFAULT_FD_COUNTER;
+      this.counter = raw === undefined ? DEFAULT_FD_COUNTER : (parseInt64(raw) ?? DEFAULT_FD_COUNTER);
     } catch (e) {
       this.logger?.log('error', `unable to parse state file at path ${this.statePath}: ${errorText(e)}`);
       throw loadError(e);

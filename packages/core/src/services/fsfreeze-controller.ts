@@ -144,7 +144,10 @@ export class FsFreezeController {
       try {
         const count = await this.thawNow();
         // Logged after thawing: the logger is silent while frozen.
-        this.log('warning', `auto-thaw: filesystems were frozen for ${since === undefined ? ms : Date.now() - since} ms (limit ${ms} ms); thawed ${count}`);
+        this.log(
+          'warning',
+          `auto-thaw: filesystems were frozen for ${since === undefined ? ms : Date.now() - since} ms (limit ${ms} ms); thawed ${count}`,
+        );
       } catch (e) {
         this.log('error', `auto-thaw failed: ${errorText(e)}`);
         if (this.state.frozen) this.armAutoThaw(); // try again later

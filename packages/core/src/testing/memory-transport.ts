@@ -67,7 +67,9 @@ export class MemoryTransport implements Transport {
           };
           const timer = setTimeout(() => {
             waiters.delete(check);
-            reject(new Error(`timed out waiting for ${n} more lines after ${consumed}; got ${JSON.stringify(received().toString('latin1'))}`));
+            reject(
+              new Error(`timed out waiting for ${n} more lines after ${consumed}; got ${JSON.stringify(received().toString('latin1'))}`),
+            );
           }, timeoutMs);
           waiters.add(check);
           check();

@@ -116,5 +116,7 @@ function formatValue(value: KeyFileValue): string {
 
 /** Serialize groups of key/values (strings escaped, booleans as true/false, lists `;`-terminated), GLib layout. */
 export function formatKeyFile(groups: ReadonlyArray<readonly [string, ReadonlyArray<readonly [string, KeyFileValue]>]>): string {
-  return groups.map(([name, entries]) => `[${name}]\n${entries.map(([key, value]) => `${key}=${formatValue(value)}\n`).join('')}`).join('\n');
+  return groups
+    .map(([name, entries]) => `[${name}]\n${entries.map(([key, value]) => `${key}=${formatValue(value)}\n`).join('')}`)
+    .join('\n');
 }

@@ -23,12 +23,25 @@ t.test('sequentially: order kept across sync and async steps, no deep recursion'
     ),
   );
   t.equal(out.length, n);
-  t.ok(out.every((v, i) => v === i), 'results in input order');
+  t.ok(
+    out.every((v, i) => v === i),
+    'results in input order',
+  );
 });
 
 t.test('sequentially: a failing step errors the stream', async (t) => {
   await t.rejects(lastValueFrom(from([1, 2, 3]).pipe(sequentially((v) => (v === 2 ? Promise.reject(new Error('bad')) : v)))), /bad/);
-  await t.rejects(lastValueFrom(from([1, 2]).pipe(sequentially((v) => { if (v === 2) throw new Error('sync bad'); return v; }))), /sync bad/);
+  await t.rejects(
+    lastValueFrom(
+      from([1, 2]).pipe(
+        sequentially((v) => {
+          if (v === 2) throw new Error('sync bad');
+          return v;
+        }),
+      ),
+    ),
+    /sync bad/,
+  );
 });
 
 function dispatcherWith(commands: Command[]): Dispatcher {
@@ -74,7 +87,10 @@ t.test('a burst of 100,000 pipelined requests behind a slow command is answered 
   const lines = rec.text().split('\n');
   t.equal(lines.length, n + 2, 'every request answered (plus the trailing empty piece)');
   t.equal(lines[0], '{"return": {"slow": true}}');
-  t.ok(lines.slice(1, n + 1).every((l, i) => l === `{"return": ${i}}`), 'replies in request order');
+  t.ok(
+    lines.slice(1, n + 1).every((l, i) => l === `{"return": ${i}}`),
+    'replies in request order',
+  );
   t.ok(rec.writes() < n / 10, `replies of a burst share writes (${rec.writes()} writes for ${n + 1} replies)`);
   t.ok(rec.closed(), 'the session is closed once the host half-closed and every reply was written');
 });

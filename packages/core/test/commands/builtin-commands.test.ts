@@ -23,14 +23,23 @@ function instances(): Command[] {
 
 t.test('40 commands, in schema order, without the four the dispatcher owns', async (t) => {
   const names = instances().map((c) => c.spec.name);
-  t.same(names, SCHEMA_COMMAND_ORDER.filter((n) => !LEAD_OWNED.includes(n)));
+  t.same(
+    names,
+    SCHEMA_COMMAND_ORDER.filter((n) => !LEAD_OWNED.includes(n)),
+  );
   t.equal(names.length, 40);
 });
 
 t.test('spec flags: success-response false and freeze-safe commands', async (t) => {
   const all = instances();
-  t.same(all.filter((c) => c.spec.successResponse === false).map((c) => c.spec.name), ['guest-shutdown', 'guest-suspend-disk', 'guest-suspend-ram', 'guest-suspend-hybrid']);
-  t.same(all.filter((c) => c.spec.allowedWhileFrozen).map((c) => c.spec.name), ['guest-fsfreeze-status', 'guest-fsfreeze-thaw']);
+  t.same(
+    all.filter((c) => c.spec.successResponse === false).map((c) => c.spec.name),
+    ['guest-shutdown', 'guest-suspend-disk', 'guest-suspend-ram', 'guest-suspend-hybrid'],
+  );
+  t.same(
+    all.filter((c) => c.spec.allowedWhileFrozen).map((c) => c.spec.name),
+    ['guest-fsfreeze-status', 'guest-fsfreeze-thaw'],
+  );
 });
 
 t.test('argument schemas in QAPI form, members in schema order', async (t) => {
@@ -50,7 +59,11 @@ t.test('argument schemas in QAPI form, members in schema order', async (t) => {
 });
 
 t.test('each entry requires exactly the port tokens its constructor injects', async (t) => {
-  const portTokens = new Set(Object.entries(TOKENS).filter(([k]) => k.endsWith('Port')).map(([, v]) => v));
+  const portTokens = new Set(
+    Object.entries(TOKENS)
+      .filter(([k]) => k.endsWith('Port'))
+      .map(([, v]) => v),
+  );
   for (const entry of builtinCommands) {
     t.ok(entry.requires.length === 1 && portTokens.has(entry.requires[0] as symbol), entry.command.name);
   }

@@ -62,7 +62,12 @@ t.test('status through the command: running, then the result, then gone', async 
   p.out('" test_str "');
   p.finish({ exitcode: 0 });
   await new Promise((res) => setImmediate(res));
-  t.same(wireShape(r.status.run({ pid: BigInt(pid) })), { exited: true, exitcode: 0, 'out-data': Buffer.from('" test_str "').toString('base64'), 'out-truncated': false });
+  t.same(wireShape(r.status.run({ pid: BigInt(pid) })), {
+    exited: true,
+    exitcode: 0,
+    'out-data': Buffer.from('" test_str "').toString('base64'),
+    'out-truncated': false,
+  });
   t.throws(() => r.status.run({ pid: BigInt(pid) }), new QgaError(`PID ${pid} does not exist`));
   t.throws(() => r.status.run({ pid: 2n ** 62n }), new QgaError(`PID ${2n ** 62n} does not exist`));
 });

@@ -1,7 +1,16 @@
 import t from 'tap';
 import { GuestGetCpustatsCommand, GuestGetVcpusCommand, GuestSetVcpusCommand } from '../../src/commands/cpu-commands.js';
-import { GuestGetMemoryBlockInfoCommand, GuestGetMemoryBlocksCommand, GuestSetMemoryBlocksCommand } from '../../src/commands/memory-commands.js';
-import { GuestShutdownCommand, GuestSuspendDiskCommand, GuestSuspendHybridCommand, GuestSuspendRamCommand } from '../../src/commands/power-commands.js';
+import {
+  GuestGetMemoryBlockInfoCommand,
+  GuestGetMemoryBlocksCommand,
+  GuestSetMemoryBlocksCommand,
+} from '../../src/commands/memory-commands.js';
+import {
+  GuestShutdownCommand,
+  GuestSuspendDiskCommand,
+  GuestSuspendHybridCommand,
+  GuestSuspendRamCommand,
+} from '../../src/commands/power-commands.js';
 import { GuestGetTimeCommand, GuestSetTimeCommand, checkSettableTime } from '../../src/commands/time-commands.js';
 import { GuestGetUsersCommand, GuestSetUserPasswordCommand } from '../../src/commands/users-commands.js';
 import { GuestFstrimCommand } from '../../src/commands/fstrim-commands.js';
@@ -49,7 +58,13 @@ t.test('guest-set-memory-blocks: one response per entry, in order; a port error 
   };
   const set = new GuestSetMemoryBlocksCommand(memory);
   t.same(
-    await set.run({ 'mem-blks': [{ 'phys-index': 999999n, online: true }, { 'phys-index': 1n, online: false }, { 'phys-index': 2n, online: true }] }),
+    await set.run({
+      'mem-blks': [
+        { 'phys-index': 999999n, online: true },
+        { 'phys-index': 1n, online: false },
+        { 'phys-index': 2n, online: true },
+      ],
+    }),
     [
       { 'phys-index': 999999n, response: 'not-found', 'error-code': 2 },
       { 'phys-index': 1n, response: 'operation-failed', 'error-code': 16 },
@@ -70,14 +85,25 @@ t.test('guest-set-user-password: base64, forbidden characters, then the port', a
   const cmd = new GuestSetUserPasswordCommand(users);
   const b64 = (s: string) => Buffer.from(s).toString('base64');
   await t.rejects(cmd.run({ username: 'u', password: '!!', crypted: false }), new QgaError('Base64 data contains invalid characters'));
-  await t.rejects(cmd.run({ username: 'a:b', password: b64('a\nb'), crypted: false }), new QgaError('forbidden characters in raw password'), 'password checked first');
+  await t.rejects(
+    cmd.run({ username: 'a:b', password: b64('a\nb'), crypted: false }),
+    new QgaError('forbidden characters in raw password'),
+    'password checked first',
+  );
   await t.rejects(cmd.run({ username: 'a:b', password: b64('ab'), crypted: false }), new QgaError('forbidden characters in username'));
   await t.rejects(cmd.run({ username: 'a\nb', password: b64('ab'), crypted: false }), new QgaError('forbidden characters in username'));
   await t.rejects(cmd.run({ username: 'u', password: b64('a\0b'), crypted: false }), new QgaError('forbidden characters in raw password'));
-  await t.rejects(cmd.run({ username: 'u', password: Buffer.from([0xff, 0x41]).toString('base64'), crypted: false }), new QgaError('forbidden characters in raw password'), 'not UTF-8');
+  await t.rejects(
+    cmd.run({ username: 'u', password: Buffer.from([0xff, 0x41]).toString('base64'), crypted: false }),
+    new QgaError('forbidden characters in raw password'),
+    'not UTF-8',
+  );
   await cmd.run({ username: 'root', password: b64('pässword'), crypted: false });
   await cmd.run({ username: 'root', password: b64('$6$salt$hash'), crypted: true });
-  t.same(set, [['root', 'pässword', false], ['root', '$6$salt$hash', true]]);
+  t.same(set, [
+    ['root', 'pässword', false],
+    ['root', '$6$salt$hash', true],
+  ]);
   t.same(await new GuestGetUsersCommand(users).run(), [{ user: 'root', 'login-time': 1.5 }]);
 });
 
@@ -88,7 +114,11 @@ t.test('guest-set-time: range checks before the port, C truncation toward zero',
   await t.rejects(cmd.run({ time: -1_000_000_000_000n }), new QgaError('Invalid time'), '1969');
   await t.rejects(cmd.run({ time: 3_500_000_000_000_000_000n }), new QgaError('Invalid time'), '2080');
   await t.rejects(cmd.run({ time: 2n ** 63n - 1n }), new QgaError('Invalid time'));
-  t.throws(() => checkSettableTime(3_000_000_000_000_000_000n, 32), new QgaError('Time 3000000000000000000 is too large'), 'only with a 32-bit time_t');
+  t.throws(
+    () => checkSettableTime(3_000_000_000_000_000_000n, 32),
+    new QgaError('Time 3000000000000000000 is too large'),
+    'only with a 32-bit time_t',
+  );
   t.doesNotThrow(() => checkSettableTime(2_000_000_000_000_000_000n, 32));
   // -1 ns truncates to second 0, like C division: 1970 in local time east of UTC, 1969 west of it.
   if (new Date(0).getFullYear() === 1970) await cmd.run({ time: -1n });

@@ -29,18 +29,27 @@ t.test('missing, unexpected and order of checks', async (t) => {
   t.equal(desc({ id: 'int' }, undefined), "GenericError: Parameter 'id' is missing");
   t.equal(desc({ id: 'int' }, {}), "GenericError: Parameter 'id' is missing");
   t.equal(desc(undefined, { foo: 42n }), "GenericError: Parameter 'foo' is unexpected");
-  t.equal(desc({ id: 'int' }, { id: 'x', junk: 1n }), "GenericError: Invalid parameter type for 'id', expected: integer",
-    'type errors of declared members come before unexpected members');
+  t.equal(
+    desc({ id: 'int' }, { id: 'x', junk: 1n }),
+    "GenericError: Invalid parameter type for 'id', expected: integer",
+    'type errors of declared members come before unexpected members',
+  );
   t.equal(desc({ id: 'int' }, { id: 1n, junk: 1n }), "GenericError: Parameter 'junk' is unexpected");
   t.equal(desc({ '*count': 'int' }, {}), 'ok');
-  t.equal(desc({ '*count': 'int' }, { count: null }), "GenericError: Invalid parameter type for 'count', expected: integer",
-    'a present null fails the type check');
+  t.equal(
+    desc({ '*count': 'int' }, { count: null }),
+    "GenericError: Invalid parameter type for 'count', expected: integer",
+    'a present null fails the type check',
+  );
 });
 
 t.test('scalar types', async (t) => {
   t.equal(desc({ a: 'int' }, { a: 1.5 }), "GenericError: Invalid parameter type for 'a', expected: integer");
-  t.equal(desc({ a: 'int' }, { a: 2n ** 63n }), "GenericError: Invalid parameter type for 'a', expected: integer",
-    'uint64-range literals are not int');
+  t.equal(
+    desc({ a: 'int' }, { a: 2n ** 63n }),
+    "GenericError: Invalid parameter type for 'a', expected: integer",
+    'uint64-range literals are not int',
+  );
   t.equal(desc({ a: 'int' }, { a: -(2n ** 63n) }), 'ok');
   t.equal(desc({ a: 'str' }, { a: 1n }), "GenericError: Invalid parameter type for 'a', expected: string");
   t.equal(desc({ a: 'bool' }, { a: 'true' }), "GenericError: Invalid parameter type for 'a', expected: boolean");
@@ -72,6 +81,8 @@ t.test('enums and alternates', async (t) => {
   t.equal(desc({ whence }, { whence: true }), "GenericError: Invalid parameter type for 'whence', expected: GuestFileWhence");
   t.equal(desc({ whence }, { whence: 1.5 }), "GenericError: Invalid parameter type for 'whence', expected: integer");
   t.same(validateArgs({ '*capture-output': capture }, obj({ 'capture-output': true })), { 'capture-output': true });
-  t.equal(desc({ '*capture-output': capture }, { 'capture-output': 1n }),
-    "GenericError: Invalid parameter type for 'capture-output', expected: GuestExecCaptureOutput");
+  t.equal(
+    desc({ '*capture-output': capture }, { 'capture-output': 1n }),
+    "GenericError: Invalid parameter type for 'capture-output', expected: GuestExecCaptureOutput",
+  );
 });

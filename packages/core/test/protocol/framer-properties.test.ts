@@ -30,10 +30,43 @@ function split(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
 }
 
 /** Byte streams that look like a host's traffic: JSON-ish fragments mixed with arbitrary bytes. */
-const FRAGMENTS = ['{', '}', '[', ']', '"', "'", ':', ',', ' ', '\n', '\\', '\\u00e9', '\\ud800', 'true', 'nul', '-1.5e3', '12345678901234567890',
-  '"execute"', '"guest-ping"', '"arguments"', '{"execute":"guest-sync","arguments":{"id":1}}', '\x00', '\x1f', '\xc0\x80', '\xe2\x82\xac', '\xfe', '\xff'];
+const FRAGMENTS = [
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  "'",
+  ':',
+  ',',
+  ' ',
+  '\n',
+  '\\',
+  '\\u00e9',
+  '\\ud800',
+  'true',
+  'nul',
+  '-1.5e3',
+  '12345678901234567890',
+  '"execute"',
+  '"guest-ping"',
+  '"arguments"',
+  '{"execute":"guest-sync","arguments":{"id":1}}',
+  '\x00',
+  '\x1f',
+  '\xc0\x80',
+  '\xe2\x82\xac',
+  '\xfe',
+  '\xff',
+];
 const hostBytes = fc
-  .array(fc.oneof(fc.constantFrom(...FRAGMENTS).map((s) => Buffer.from(s, 'latin1')), fc.uint8Array({ maxLength: 8 })), { maxLength: 40 })
+  .array(
+    fc.oneof(
+      fc.constantFrom(...FRAGMENTS).map((s) => Buffer.from(s, 'latin1')),
+      fc.uint8Array({ maxLength: 8 }),
+    ),
+    { maxLength: 40 },
+  )
   .map((parts) => new Uint8Array(Buffer.concat(parts)));
 
 t.test('any split of any byte stream decodes to the same messages', async (t) => {

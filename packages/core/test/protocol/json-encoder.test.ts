@@ -32,7 +32,15 @@ t.test('QDict key order (docs/protocol.md#key-order and qemu-ga 7.2 output)', as
   t.equal(encodeJson({ eof: true, count: 3n, 'buf-b64': 'YWJj' }), '{"count": 3, "buf-b64": "YWJj", "eof": true}');
   t.equal(encodeJson({ position: 6n, eof: false }), '{"eof": false, "position": 6}');
   t.equal(
-    encodeJson({ exited: true, exitcode: 0n, signal: 9n, 'out-data': 'a', 'err-data': 'b', 'out-truncated': false, 'err-truncated': false }),
+    encodeJson({
+      exited: true,
+      exitcode: 0n,
+      signal: 9n,
+      'out-data': 'a',
+      'err-data': 'b',
+      'out-truncated': false,
+      'err-truncated': false,
+    }),
     '{"exitcode": 0, "err-data": "b", "out-data": "a", "err-truncated": false, "signal": 9, "out-truncated": false, "exited": true}',
   );
   t.equal(encodeJson({ version: '7.2', supported_commands: [] }), '{"version": "7.2", "supported_commands": []}');
@@ -49,17 +57,22 @@ t.test('QDict key order (docs/protocol.md#key-order and qemu-ga 7.2 output)', as
     '{"name": "lo", "ip-addresses": [], "statistics": {}, "hardware-address": "00"}',
   );
   t.equal(
-    encodeJson({ name: 'sda1', mountpoint: '/', type: 'ext4', 'used-bytes': 1n, 'total-bytes': 2n, 'total-bytes-privileged': 3n, disk: [] }),
+    encodeJson({
+      name: 'sda1',
+      mountpoint: '/',
+      type: 'ext4',
+      'used-bytes': 1n,
+      'total-bytes': 2n,
+      'total-bytes-privileged': 3n,
+      disk: [],
+    }),
     '{"name": "sda1", "total-bytes": 2, "total-bytes-privileged": 3, "mountpoint": "/", "disk": [], "used-bytes": 1, "type": "ext4"}',
   );
   // load1m and load5m share a bucket: the later insertion comes first.
   t.equal(encodeJson({ load1m: 0.5, load5m: 0.25, load15m: 0.125 }), '{"load15m": 0.125, "load5m": 0.25, "load1m": 0.5}');
   t.equal(encodeJson({ offset: 0, zone: 'UTC' }), '{"zone": "UTC", "offset": 0}');
   t.equal(encodeJson({ user: 'root', domain: 'x', 'login-time': 1.5 }), '{"login-time": 1.5, "domain": "x", "user": "root"}');
-  t.equal(
-    encodeJson({ 'logical-id': 0n, online: true, 'can-offline': false }),
-    '{"online": true, "can-offline": false, "logical-id": 0}',
-  );
+  t.equal(encodeJson({ 'logical-id': 0n, online: true, 'can-offline': false }), '{"online": true, "can-offline": false, "logical-id": 0}');
   // Captured from qemu-ga 7.2 echoing an id object.
   t.equal(
     encodeJson({ b: 1n, a: 2n, return: 3n, id: 4n, error: 5n, class: 6n, desc: 7n }),
@@ -83,7 +96,10 @@ t.test('numbers', async (t) => {
   t.equal(encodeJson(-0), '0', '-0 prints as 0 (commands use numbers for integers)');
   // The rest as captured from qemu-ga 7.2 echoing ids.
   t.equal(
-    encodeJson([0.1, 2.0, 1e21, 1e-5, 1e-4, 1e16, 1e17, 0.000123, 1.5e300, 5e-324, 0, 1.8446744073709552e19, -9.2233720368547758e18, 1.2345678901234568e29]),
+    encodeJson([
+      0.1, 2.0, 1e21, 1e-5, 1e-4, 1e16, 1e17, 0.000123, 1.5e300, 5e-324, 0, 1.8446744073709552e19, -9.2233720368547758e18,
+      1.2345678901234568e29,
+    ]),
     '[0.10000000000000001, 2, 1e+21, 1.0000000000000001e-05, 0.0001, 10000000000000000, 1e+17, 0.00012300000000000001, 1.5000000000000001e+300, 4.9406564584124654e-324, 0, 1.8446744073709552e+19, -9.2233720368547758e+18, 1.2345678901234568e+29]',
   );
   t.equal(encodeJson(Infinity), 'inf');
@@ -124,8 +140,11 @@ t.test('ASCII-only escaping', async (t) => {
   t.equal(encodeJson('a/b'), '"a/b"', '/ is not escaped');
   t.equal(encodeJson('"\\\b\f\n\r\t'), '"\\"\\\\\\b\\f\\n\\r\\t"');
   t.equal(encodeJson('\0\x01\x1f\x7f\x80\u00e9'), '"\\u0000\\u0001\\u001F\\u007F\\u0080\\u00E9"');
-  t.equal(encodeJson('\u20ac\uffff\ufffe\ufdd0\ufdef\ufdcf'), '"\\u20AC\\uFFFD\\uFFFD\\uFFFD\\uFFFD\\uFDCF"',
-    'non-characters become U+FFFD, as qemu-ga treats them as invalid UTF-8');
+  t.equal(
+    encodeJson('\u20ac\uffff\ufffe\ufdd0\ufdef\ufdcf'),
+    '"\\u20AC\\uFFFD\\uFFFD\\uFFFD\\uFFFD\\uFDCF"',
+    'non-characters become U+FFFD, as qemu-ga treats them as invalid UTF-8',
+  );
   t.equal(encodeJson('\u{1f600}x'), '"\\uD83D\\uDE00x"', 'astral characters as surrogate pairs');
   t.equal(encodeJson('\u{1fffe}'), '"\\uFFFD"');
   t.equal(encodeJson('\ud800x\udc00'), '"\\uFFFDx\\uFFFD"', 'lone surrogates');
@@ -141,8 +160,10 @@ t.test('ASCII-only escaping', async (t) => {
 t.test('encodeReply', async (t) => {
   t.same(encodeReply(obj({ return: obj({}) }), false), Buffer.from('{"return": {}}\n'));
   t.same(encodeReply(obj({ return: 123456n }), true), Buffer.from('\xff{"return": 123456}\n', 'latin1'));
-  t.same(encodeReply({ error: { class: 'GenericError', desc: 'JSON parse error, stray \'\ufffd\'' } }, false),
-    Buffer.from('{"error": {"class": "GenericError", "desc": "JSON parse error, stray \'\\uFFFD\'"}}\n'));
+  t.same(
+    encodeReply({ error: { class: 'GenericError', desc: "JSON parse error, stray '\ufffd'" } }, false),
+    Buffer.from('{"error": {"class": "GenericError", "desc": "JSON parse error, stray \'\\uFFFD\'"}}\n'),
+  );
 });
 
 t.test('large strings: fast path and fallbacks give the same bytes as encodeJson', async (t) => {
@@ -181,7 +202,10 @@ t.test('Base64Bytes: small ones inline, large ones sliced; same bytes as the bas
     if (reply instanceof SlicedReply) {
       t.equal(reply.size, expected.length, 'size is exact for base64');
       const slices = [...reply.slices()];
-      t.ok(slices.every((s, i) => s.length === REPLY_SLICE || i === slices.length - 1), 'full slices but the last');
+      t.ok(
+        slices.every((s, i) => s.length === REPLY_SLICE || i === slices.length - 1),
+        'full slices but the last',
+      );
     } else {
       t.ok(n < 49_152, 'only small data is inlined');
     }
@@ -214,16 +238,23 @@ t.test('what JSON cannot carry throws a TypeError (cycles included), never overf
 
 t.test('member order remembered per shape: the same as computed afresh, for every subset and any number of shapes', async () => {
   const keys = ['iface', 'destination', 'gateway', 'mask', 'metric', 'flags', 'refcnt', 'use', 'mtu', 'window', 'irtt', 'version'];
-  const fresh = (o: Record<string, unknown>): string => `{${qdictOrder(Object.keys(o).filter((k) => o[k] !== undefined)).map((k) => `"${k}": ${JSON.stringify(o[k])}`).join(', ')}}`;
+  const fresh = (o: Record<string, unknown>): string =>
+    `{${qdictOrder(Object.keys(o).filter((k) => o[k] !== undefined))
+      .map((k) => `"${k}": ${JSON.stringify(o[k])}`)
+      .join(', ')}}`;
   fc.assert(
-    fc.property(fc.array(fc.subarray(keys, { minLength: 1 }), { minLength: 1, maxLength: 40 }), fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), (shapes, holes) => {
-      for (const shape of shapes) {
-        const o: Record<string, unknown> = {};
-        shape.forEach((k, i) => (o[k] = holes[i] ? undefined : i));
-        if (encodeJson(o) !== fresh(o)) return false;
-      }
-      return true;
-    }),
+    fc.property(
+      fc.array(fc.subarray(keys, { minLength: 1 }), { minLength: 1, maxLength: 40 }),
+      fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+      (shapes, holes) => {
+        for (const shape of shapes) {
+          const o: Record<string, unknown> = {};
+          shape.forEach((k, i) => (o[k] = holes[i] ? undefined : i));
+          if (encodeJson(o) !== fresh(o)) return false;
+        }
+        return true;
+      },
+    ),
   );
 });
 

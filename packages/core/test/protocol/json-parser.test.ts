@@ -48,10 +48,13 @@ function obj(entries: Record<string, JsonValue>): JsonValue {
 }
 
 t.test('values', async (t) => {
-  t.same(value('{"execute": "guest-ping", "arguments": {"a": [1, 2.5, "x", true, false, null, {}, []]}}'), obj({
-    execute: 'guest-ping',
-    arguments: obj({ a: [1n, 2.5, 'x', true, false, null, obj({}), []] }),
-  }));
+  t.same(
+    value('{"execute": "guest-ping", "arguments": {"a": [1, 2.5, "x", true, false, null, {}, []]}}'),
+    obj({
+      execute: 'guest-ping',
+      arguments: obj({ a: [1n, 2.5, 'x', true, false, null, obj({}), []] }),
+    }),
+  );
   t.same(value("{'execute':'guest-ping'}"), obj({ execute: 'guest-ping' }), 'single quotes');
   t.equal(Object.getPrototypeOf(value('{}')), null, 'objects have a null prototype');
   const proto = value('{"__proto__": 1, "constructor": 2}') as Record<string, JsonValue>;
@@ -185,9 +188,24 @@ t.test('raw bytes: modified UTF-8', async (t) => {
   t.equal(value('"\xc0\x80"'), '\0', 'the overlong C0 80 is U+0000');
   t.equal(value('"\xf4\x8f\xbf\xbd"'), '\u{10fffd}');
   for (const bad of [
-    '\x80', '\xbf', '\xc3', '\xc3\x41', '\xe2\x82', '\xed\xa0\x80', '\xed\xbf\xbf', '\xef\xbf\xbe', '\xef\xbf\xbf',
-    '\xef\xb7\x90', '\xf4\x90\x80\x80', '\xe0\x80\x80', '\xc1\xbf', '\xc0\x81', '\xf0\x80\x80\x80', '\xf8\x88\x80\x80\x80',
-    '\xfc\x84\x80\x80\x80\x80', '\xf0\x9f\xbf\xbe',
+    '\x80',
+    '\xbf',
+    '\xc3',
+    '\xc3\x41',
+    '\xe2\x82',
+    '\xed\xa0\x80',
+    '\xed\xbf\xbf',
+    '\xef\xbf\xbe',
+    '\xef\xbf\xbf',
+    '\xef\xb7\x90',
+    '\xf4\x90\x80\x80',
+    '\xe0\x80\x80',
+    '\xc1\xbf',
+    '\xc0\x81',
+    '\xf0\x80\x80\x80',
+    '\xf8\x88\x80\x80\x80',
+    '\xfc\x84\x80\x80\x80\x80',
+    '\xf0\x9f\xbf\xbe',
   ]) {
     t.equal(desc(`"a${bad}b"`), 'JSON parse error, invalid UTF-8 sequence in string', JSON.stringify(bad));
   }

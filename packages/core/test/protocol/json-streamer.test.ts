@@ -58,12 +58,21 @@ t.test('discarding after a limit error', async (t) => {
   const close = ']'.repeat(MAX_NESTING + 1);
   t.same(run(open, '"]]]" ', close, PING), ['JSON nesting depth limit exceeded', PONG], 'strings are followed while discarding');
   t.same(run(open, '+x', close, PING), ['JSON nesting depth limit exceeded', PONG], 'other lexer errors are not reported');
-  t.same(run(open, '\xff', PING), ['JSON nesting depth limit exceeded', "JSON parse error, stray '\ufffd'", PONG],
-    '0xFF ends the discard with the usual error');
-  t.same(run(open, '\x1b', PING), ['JSON nesting depth limit exceeded', "JSON parse error, stray '\u001b'", PONG],
-    'so does a control character');
-  t.same(run(open, '"ab\x01', PING), ['JSON nesting depth limit exceeded', "JSON parse error, stray '\u0001'", PONG],
-    'while discarding, the error shows only the offending byte (no text is kept)');
+  t.same(
+    run(open, '\xff', PING),
+    ['JSON nesting depth limit exceeded', "JSON parse error, stray '\ufffd'", PONG],
+    '0xFF ends the discard with the usual error',
+  );
+  t.same(
+    run(open, '\x1b', PING),
+    ['JSON nesting depth limit exceeded', "JSON parse error, stray '\u001b'", PONG],
+    'so does a control character',
+  );
+  t.same(
+    run(open, '"ab\x01', PING),
+    ['JSON nesting depth limit exceeded', "JSON parse error, stray '\u0001'", PONG],
+    'while discarding, the error shows only the offending byte (no text is kept)',
+  );
   t.same(run(open, '}', PING), ['JSON nesting depth limit exceeded', PONG], 'a negative count also ends the message');
 });
 
@@ -104,8 +113,11 @@ t.test('size limits', { timeout: 120_000 }, async (t) => {
 
   // The sum of a message's tokens (whitespace not counted).
   const half = Buffer.alloc(40_000_000, 0x78);
-  t.same(run('{"a":"', half, '","b":"', half, '"}', PING), ['JSON token size limit exceeded', PONG],
-    'qemu-ga also sends "expecting value" for the final }; we discard it');
+  t.same(
+    run('{"a":"', half, '","b":"', half, '"}', PING),
+    ['JSON token size limit exceeded', PONG],
+    'qemu-ga also sends "expecting value" for the final }; we discard it',
+  );
   // Exactly at the limit the last } is what overflows: it also closes the message, so nothing is discarded.
   const fits = Buffer.alloc(MAX_TOKEN_SIZE - 8, 0x78); // { "a" : "…" = 5 + (len + 2) bytes
   t.same(run('{"a":"', fits, '"}', PING), ['JSON token size limit exceeded', PONG]);

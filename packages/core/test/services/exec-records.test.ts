@@ -26,7 +26,14 @@ t.test('exited only once reaped AND every captured stream ended; the first exite
   t.same(wireShape(records.status(BigInt(pid))), { exited: false }, 'stderr still open');
   p.stderrSubject.complete();
   await tick();
-  t.same(wireShape(records.status(BigInt(pid))), { exited: true, exitcode: 3, 'out-data': b64('out1 out2'), 'err-data': b64('err1'), 'out-truncated': false, 'err-truncated': false });
+  t.same(wireShape(records.status(BigInt(pid))), {
+    exited: true,
+    exitcode: 3,
+    'out-data': b64('out1 out2'),
+    'err-data': b64('err1'),
+    'out-truncated': false,
+    'err-truncated': false,
+  });
   t.throws(() => wireShape(records.status(BigInt(pid))), new QgaError(`PID ${pid} does not exist`), 'collected once');
   t.equal(records.size, 0);
 });

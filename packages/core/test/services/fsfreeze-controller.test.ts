@@ -12,14 +12,22 @@ import { ListLogger, ScriptedExecPort, delay } from './fixtures/fakes.js';
  * One event log shared by the fake kernel side and the fake hook, so the
  * tests can assert the order of hook runs and (un)freezing.
  */
-function rig(options: { config?: Partial<AgentConfig>; hook?: (arg: string) => { out?: string; status: { exitcode?: number; signal?: number } }; startedFrozen?: boolean } = {}) {
+function rig(
+  options: {
+    config?: Partial<AgentConfig>;
+    hook?: (arg: string) => { out?: string; status: { exitcode?: number; signal?: number } };
+    startedFrozen?: boolean;
+  } = {},
+) {
   const events: string[] = [];
   const state = new FreezeState();
   const store = new MemoryStateStore({ startedFrozen: options.startedFrozen ?? false });
   const mounts = { frozen: 0, total: 2, failWith: undefined as Error | undefined, thawError: undefined as Error | undefined };
   const port: FsFreezePort = {
     async freeze(mountpoints) {
-      events.push(`freeze ${mountpoints === undefined ? '*' : JSON.stringify(mountpoints)} (status ${state.frozen ? 'frozen' : 'thawed'}, marker ${store.frozenMarker})`);
+      events.push(
+        `freeze ${mountpoints === undefined ? '*' : JSON.stringify(mountpoints)} (status ${state.frozen ? 'frozen' : 'thawed'}, marker ${store.frozenMarker})`,
+      );
       if (mounts.failWith) throw mounts.failWith;
       const n = mountpoints === undefined ? mounts.total : mountpoints.length;
       mounts.frozen = n;
@@ -84,7 +92,9 @@ t.test('a failing freeze hook fails the command before anything is frozen', asyn
   };
   await t.rejects(
     missing.controller.freeze(),
-    new QgaError("child process has failed to execute fsfreeze hook: failed to exec '/etc/qemu/fsfreeze-hook': No such file or directory\n"),
+    new QgaError(
+      "child process has failed to execute fsfreeze hook: failed to exec '/etc/qemu/fsfreeze-hook': No such file or directory\n",
+    ),
   );
   t.equal(missing.state.frozen, false);
 });
@@ -117,7 +127,11 @@ t.test('freezing nothing leaves the frozen state at once, and the freeze hook st
   t.equal(await r.controller.freeze([]), 0);
   t.equal(r.state.frozen, false);
   t.equal(r.store.frozenMarker, false);
-  t.same(r.events, ['hook freeze (capture merged, status thawed)', 'freeze [] (status frozen, marker true)', 'hook thaw (capture merged, status thawed)']);
+  t.same(r.events, [
+    'hook freeze (capture merged, status thawed)',
+    'freeze [] (status frozen, marker true)',
+    'hook thaw (capture merged, status thawed)',
+  ]);
 });
 
 t.test('thaw with nothing frozen returns 0 and still runs the thaw hook; a kernel thaw error keeps us frozen', async (t) => {

@@ -6,11 +6,24 @@ const group = (text: string, name = 'general'): Map<string, string> => new Map(p
 t.test('groups, keys, comments, blanks, CRLF', async (t) => {
   const file = parseKeyFile('# top\n\n  [general]  \r\nmethod = unix-listen\r\n  # c\npath=/tmp/x sock  \n[other]\nx=1\n');
   t.same([...file.groups.keys()], ['general', 'other']);
-  t.same(group('# top\n[general]\nmethod = unix-listen\r\npath=/tmp/x sock  \n'), new Map([['method', 'unix-listen'], ['path', '/tmp/x sock  ']]), 'value keeps trailing blanks, loses leading ones');
+  t.same(
+    group('# top\n[general]\nmethod = unix-listen\r\npath=/tmp/x sock  \n'),
+    new Map([
+      ['method', 'unix-listen'],
+      ['path', '/tmp/x sock  '],
+    ]),
+    'value keeps trailing blanks, loses leading ones',
+  );
 });
 
 t.test('a repeated key: last wins; a repeated group merges', async (t) => {
-  t.same(group('[general]\nlogfile=1\nlogfile=2\n[x]\n[general]\npath=p\n'), new Map([['logfile', '2'], ['path', 'p']]));
+  t.same(
+    group('[general]\nlogfile=1\nlogfile=2\n[x]\n[general]\npath=p\n'),
+    new Map([
+      ['logfile', '2'],
+      ['path', 'p'],
+    ]),
+  );
 });
 
 t.test('syntax errors', async (t) => {
@@ -57,12 +70,36 @@ t.test('round trip', async (t) => {
 });
 
 t.test('formatKeyFile layout', async (t) => {
-  t.equal(formatKeyFile([['general', [['daemon', false], ['method', 'x']]]]), '[general]\ndaemon=false\nmethod=x\n');
-  t.equal(formatKeyFile([['a', [['x', '1']]], ['b', []]]), '[a]\nx=1\n\n[b]\n');
+  t.equal(
+    formatKeyFile([
+      [
+        'general',
+        [
+          ['daemon', false],
+          ['method', 'x'],
+        ],
+      ],
+    ]),
+    '[general]\ndaemon=false\nmethod=x\n',
+  );
+  t.equal(
+    formatKeyFile([
+      ['a', [['x', '1']]],
+      ['b', []],
+    ]),
+    '[a]\nx=1\n\n[b]\n',
+  );
 });
 
 t.test('string lists as g_key_file_set_string_list writes them: each item escaped, ; escaped, ; after each', async (t) => {
-  t.equal(formatKeyFile([['general', [['block-rpcs', ['guest-ping', 'guest-get-time']]]]]), '[general]\nblock-rpcs=guest-ping;guest-get-time;\n');
+  t.equal(
+    formatKeyFile([['general', [['block-rpcs', ['guest-ping', 'guest-get-time']]]]]),
+    '[general]\nblock-rpcs=guest-ping;guest-get-time;\n',
+  );
   t.equal(formatKeyFile([['general', [['l', []]]]]), '[general]\nl=\n', 'an empty list is an empty value');
-  t.equal(formatKeyFile([['general', [['l', [' a', 'b;c', 'd\\e']]]]]), '[general]\nl=\\sa;b\\;c;d\\\\e;\n', 'leading blank per item, separator and backslash escaped');
+  t.equal(
+    formatKeyFile([['general', [['l', [' a', 'b;c', 'd\\e']]]]]),
+    '[general]\nl=\\sa;b\\;c;d\\\\e;\n',
+    'leading blank per item, separator and backslash escaped',
+  );
 });

@@ -95,18 +95,22 @@ function glibcTexts(): string[] | undefined {
 }
 
 const glibc = glibcTexts();
-t.test('every errno 1..133 has glibc’s own text, and each text maps back', { skip: glibc === undefined && 'python3 (to ask glibc) is not installed' }, async (t) => {
-  const wrong: string[] = [];
-  glibc!.forEach((text, i) => {
-    const n = i + 1;
-    if (strerror(n) !== text) wrong.push(`${n}: ${strerror(n)} != ${text}`);
-    const name = errnoCode(n);
-    // 41 and 58 have no errno on Linux: glibc calls them unknown, and so do we.
-    if (name !== undefined && (strerror(name) !== text || errnoNumber(errnoFromMessage(text) ?? '') !== n)) wrong.push(`${n}: ${name}`);
-    if (name === undefined && text !== `Unknown error ${n}`) wrong.push(`${n}: no name`);
-  });
-  t.same(wrong, []);
-  t.equal(errnoCode(126), 'ENOKEY', 'names Node does not know come from the table');
-  t.equal(errnoOf({ errno: -126 }), 126);
-  t.equal(errorText({ errno: -126 }), 'Required key not available');
-});
+t.test(
+  'every errno 1..133 has glibc’s own text, and each text maps back',
+  { skip: glibc === undefined && 'python3 (to ask glibc) is not installed' },
+  async (t) => {
+    const wrong: string[] = [];
+    glibc!.forEach((text, i) => {
+      const n = i + 1;
+      if (strerror(n) !== text) wrong.push(`${n}: ${strerror(n)} != ${text}`);
+      const name = errnoCode(n);
+      // 41 and 58 have no errno on Linux: glibc calls them unknown, and so do we.
+      if (name !== undefined && (strerror(name) !== text || errnoNumber(errnoFromMessage(text) ?? '') !== n)) wrong.push(`${n}: ${name}`);
+      if (name === undefined && text !== `Unknown error ${n}`) wrong.push(`${n}: no name`);
+    });
+    t.same(wrong, []);
+    t.equal(errnoCode(126), 'ENOKEY', 'names Node does not know come from the table');
+    t.equal(errnoOf({ errno: -126 }), 126);
+    t.equal(errorText({ errno: -126 }), 'Required key not available');
+  },
+);

@@ -52,11 +52,13 @@ export class ExecStartCommand implements Command<StartArgs, { id: number; pid: n
   async run(args: StartArgs): Promise<{ id: number; pid: number }> {
     const pty = args.pty ?? false;
     const path = args.path ?? (pty ? loginShell() : undefined);
-    if (path === undefined || path === '') throw new QgaError("Parameter 'path' is missing (only a pty session defaults to the login shell)");
+    if (path === undefined || path === '')
+      throw new QgaError("Parameter 'path' is missing (only a pty session defaults to the login shell)");
     if (!pty && (args.rows !== undefined || args.cols !== undefined || args.term !== undefined)) {
       throw new QgaError("Parameters 'rows', 'cols' and 'term' need 'pty': true");
     }
-    if (pty && args['merge-output'] !== undefined) throw new QgaError("Parameter 'merge-output' is for pipes (a terminal already merges its output)");
+    if (pty && args['merge-output'] !== undefined)
+      throw new QgaError("Parameter 'merge-output' is for pipes (a terminal already merges its output)");
     const session = await this.sessions.start(
       {
         path,
@@ -64,7 +66,11 @@ export class ExecStartCommand implements Command<StartArgs, { id: number; pid: n
         env: args.env,
         cwd: args.cwd,
         pty: pty
-          ? { rows: intArg('rows', args.rows, 1, 10_000, 24), cols: intArg('cols', args.cols, 1, 10_000, 80), term: args.term ?? 'xterm-256color' }
+          ? {
+              rows: intArg('rows', args.rows, 1, 10_000, 24),
+              cols: intArg('cols', args.cols, 1, 10_000, 80),
+              term: args.term ?? 'xterm-256color',
+            }
           : undefined,
         mergeOutput: args['merge-output'] ?? false,
       },

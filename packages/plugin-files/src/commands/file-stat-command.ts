@@ -26,6 +26,13 @@ export class FileStatCommand implements Command<{ path: string }, FileStatReply>
       throw fsError('cannot stat', args.path, e);
     }
     const type = st.isFile() ? 'file' : st.isDirectory() ? 'directory' : st.isSymbolicLink() ? 'symlink' : 'other';
-    return { type, size: Number(st.size), mode: Number(st.mode & 0o7777n), uid: Number(st.uid), gid: Number(st.gid), 'mtime-ns': st.mtimeNs };
+    return {
+      type,
+      size: Number(st.size),
+      mode: Number(st.mode & 0o7777n),
+      uid: Number(st.uid),
+      gid: Number(st.gid),
+      'mtime-ns': st.mtimeNs,
+    };
   }
 }

@@ -22,7 +22,8 @@ export const call: Subcommand = (args, ctx) => {
     } catch (err) {
       throw new UsageError(`call: arguments are not valid JSON: ${(err as Error).message}`);
     }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError('call: arguments must be a JSON object');
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new UsageError('call: arguments must be a JSON object');
     commandArgs = parsed;
   }
   return async (client) => {

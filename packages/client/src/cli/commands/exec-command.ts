@@ -44,7 +44,12 @@ interface Outcome {
  * program (as long as it takes, unless --max-time says otherwise).
  */
 export const exec: Subcommand = async (args, ctx) => {
-  const { options, operands } = splitSubcommandArgs(args, ['--env', '--input-file', '--capture', '--max-time'], ['--no-capture', '--no-stdin'], true);
+  const { options, operands } = splitSubcommandArgs(
+    args,
+    ['--env', '--input-file', '--capture', '--max-time'],
+    ['--no-capture', '--no-stdin'],
+    true,
+  );
   const [path, ...progArgs] = operands;
   if (path === undefined) throw new UsageError('exec needs a program: exec [options] -- PROG [ARGS...]');
   const env = options.get('--env');
@@ -56,7 +61,8 @@ export const exec: Subcommand = async (args, ctx) => {
   }
   const maxTimeText = options.get('--max-time')?.at(-1);
   const maxTimeS = maxTimeText === undefined ? undefined : Number(maxTimeText);
-  if (maxTimeS !== undefined && (!Number.isFinite(maxTimeS) || maxTimeS <= 0)) throw new UsageError('--max-time needs a positive number of seconds');
+  if (maxTimeS !== undefined && (!Number.isFinite(maxTimeS) || maxTimeS <= 0))
+    throw new UsageError('--max-time needs a positive number of seconds');
   // A bool works with every agent; the mode strings need QEMU 8.0 or later.
   const capture: GuestExecCapture = options.has('--no-capture') ? false : ((captureMode as GuestExecCapture | undefined) ?? true);
   let input: ExecPlan['input'];
@@ -125,9 +131,16 @@ async function streamed(client: QgaClient, plan: ExecPlan, ctx: SubcommandContex
   let stdin: { stop(): void } | undefined;
   if (plan.input?.kind === 'bytes') {
     const bytes = plan.input.bytes;
-    void proc.write(bytes).then(() => proc.closeInput()).catch(() => {});
+    void proc
+      .write(bytes)
+      .then(() => proc.closeInput())
+      .catch(() => {});
   } else if (plan.input?.kind === 'stream') {
-    stdin = pumpStdin(plan.input.stream, (b) => proc.write(b), () => proc.closeInput());
+    stdin = pumpStdin(
+      plan.input.stream,
+      (b) => proc.write(b),
+      () => proc.closeInput(),
+    );
   } else {
     void proc.closeInput().catch(() => {});
   }

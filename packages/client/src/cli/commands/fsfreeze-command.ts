@@ -8,11 +8,11 @@ import { writeOut } from '../write-out.js';
 export const fsfreeze: Subcommand = (args, ctx) => {
   const { operands } = splitSubcommandArgs(args, [], []);
   const [action, ...mountpoints] = operands;
-  if (action !== 'status' && action !== 'freeze' && action !== 'thaw') throw new UsageError('usage: fsfreeze status|freeze|thaw [MOUNTPOINT...]');
+  if (action !== 'status' && action !== 'freeze' && action !== 'thaw')
+    throw new UsageError('usage: fsfreeze status|freeze|thaw [MOUNTPOINT...]');
   if (mountpoints.length > 0 && action !== 'freeze') throw new UsageError('only freeze takes mountpoints');
   return async (client) => {
-    const result =
-      action === 'freeze' && mountpoints.length > 0 ? await client.fsfreezeList(mountpoints) : await client.fsfreeze(action);
+    const result = action === 'freeze' && mountpoints.length > 0 ? await client.fsfreezeList(mountpoints) : await client.fsfreeze(action);
     await writeOut(ctx.io.stdout, ctx.json ? formatJsonOutput(result) : `${result}\n`);
     return 0;
   };

@@ -24,7 +24,10 @@ export const shell: Subcommand = (args, ctx) => {
   const stdout = ctx.io.stdout as WriteStream;
   const term = options.get('--term')?.at(-1) ?? ctx.io.env['TERM'] ?? 'xterm-256color';
   return async (client) => {
-    const size = (): { rows: number; cols: number } => ({ rows: stdout.isTTY ? stdout.rows : 24, cols: stdout.isTTY ? stdout.columns : 80 });
+    const size = (): { rows: number; cols: number } => ({
+      rows: stdout.isTTY ? stdout.rows : 24,
+      cols: stdout.isTTY ? stdout.columns : 80,
+    });
     let proc: GuestProcess;
     try {
       proc = await GuestProcess.start(client, {
@@ -43,9 +46,17 @@ export const shell: Subcommand = (args, ctx) => {
       void proc.resize(rows, cols).catch(() => {});
     };
     if (stdout.isTTY) stdout.on('resize', onResize);
-    const input = pumpStdin(stdin, (b) => proc.write(b), () => proc.closeInput());
+    const input = pumpStdin(
+      stdin,
+      (b) => proc.write(b),
+      () => proc.closeInput(),
+    );
     try {
-      const exit = await proc.pump((b) => writeOut(ctx.io.stdout, b), (b) => writeOut(ctx.io.stderr, b), { waitMs: SHELL_POLL_MS, replyTimeoutMs: client.timeoutMs });
+      const exit = await proc.pump(
+        (b) => writeOut(ctx.io.stdout, b),
+        (b) => writeOut(ctx.io.stderr, b),
+        { waitMs: SHELL_POLL_MS, replyTimeoutMs: client.timeoutMs },
+      );
       if (exit.signal !== undefined) return 128 + exit.signal;
       return exit.exitcode ?? 0;
     } finally {

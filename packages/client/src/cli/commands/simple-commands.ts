@@ -23,7 +23,11 @@ export const ping: Subcommand = (args, ctx) => {
     const started = process.hrtime.bigint();
     await client.ping();
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    return print(ctx, { 'round-trip-ms': Math.round(ms * 1000) / 1000 }, () => `the agent at ${formatAddress(client.address)} answered in ${ms.toFixed(1)} ms\n`);
+    return print(
+      ctx,
+      { 'round-trip-ms': Math.round(ms * 1000) / 1000 },
+      () => `the agent at ${formatAddress(client.address)} answered in ${ms.toFixed(1)} ms\n`,
+    );
   };
 };
 

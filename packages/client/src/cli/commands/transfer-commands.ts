@@ -17,16 +17,26 @@ function chunkOption(options: Map<string, string[]>): number | undefined {
   const text = options.get('--chunk-mib')?.at(-1);
   if (text === undefined) return undefined;
   const bytes = Math.round(Number(text) * 1024 * 1024);
-  if (!Number.isFinite(bytes) || bytes < 1 || bytes > VERIFIED_CHUNK_MAX) throw new UsageError(`--chunk-mib expects a size in MiB up to ${VERIFIED_CHUNK_MAX / 1024 / 1024}`);
+  if (!Number.isFinite(bytes) || bytes < 1 || bytes > VERIFIED_CHUNK_MAX)
+    throw new UsageError(`--chunk-mib expects a size in MiB up to ${VERIFIED_CHUNK_MAX / 1024 / 1024}`);
   return bytes;
 }
 
-async function report(ctx: SubcommandContext, bar: ProgressBar, result: { path: string; size: number; sha256?: string; resumedFrom: number }): Promise<number> {
+async function report(
+  ctx: SubcommandContext,
+  bar: ProgressBar,
+  result: { path: string; size: number; sha256?: string; resumedFrom: number },
+): Promise<number> {
   bar.finish(result.sha256 !== undefined ? 'verified (SHA-256)' : 'done (not verified)');
   if (ctx.json) {
     await writeOut(
       ctx.io.stdout,
-      formatJsonOutput({ path: result.path, bytes: result.size, ...(result.sha256 !== undefined ? { sha256: result.sha256 } : {}), 'resumed-from': result.resumedFrom }),
+      formatJsonOutput({
+        path: result.path,
+        bytes: result.size,
+        ...(result.sha256 !== undefined ? { sha256: result.sha256 } : {}),
+        'resumed-from': result.resumedFrom,
+      }),
     );
   }
   return 0;
@@ -54,13 +64,19 @@ export const pull: Subcommand = (args, ctx) => {
     const bar = new ProgressBar(ctx.io.stderr, `pull ${remote}`);
     try {
       const r = await withBar(bar, () =>
-        pullFile(client, remote, local, { resume: !options.has('--no-resume'), onProgress: bar.update, ...(chunkSize !== undefined ? { chunkSize } : {}) }),
+        pullFile(client, remote, local, {
+          resume: !options.has('--no-resume'),
+          onProgress: bar.update,
+          ...(chunkSize !== undefined ? { chunkSize } : {}),
+        }),
       );
       if (r.resumedFrom > 0 && !ctx.json) ctx.io.stderr.write(`qga-client: resumed ${remote} at byte ${r.resumedFrom}\n`);
       return await report(ctx, bar, { path: local, size: r.size, sha256: r.sha256, resumedFrom: r.resumedFrom });
     } catch (err) {
       if (!isMissingCommand(err)) throw err;
-      ctx.io.stderr.write('qga-client: warning: the agent has no __org.qga_file-* commands (@qga/plugin-files); plain guest-file-read, without verification or resume\n');
+      ctx.io.stderr.write(
+        'qga-client: warning: the agent has no __org.qga_file-* commands (@qga/plugin-files); plain guest-file-read, without verification or resume\n',
+      );
       await pipeline(async function* () {
         for await (const chunk of client.readFileChunks(remote)) yield chunk;
       }, createWriteStream(local));
@@ -102,10 +118,11 @@ export const push: Subcommand = (args, ctx) => {
       return await report(ctx, bar, { path: remote, size: r.size, sha256: r.sha256, resumedFrom: r.resumedFrom });
     } catch (err) {
       if (!isMissingCommand(err)) throw err;
-      ctx.io.stderr.write('qga-client: warning: the agent has no __org.qga_file-* commands (@qga/plugin-files); plain guest-file-write, without verification, resume or atomic replace\n');
+      ctx.io.stderr.write(
+        'qga-client: warning: the agent has no __org.qga_file-* commands (@qga/plugin-files); plain guest-file-write, without verification, resume or atomic replace\n',
+      );
       const bytes = await client.writeFile(remote, createReadStream(local) as AsyncIterable<Buffer>);
       return report(ctx, bar, { path: remote, size: bytes, resumedFrom: 0 });
     }
   };
 };
-
