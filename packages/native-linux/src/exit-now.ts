@@ -1,4 +1,4 @@
-import { libcFunction } from './libc.js';
+import { libcFunction, nativeLoaded } from './libc.js';
 
 /**
  * Ends the process at once with `code` through _exit(2), skipping the C
@@ -6,9 +6,12 @@ import { libcFunction } from './libc.js';
  * threads, and a read parked in the pool on a tty or a virtio-serial port with
  * a connected host never returns (closing the descriptor does not wake it), so
  * a stopped agent would hang until SIGKILL. Returns false (and does nothing)
- * without the native layer; the caller then exits the usual way.
+ * when the native layer is not loaded already — a process that never opened a
+ * device (transport-virtio loads it when it opens one) loads nothing at exit —
+ * or cannot be; the caller then exits the usual way.
  */
 export function exitNow(code: number): boolean {
+  if (!nativeLoaded()) return false;
   let exit: (status: number) => void;
   try {
     exit = libcFunction('void _exit(int status)') as (status: number) => void;

@@ -35,6 +35,11 @@ const fns = new Map<string, KoffiFn>();
 /** Environment variable that makes the native layer refuse to load (tests of the no-koffi path). */
 export const NATIVE_DISABLE_ENV = 'QGA_NO_NATIVE';
 
+/** Whether koffi and libc are loaded already (asking loads nothing). */
+export function nativeLoaded(): boolean {
+  return koffi !== undefined && libc !== undefined;
+}
+
 /**
  * Load koffi and libc once, on first use (the agent starts without them; each
  * command that needs them fails with this error instead).
