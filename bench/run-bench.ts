@@ -21,12 +21,13 @@ import { RawClient, encodeRequest } from './lib/raw-client.js';
 import { median, quantileSorted, sortedCopy } from './lib/stats.js';
 import type { Target } from './lib/target.js';
 import { latencySvg } from './lib/latency-svg.js';
+import { soakSvg } from './lib/soak-svg.js';
 import { pingRoundTrips } from './figures/ping.js';
 import { pipelinedPings } from './figures/pipelined.js';
 import { fileWrite, MiB } from './figures/file-write.js';
 import { checkFileRead, fileRead } from './figures/file-read.js';
 import { execTrue } from './figures/exec.js';
-import { soak } from './figures/soak.js';
+import { soak, type SoakResult } from './figures/soak.js';
 import { INVENTORY_COMMANDS, inventoryLatency } from './figures/inventory.js';
 import { coldStartOnce, nodeBareCpu, nodeBareOnce, singleExecutables } from './figures/cold-start.js';
 import { renderReport, type Report, type Row } from './lib/report.js';
@@ -180,6 +181,7 @@ async function main(): Promise<void> {
   const running: RunningAgent[] = [];
   const echoes: Spawned[] = [];
   const pingSamples = new Map<string, Float64Array[]>();
+  const soakTraces = new Map<string, SoakResult>();
   const memory: Record<string, { idleKb: number; peakKb: number[]; hwmKb: number }> = {};
 
   try {
@@ -230,6 +232,13 @@ async function main(): Promise<void> {
       return e.target;
     };
 
+    if (want('exec')) {
+      // The same figure again after the transfers below: fork()-based spawns slow down as the agent grows.
+      log(`guest-exec /bin/true + guest-exec-status polls on the fresh agents, ${EXEC_RUNS} per round`);
+      await inRounds('exec (fresh)', agents, async (t, c) => {
+        record('exec_fresh_ms', t.name, median((await execTrue(c, EXEC_RUNS, t.pid)).ms));
+      });
+    }
     if (want('ping')) {
       log('guest-ping round trips');
       const targets = [...agents, await echo('ping')];
@@ -296,6 +305,7 @@ async function main(): Promise<void> {
       for (const t of agents) {
         try {
           const r = await soak(t, SOAK);
+          soakTraces.set(t.name, r);
           record('soak_rps', t.name, r.rps);
           record('soak_warm_mb', t.name, r.warmMb);
           record('soak_end_mb', t.name, r.endMb);
@@ -451,10 +461,10 @@ async function main(): Promise<void> {
       digits,
     });
   };
-  pair('ping_p50_us', '`guest-ping` round trip p50, sequential, one connection', 'µs', 'lower', { kind: 'ratio-max', value: 1.0 });
-  pair('ping_p99_us', '`guest-ping` round trip p99 (information)', 'µs', 'lower', { kind: 'none' });
+  pair('ping_p50_us', '`guest-ping` round trip p50, sequential, one connection', 'µs', 'lower', { kind: 'ratio-max', value: 0.9 });
+  pair('ping_p99_us', '`guest-ping` round trip p99', 'µs', 'lower', { kind: 'ratio-max', value: 1.0 });
   pair('ping_cpu_us', '`guest-ping`: agent CPU time per request (information)', 'µs', 'lower', { kind: 'none' }, 1);
-  pair('pipelined_rps', `pipelined: ${BURST} pings in one burst`, 'req/s', 'higher', { kind: 'ratio-min', value: 2 });
+  pair('pipelined_rps', `pipelined: ${BURST} pings in one burst`, 'req/s', 'higher', { kind: 'ratio-min', value: 3 });
   pair('pipelined_cpu_us', 'pipelined: agent CPU time per request (information)', 'µs', 'lower', { kind: 'none' }, 1);
   pair('write_mibs', `\`guest-file-write\` ${FILE_MIB} MiB in 1 MiB pieces`, 'MiB/s', 'higher', { kind: 'ratio-min', value: 10 }, 1);
   pair('write_cpu_ms', `\`guest-file-write\` ${FILE_MIB} MiB: agent CPU time (information)`, 'ms', 'lower', { kind: 'none' });
@@ -464,7 +474,22 @@ async function main(): Promise<void> {
   pair('read16m_cpu_ms', `\`guest-file-read\` ${FILE_MIB} MiB, count 16 MiB: agent CPU time (information)`, 'ms', 'lower', {
     kind: 'none',
   });
-  pair('exec_ms', '`guest-exec /bin/true` + status polls until exited', 'ms', 'lower', { kind: 'ratio-max', value: 1.0 }, 2);
+  pair(
+    'exec_fresh_ms',
+    '`guest-exec /bin/true` + status polls until exited, fresh agent',
+    'ms',
+    'lower',
+    { kind: 'ratio-max', value: 1.0 },
+    2,
+  );
+  pair(
+    'exec_ms',
+    `\`guest-exec /bin/true\` + status polls until exited${want('write') || want('read1m') || want('read16m') ? ', after the transfers' : ''}`,
+    'ms',
+    'lower',
+    { kind: 'ratio-max', value: 1.0 },
+    2,
+  );
   pair('exec_cpu_ms', '`guest-exec`: agent CPU time per exec, children excluded (information)', 'ms', 'lower', { kind: 'none' }, 2);
   pair('exec_polls', '`guest-exec-status` polls per exec (information)', 'polls', 'lower', { kind: 'none' }, 1);
   pair('soak_rps', `soak: ${SOAK} mixed commands (ping, info, inventory, file ops, exec), pipelined by 100`, 'req/s', 'higher', {
@@ -474,7 +499,7 @@ async function main(): Promise<void> {
   pair('soak_warm_mb', 'soak: RSS after a 2,000-command warm-up (information)', 'MB', 'lower', { kind: 'none' }, 1);
   pair('soak_end_mb', 'soak: RSS right after the soak (information)', 'MB', 'lower', { kind: 'none' }, 1);
   pair('soak_idle_mb', 'soak: RSS after 20 s idle (information)', 'MB', 'lower', { kind: 'none' }, 1);
-  pair('soak_growth_mb', 'soak: RSS growth, idle after minus warm-up', 'MB', 'lower', { kind: 'none' }, 1);
+  pair('soak_growth_mb', 'soak: RSS growth, idle after minus warm-up', 'MB', 'lower', { kind: 'abs-max', value: 10, text: '≤ 10 MB' }, 1);
   for (const command of INVENTORY_COMMANDS) {
     pair(`inv_${command}`, `\`${command}\` median of ${INVENTORY_CALLS} sequential calls`, 'µs', 'lower', {
       kind: 'ratio-max',
@@ -493,7 +518,7 @@ async function main(): Promise<void> {
       candidate: med('cold_ms', 'candidate'),
       echo: Number.NaN,
       rounds: Object.fromEntries([...cold].map(([k, v]) => [k, v])),
-      target: { kind: 'abs-max', value: nodeBare + 60, text: `≤ node -e 0 + 60 ms = ${(nodeBare + 60).toFixed(0)} ms` },
+      target: { kind: 'abs-max', value: nodeBare, text: `< node -e 0 = ${nodeBare.toFixed(0)} ms` },
       digits: 1,
       extra: [
         `\`node -e 0\` (spawn to exit): ${nodeBare.toFixed(1)} ms`,
@@ -520,7 +545,7 @@ async function main(): Promise<void> {
     });
   }
   for (const [key, label, target] of [
-    ['rss_idle_mb', 'RSS idle (after start and one ping)', 55],
+    ['rss_idle_mb', 'RSS idle (after start and one ping)', 45],
     ['rss_peak_mb', `RSS peak during the ${FILE_MIB} MiB transfers (sampled VmRSS)`, 150],
   ] as const) {
     const v = (who: string): number => {
@@ -529,6 +554,7 @@ async function main(): Promise<void> {
       return key === 'rss_idle_mb' ? mm.idleKb / 1024 : Math.max(...mm.peakKb.filter(Number.isFinite)) / 1024;
     };
     if (Object.keys(memory).length === 0) break;
+    if (key === 'rss_peak_mb' && !Object.values(memory).some((mm) => mm.peakKb.some(Number.isFinite))) continue;
     rows.push({
       key,
       label,
@@ -627,8 +653,26 @@ async function main(): Promise<void> {
       ),
     );
   }
+  if (soakTraces.size > 0) {
+    const colors: Record<string, string> = { 'qemu-ga': '#d62728', ours: '#1f77b4' };
+    const names: Record<string, string> = { 'qemu-ga': 'qemu-ga 7.2', ours: 'ours (qga)' };
+    writeFileSync(
+      join(outDir, 'soak.svg'),
+      soakSvg(
+        [...soakTraces].map(([name, r]) => ({
+          name: names[name] ?? name,
+          color: colors[name] ?? '#2ca02c',
+          trace: r.trace,
+          soakSeconds: r.seconds,
+        })),
+        `soak: ${SOAK.toLocaleString('en-US')} mixed commands on one connection, then 20 s idle`,
+        `${m.cpu}, ${m.cores} cores, ${m.node}; ${m.date.slice(0, 10)}`,
+      ),
+    );
+  }
   if (flag('update-doc')) updateDoc(join(repo, 'BENCHMARKS.md'), text.markdown);
-  log(`results: ${outDir}/latest.{json,md}${pingSamples.size > 0 ? ', latency.svg' : ''} (${report.seconds.toFixed(0)} s)`);
+  const plots = [pingSamples.size > 0 ? 'latency.svg' : '', soakTraces.size > 0 ? 'soak.svg' : ''].filter(Boolean);
+  log(`results: ${outDir}/latest.{json,md}${plots.map((p) => `, ${p}`).join('')} (${report.seconds.toFixed(0)} s)`);
   if (!existsSync(join(outDir, 'latest.json'))) process.exitCode = 1;
 }
 

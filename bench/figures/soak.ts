@@ -8,10 +8,24 @@
 import net from 'node:net';
 import { join } from 'node:path';
 import { memoryStatus } from '../lib/processes.js';
+import { median } from '../lib/stats.js';
 import type { Target } from '../lib/target.js';
+
+/** One point of the soak's time line: seconds since the soak started. */
+export interface SoakSample {
+  readonly t: number;
+  /** RSS of the agent (MB), sampled every 250 ms, through the idle rest too. */
+  readonly rssMb: number;
+  /** Median and slowest round trip of the batches of 100 requests since the last sample (ms); NaN while idle. */
+  readonly batchMs: number;
+  readonly batchMaxMs: number;
+}
 
 export interface SoakResult {
   readonly rps: number;
+  /** From the first request of the soak to its last reply. */
+  readonly seconds: number;
+  readonly trace: readonly SoakSample[];
   readonly warmMb: number;
   readonly endMb: number;
   readonly idleMb: number;
@@ -75,7 +89,19 @@ export async function soak(target: Target, total: number): Promise<SoakResult> {
   });
   const lines = new Lines(socket);
   const file = join(target.workDir, 'soak.txt');
+  const pid = target.pid!;
   let errors = 0;
+  // The time line for the plot: RSS every 250 ms and the batch round trips in between.
+  const trace: SoakSample[] = [];
+  let tStart = Number.NaN;
+  let window: number[] = [];
+  const sampler = setInterval(() => {
+    if (Number.isNaN(tStart)) return;
+    const batchMs = window.length > 0 ? median(window) : Number.NaN;
+    const batchMaxMs = window.length > 0 ? Math.max(...window) : Number.NaN;
+    trace.push({ t: (performance.now() - tStart) / 1000, rssMb: rssMb(pid), batchMs, batchMaxMs });
+    window = [];
+  }, 250);
   const handles: string[] = [];
   const run = async (count: number): Promise<void> => {
     for (let i = 0; i < count; i += 100) {
@@ -91,8 +117,10 @@ export async function soak(target: Target, total: number): Promise<SoakResult> {
         batch += `{"execute":"guest-file-read","arguments":{"handle":${h},"count":16}}{"execute":"guest-file-close","arguments":{"handle":${h}}}`;
         opens.push(false, false, false, false);
       }
+      const sent = performance.now();
       socket.write(batch);
       const replies = await lines.take(opens.length);
+      window.push(performance.now() - sent);
       replies.forEach((line, k) => {
         if (line.startsWith('{"error"')) errors++;
         const m = opens[k] ? /^\{"return": (\d+)\}$/.exec(line) : null;
@@ -100,16 +128,21 @@ export async function soak(target: Target, total: number): Promise<SoakResult> {
       });
     }
   };
-  const pid = target.pid!;
-  await run(2000);
-  await sleep(6000);
-  const warmMb = rssMb(pid);
-  const t0 = performance.now();
-  await run(total);
-  const seconds = (performance.now() - t0) / 1000;
-  const endMb = rssMb(pid);
-  await sleep(20_000);
-  const idleMb = rssMb(pid);
-  socket.destroy();
-  return { rps: total / seconds, warmMb, endMb, idleMb, errors };
+  try {
+    await run(2000);
+    await sleep(6000);
+    const warmMb = rssMb(pid);
+    const t0 = performance.now();
+    tStart = t0;
+    window = [];
+    await run(total);
+    const seconds = (performance.now() - t0) / 1000;
+    const endMb = rssMb(pid);
+    await sleep(20_000);
+    const idleMb = rssMb(pid);
+    return { rps: total / seconds, seconds, trace, warmMb, endMb, idleMb, errors };
+  } finally {
+    clearInterval(sampler);
+    socket.destroy();
+  }
 }
