@@ -9,6 +9,7 @@
  * Usage (normally through scripts/bench.mjs):
  *   node bench/dist/run/run-bench.mjs --repo ROOT [--rounds N] [--quick] [--only k1,k2]
  *        [--backend linux] [--out DIR] [--update-doc] [--profile]
+ *        [--candidate ROOT [--candidate-flags "NODE/V8 OPTIONS"]]
  */
 import { spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
@@ -165,10 +166,12 @@ async function main(): Promise<void> {
   if (ours.note) notes.push(ours.note);
   if (ours.agent) agentsToRun.push(ours.agent);
   else log(`NOTE: ${ours.note}`);
-  // --candidate ROOT: our agent built in another checkout (e.g. a change being tried), measured alongside.
+  // --candidate ROOT: our agent built in another checkout (e.g. a change being tried), measured alongside;
+  // --candidate-flags "…": Node/V8 options for it (ROOT may then be this checkout: a flag being tried).
   const candidateRoot = opt('candidate', '');
   if (candidateRoot) {
-    const c = findOurs(resolve(candidateRoot), backend, [], 'candidate');
+    const flags = opt('candidate-flags', '').split(' ').filter(Boolean);
+    const c = findOurs(resolve(candidateRoot), backend, flags, 'candidate');
     if (c.agent) agentsToRun.push(c.agent);
     else notes.push(`candidate: ${c.note}`);
   }
@@ -426,7 +429,7 @@ async function main(): Promise<void> {
         '--vm',
         '--no-socket',
         '--vm-mib',
-        opt('vm-mib', '32'),
+        opt('vm-mib', '256'),
         '--vm-kib-mib',
         opt('vm-kib-mib', '1'),
       ],
