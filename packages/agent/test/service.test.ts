@@ -1,5 +1,5 @@
 import t from 'tap';
-import { existsSync, mkdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RawQgaClient } from './helpers/qga-socket.js';
@@ -290,4 +290,23 @@ t.test('on a serial line with a read parked in the kernel, SIGTERM still ends th
   if (done !== 'still running 20 s after SIGTERM') {
     t.equal(done.code, 0, `with status 0 (${done.stderr.trim()})`);
   }
+});
+
+t.test('on a socket, the normal exit stays: coverage asked for with NODE_V8_COVERAGE is written at SIGTERM', async (t) => {
+  ensureBundle();
+  const dir = tempDir(t);
+  const coverage = join(dir, 'coverage');
+  // The linux backend loads the native layer, which must not be enough to skip Node's exit (only a parked device read is).
+  const agent = start(['--backend', 'linux', '-m', 'unix-listen', '-p', join(dir, 'sock'), '-t', dir], {
+    program: BUNDLE,
+    env: { NODE_V8_COVERAGE: coverage },
+  });
+  t.teardown(() => agent.child.kill('SIGKILL'));
+  const client = await RawQgaClient.connect(join(dir, 'sock'));
+  t.equal(await client.request({ execute: 'guest-network-get-interfaces' }).then((r) => r?.startsWith('{"return": [') ?? false), true);
+  client.close();
+  agent.child.kill('SIGTERM');
+  t.equal((await agent.exited).code, 0);
+  const written = existsSync(coverage) ? readdirSync(coverage).filter((f) => f.endsWith('.json')) : [];
+  t.ok(written.length > 0, `Node wrote its coverage data at exit (${written.join(', ')})`);
 });

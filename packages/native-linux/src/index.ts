@@ -21,6 +21,6 @@ export { nvmeSmartLog } from './nvme-smart.js';
 export { seekFile, readFileAt, writeFileAt } from './file-io.js';
 export { closeInheritedFdsOnExec } from './close-on-exec.js';
 export { mallocTrim } from './malloc-trim.js';
-export { exitNow } from './exit-now.js';
+export { armExitNow, exitNow } from './exit-now.js';
 export { listDirectory } from './list-directory.js';
 export { spawnProcess, spawnClosesOtherFds, socketPairFds, reapChild } from './spawn-process.js';

@@ -1,5 +1,5 @@
 import { close, constants, open, read } from 'node:fs';
-import { makeRawTty, nativeAvailable } from '@qga/native-linux';
+import { armExitNow, makeRawTty } from '@qga/native-linux';
 
 function openFd(path: string, flags: number): Promise<number> {
   return new Promise((resolve, reject) => open(path, flags, (err, fd) => (err ? reject(err) : resolve(fd))));
@@ -12,12 +12,12 @@ function closeQuietly(fd: number): void {
 /**
  * virtio-serial: a blocking descriptor. Reads wait in the kernel while a host is
  * connected and return 0 while none is; writes wait for room. Both run on
- * libuv's thread pool, never on the event loop. The native layer is loaded
- * here if it is there: a read parked on the pool can only be left behind at
- * exit through it (@qga/native-linux's exitNow).
+ * libuv's thread pool, never on the event loop. A read parked on the pool can
+ * only be left behind at exit through the native layer: armed (and loaded) here
+ * (@qga/native-linux's exitNow).
  */
 export function openBlocking(path: string): Promise<number> {
-  nativeAvailable();
+  armExitNow();
   return openFd(path, constants.O_RDWR | constants.O_NOCTTY);
 }
 
@@ -46,6 +46,7 @@ function discardPending(fd: number, limit: number): Promise<void> {
  * modem lines.
  */
 export async function openRawTty(path: string): Promise<number> {
+  armExitNow(); // its blocking reads park in the pool too
   const probe = await openFd(path, constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK);
   try {
     makeRawTty(probe);
