@@ -171,38 +171,17 @@ function joinParts(parts: readonly Buffer[]): Buffer {
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }
 
-/** Pieces of about this size keep big strings out of V8's young generation (no copying by the GC). */
-const PIECE = 1024 * 1024;
-let scratch: Buffer | null = null;
-
 /**
  * Content of a plain string that spans chunks (`parts` include the quotes): its
- * bytes are its text. Built as a rope of ~1 MiB pieces through one reused buffer,
- * which is much cheaper than joining 64 MiB and then copying it into a string.
+ * bytes are its text. One join, then one flat string: every consumer (base64
+ * decoding, `includes`, the validators) needs a flat string, and flattening a
+ * rope of pieces later costs more than both copies here (1 MiB of base64 from
+ * 64 KiB reads: 2.1 ms as a rope then flattened, 0.85 ms joined).
  */
 function plainString(parts: readonly Buffer[]): string {
-  const last = parts.length - 1;
-  if (last === 0) return parts[0]!.toString('latin1', 1, parts[0]!.length - 1);
-  scratch ??= Buffer.allocUnsafeSlow(PIECE);
-  let out = '';
-  let fill = 0;
-  for (let k = 0; k <= last; k++) {
-    const part = parts[k]!;
-    let from = k === 0 ? 1 : 0;
-    const to = k === last ? part.length - 1 : part.length;
-    while (from < to) {
-      const n = Math.min(to - from, PIECE - fill);
-      part.copy(scratch, fill, from, from + n);
-      fill += n;
-      from += n;
-      if (fill === PIECE) {
-        out += scratch.toString('latin1', 0, fill);
-        fill = 0;
-      }
-    }
-  }
-  if (fill > 0) out += scratch.toString('latin1', 0, fill);
-  return out;
+  if (parts.length === 1) return parts[0]!.toString('latin1', 1, parts[0]!.length - 1);
+  const joined = Buffer.concat(parts);
+  return joined.toString('latin1', 1, joined.length - 1);
 }
 
 /**
