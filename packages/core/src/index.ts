@@ -19,7 +19,7 @@ export type { JsonValue, JsonObject } from './protocol/json-value.js';
 export type { QgaErrorClass } from './protocol/qga-error.js';
 export { qapi } from './dispatch/arg-spec.js';
 export { intArg } from './dispatch/int-arg.js';
-export { decodeBase64 } from './util/base64.js';
+export { decodeBase64, RawBase64 } from './util/base64.js';
 export { QgaError, isQgaError } from './protocol/qga-error.js';
 
 // Ports: what a backend implements and a transport provides.

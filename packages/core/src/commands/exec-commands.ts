@@ -5,7 +5,7 @@ import type { Logger } from '../ports/logger-port.js';
 import type { GuestExec, GuestExecCaptureOutputMode, GuestExecStatus } from '../schema/guest-types.js';
 import { ExecRecords } from '../services/exec-records.js';
 import { TOKENS } from '../tokens.js';
-import { decodeBase64 } from '../util/base64.js';
+import { decodeBase64, type RawBase64 } from '../util/base64.js';
 
 export interface GuestExecStatusArgs {
   readonly pid: bigint;
@@ -26,7 +26,7 @@ export interface GuestExecArgs {
   readonly path: string;
   readonly arg?: readonly string[];
   readonly env?: readonly string[];
-  readonly 'input-data'?: string;
+  readonly 'input-data'?: string | RawBase64;
   /** GuestExecCaptureOutput: a bool (true = separated) or a mode name. */
   readonly 'capture-output'?: boolean | GuestExecCaptureOutputMode;
 }
@@ -42,7 +42,7 @@ export class GuestExecCommand implements Command<GuestExecArgs, GuestExec> {
       path: 'str',
       '*arg': qapi.list('str'),
       '*env': qapi.list('str'),
-      '*input-data': 'str',
+      '*input-data': 'base64',
       '*capture-output': qapi.alternate('GuestExecCaptureOutput', {
         bool: 'bool',
         str: qapi.enum('GuestExecCaptureOutputMode', CAPTURE_OUTPUT_MODES),

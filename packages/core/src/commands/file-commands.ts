@@ -8,7 +8,7 @@ import type { GuestFileRead, GuestFileSeek, GuestFileWrite } from '../schema/gue
 import { FileHandles } from '../services/file-handles.js';
 import { StdioFile } from '../services/stdio-file.js';
 import { TOKENS } from '../tokens.js';
-import { decodeBase64 } from '../util/base64.js';
+import { decodeBase64, type RawBase64 } from '../util/base64.js';
 import { errorText } from '../util/strerror.js';
 
 /** guest-file-read count limits (QGA_READ_COUNT_DEFAULT, GUEST_FILE_READ_COUNT_MAX). */
@@ -84,7 +84,7 @@ export class GuestFileReadCommand implements Command<GuestFileReadArgs, GuestFil
 
 export interface GuestFileWriteArgs {
   readonly handle: bigint;
-  readonly 'buf-b64': string;
+  readonly 'buf-b64': string | RawBase64;
   readonly count?: bigint;
 }
 
@@ -92,7 +92,7 @@ export interface GuestFileWriteArgs {
 export class GuestFileWriteCommand implements Command<GuestFileWriteArgs, GuestFileWrite> {
   readonly spec: CommandSpec = {
     name: 'guest-file-write',
-    args: { handle: 'int', 'buf-b64': 'str', '*count': 'int' },
+    args: { handle: 'int', 'buf-b64': 'base64', '*count': 'int' },
   };
 
   constructor(@inject(FileHandles) private readonly handles: FileHandles) {}

@@ -6,8 +6,11 @@
  * Values delivered to commands: int/uint64 → bigint, number → number,
  * str → string, bool → boolean, enum → string, list → array, struct → object
  * (kebab-case keys as on the wire), alternate → the chosen branch's value.
+ * base64 is a str on the wire (same checks, same errors) that the command
+ * passes to decodeBase64: a string, or a RawBase64 for a big member of an
+ * object, decoded from the bytes it arrived in without becoming a string.
  */
-export type ScalarType = 'int' | 'uint64' | 'str' | 'bool' | 'number';
+export type ScalarType = 'int' | 'uint64' | 'str' | 'base64' | 'bool' | 'number';
 
 /** A QAPI enum: a string restricted to `values`; `name` appears in error messages. */
 export interface EnumType {

@@ -1,5 +1,7 @@
 import { INT64_MAX, INT64_MIN, UINT64_MAX, isJsonObject, type JsonObject, type JsonValue } from '../protocol/json-value.js';
 import { QgaError } from '../protocol/qga-error.js';
+import { unreadStringBytes } from '../protocol/lazy-string.js';
+import { RawBase64 } from '../util/base64.js';
 import { qdictOrder } from '../protocol/qdict-order.js';
 import { ghashIterationOrder } from '../protocol/ghash-order.js';
 import type { AlternateType, EnumType, MembersSpec, TypeSpec } from './arg-spec.js';
@@ -41,7 +43,8 @@ function visitStruct(members: MembersSpec, obj: JsonObject, prefix: string): Rec
       throw new QgaError(`Parameter '${path}' is missing`);
     }
     seen.add(name);
-    out[name] = visitValue(type, obj[name]!, path, name);
+    const raw = type === 'base64' ? unreadStringBytes(obj, name) : undefined;
+    out[name] = raw !== undefined ? new RawBase64(raw, () => obj[name] as string) : visitValue(type, obj[name]!, path, name);
   }
   const keys = Object.keys(obj);
   if (keys.length === seen.size) return out;
@@ -86,6 +89,7 @@ function visitScalar(type: string, value: JsonValue, path: string): unknown {
       if (typeof value === 'number') return value;
       throw typeError(path, TYPE_NAMES.number!);
     case 'str':
+    case 'base64':
       if (typeof value === 'string') return value;
       throw typeError(path, TYPE_NAMES.str!);
     case 'bool':

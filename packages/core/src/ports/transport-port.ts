@@ -3,7 +3,11 @@ import type { Observable } from 'rxjs';
 /** One conversation with a host: a client connection, or a serial port's lifetime. */
 export interface TransportSession {
   readonly id: number;
-  /** Bytes from the host; completes when the host side goes away for good. */
+  /**
+   * Bytes from the host; completes when the host side goes away for good. A chunk
+   * must not be changed once emitted: the parser keeps views of big strings in it
+   * until their request is done (a base64 argument is decoded straight from them).
+   */
   readonly input$: Observable<Uint8Array>;
   /**
    * Send bytes. A returned promise resolves once the bytes were handed to the

@@ -1,5 +1,6 @@
 import { INT64_MIN, type JsonObject, type JsonValue, newJsonObject, UINT64_MAX } from './json-value.js';
 import { type JsonToken, TokenType } from './json-token.js';
+import { defineLazyString } from './lazy-string.js';
 import { decodeCStringLossy, decodeModUtf8, isValidCodePoint, packedCodePoint, packedLength } from './mod-utf8.js';
 
 export type ParseResult = { readonly ok: true; readonly value: JsonValue } | { readonly ok: false; readonly desc: string };
@@ -27,6 +28,9 @@ class ParseFailure {
     this.detail = detail.length > 1023 ? detail.slice(0, 1023) : detail;
   }
 }
+
+/** Object members whose plain string token spans chunks and is at least this long are lazy (lazy-string.ts). */
+const LAZY_STRING_BYTES = 64 * 1024;
 
 /** Largest integer text that can still fit in 64 bits ("-9223372036854775808"). */
 const MAX_INT64_TEXT = 20;
@@ -93,6 +97,14 @@ class Parser {
     if (typeof key !== 'string') throw new ParseFailure('key is not a string in object');
     if (this.pop().type !== TokenType.COLON) throw new ParseFailure('missing : in object pair');
     // (qemu-ga's "Missing value in dict" can never show: a missing value already failed inside value().)
+    const t = this.peek();
+    if (t !== undefined && t.type === TokenType.STRING && t.plain && t.parts !== null && t.length >= LAZY_STRING_BYTES) {
+      // A big plain string (a base64 payload): built only if something reads it as text.
+      this.pos++;
+      if (Object.hasOwn(obj, key)) throw new ParseFailure('duplicate key');
+      defineLazyString(obj, key, t.parts, plainString);
+      return;
+    }
     const v = this.value();
     // Checked after the value, as qemu-ga does: an error inside the value wins.
     if (Object.hasOwn(obj, key)) throw new ParseFailure('duplicate key');

@@ -2,6 +2,8 @@ import t from 'tap';
 import { validateArgs } from '../../src/dispatch/arg-validator.js';
 import { qapi, type MembersSpec } from '../../src/dispatch/arg-spec.js';
 import { QgaError } from '../../src/protocol/qga-error.js';
+import { defineLazyString } from '../../src/protocol/lazy-string.js';
+import { decodeBase64, RawBase64 } from '../../src/util/base64.js';
 import type { JsonObject, JsonValue } from '../../src/protocol/json-value.js';
 
 function obj(entries: Record<string, JsonValue>): JsonObject {
@@ -85,4 +87,18 @@ t.test('enums and alternates', async (t) => {
     desc({ '*capture-output': capture }, { 'capture-output': 1n }),
     "GenericError: Invalid parameter type for 'capture-output', expected: GuestExecCaptureOutput",
   );
+});
+
+t.test('base64: a str on the wire; a big unread member arrives as RawBase64, anything else as the string', async (t) => {
+  const spec: MembersSpec = { data: 'base64', '*more': 'base64' };
+  t.equal(desc(spec, { data: 5n }), "GenericError: Invalid parameter type for 'data', expected: string");
+  t.same(validateArgs(spec, obj({ data: 'QUJD' })), { data: 'QUJD' });
+  const parts = [Buffer.from('"QUJD'), Buffer.from('RA=="')];
+  const args = obj({});
+  defineLazyString(args, 'data', parts, () => 'QUJDRA==');
+  const v = validateArgs(spec, args) as { data: RawBase64 };
+  t.ok(v.data instanceof RawBase64, 'RawBase64');
+  t.equal(v.data.parts, parts, 'the token bytes');
+  t.equal(decodeBase64(v.data).toString('latin1'), 'ABCD');
+  t.equal(v.data.text(), 'QUJDRA==', 'text() reads the member');
 });

@@ -10,7 +10,8 @@ import {
   RCURLY_TOKEN,
   TokenType,
 } from '../../src/protocol/json-token.js';
-import type { JsonValue } from '../../src/protocol/json-value.js';
+import type { JsonObject, JsonValue } from '../../src/protocol/json-value.js';
+import { unreadStringBytes } from '../../src/protocol/lazy-string.js';
 import { decodeCStringLossy, decodeModUtf8, isValidCodePoint } from '../../src/protocol/mod-utf8.js';
 
 /** Lexes `input` (latin1: one char per byte; a space is appended for lookahead) and parses all tokens. */
@@ -227,6 +228,28 @@ t.test('long strings across chunks', async (t) => {
   t.ok(r2.ok && r2.value === `${body}\n\u00e9${body}`, 'non-plain multi-chunk string');
   const r3 = parse(`"${body}"`, 1);
   t.ok(r3.ok && r3.value === body, 'one byte per chunk');
+});
+
+t.test('a big plain string member is lazy: its bytes until read, then an ordinary string', async (t) => {
+  const body = 'QUJD'.repeat(100_000); // 400 KB across 64 KiB chunks
+  const r = parse(`{"a": 1, "buf": "${body}", "z": "${body}"}`, 65536);
+  if (!r.ok) throw new Error(r.desc);
+  const o = r.value as JsonObject;
+  t.same(Object.keys(o), ['a', 'buf', 'z'], 'member order as sent');
+  const raw = unreadStringBytes(o, 'buf');
+  t.equal(raw && Buffer.concat(raw).toString('latin1'), `"${body}"`, 'the token bytes, quotes included');
+  t.equal(o['buf'], body, 'read as text: the string');
+  t.equal(unreadStringBytes(o, 'buf'), undefined, 'once read, no longer unread');
+  t.equal(
+    JSON.stringify(o, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)),
+    JSON.stringify({ a: 1, buf: body, z: body }),
+    'serializes as the string',
+  );
+  t.equal(unreadStringBytes(o, 'z'), undefined, 'JSON.stringify read it');
+  const small = parse(`{"s": "${'QUJD'.repeat(100)}"}`, 64);
+  t.equal(small.ok && unreadStringBytes(small.value as JsonObject, 's'), undefined, 'small strings are plain values');
+  const dup = parse(`{"buf": "${body}", "buf": "${body}"}`, 65536);
+  t.same(dup, { ok: false, desc: 'JSON parse error, duplicate key' }, 'duplicate keys still fail');
 });
 
 t.test('mod-utf8 helpers', async (t) => {

@@ -1,18 +1,18 @@
 import { inject, injectable } from 'inversify';
-import { decodeBase64, QgaError, type Command, intArg } from '@qga/core';
+import { decodeBase64, QgaError, type Command, intArg, type RawBase64 } from '@qga/core';
 import { FILES_TOKENS } from '../tokens.js';
 import type { Uploads } from '../uploads.js';
 
 interface WriteArgs {
   handle: bigint;
   offset: bigint;
-  data: string;
+  data: string | RawBase64;
 }
 
 /** `__org.qga_file-upload-write`: base64 `data` at `offset` of the upload's temp file. */
 @injectable()
 export class FileUploadWriteCommand implements Command<WriteArgs, { count: number; size: number }> {
-  readonly spec = { name: '__org.qga_file-upload-write', args: { handle: 'int', offset: 'int', data: 'str' } } as const;
+  readonly spec = { name: '__org.qga_file-upload-write', args: { handle: 'int', offset: 'int', data: 'base64' } } as const;
 
   constructor(@inject(FILES_TOKENS.Uploads) private readonly uploads: Uploads) {}
 
