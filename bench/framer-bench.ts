@@ -3,6 +3,7 @@
  * protocol allows:
  * - decode: a guest-file-write request whose buf-b64 is a 64 MiB base64 string
  *   (just under the 64 MiB message limit), fed in 64 KiB chunks as a socket would;
+ *   then again with its arguments validated and the base64 decoded, as the agent does;
  * - lex: the same bytes without the closing braces (lexer + streamer, no parse);
  * - encode: encodeReply of a guest-file-read reply carrying 48 MiB of data
  *   (64 MiB of base64), the largest read qemu-ga allows.
@@ -11,13 +12,14 @@
  *   node bench/dist/run/framer-bench.mjs [--json] [--rounds N]   (after npm run bench has compiled it)
  */
 import { pathToFileURL } from 'node:url';
-import { JsonStreamDecoder, encodeReply, newJsonObject } from '@qga/core/internal';
+import { decodeBase64, type JsonObject, type RawBase64 } from '@qga/core';
+import { JsonStreamDecoder, encodeReply, newJsonObject, validateArgs } from '@qga/core/internal';
 
 const MiB = 1024 * 1024;
 const CHUNK = 64 * 1024;
 
 export interface FramerFigure {
-  readonly key: 'decode' | 'lex' | 'encode';
+  readonly key: 'decode' | 'decode-b64' | 'lex' | 'encode';
   readonly label: string;
   /** MB/s (10^6 bytes per second) of each round. */
   readonly rates: number[];
@@ -60,6 +62,23 @@ export function runFramerBench(rounds = 5): FramerFigure[] {
       let events = 0;
       for (const c of chunks) events += decoder.push(c).length;
       if (events !== 1) throw new Error(`expected 1 event, got ${events}`);
+    }),
+  );
+
+  // The whole of what the agent does with the request before writing the file.
+  const writeSpec = { handle: 'int', 'buf-b64': 'base64' } as const;
+  figures.push(
+    measure('decode-b64', 'decode 64 MiB guest-file-write in 64 KiB chunks, then its base64 (48 MiB)', request.length, rounds, () => {
+      const decoder = new JsonStreamDecoder();
+      let data: Buffer | undefined;
+      for (const c of chunks) {
+        for (const e of decoder.push(c)) {
+          if (e.kind !== 'request') throw new Error(e.desc);
+          const args = validateArgs(writeSpec, (e.value as JsonObject)['arguments'] as JsonObject) as { 'buf-b64': string | RawBase64 };
+          data = decodeBase64(args['buf-b64']);
+        }
+      }
+      if (data?.length !== (b64Len / 4) * 3) throw new Error(`decoded ${data?.length} bytes`);
     }),
   );
 

@@ -14,5 +14,6 @@ export { makeDirectory } from './util/make-directory.js';
 export { nextSessionId } from './util/next-session-id.js';
 export { newJsonObject } from './protocol/json-value.js';
 export { JsonStreamDecoder } from './protocol/json-stream-decoder.js';
+export { validateArgs } from './dispatch/arg-validator.js';
 export { encodeReply } from './protocol/json-encoder.js';
 export { parseKeyFile, formatKeyFile, keyFileString, keyFileBoolean, escapeKeyFileString, KeyFileError } from './util/key-file.js';
