@@ -25,6 +25,7 @@ import { fileRead } from './figures/file-read.js';
 import { execTrue } from './figures/exec.js';
 import { coldStartOnce } from './figures/cold-start.js';
 import { INVENTORY_COMMANDS, inventoryLatency } from './figures/inventory.js';
+import { soak } from './figures/soak.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => {
@@ -89,6 +90,13 @@ const workloads: [string, Workload][] = [
     async (_t, c) => {
       const r = await execTrue(c, 300, null);
       return `median ${median(r.ms).toFixed(2)} ms, ${median(r.polls)} polls`;
+    },
+  ],
+  [
+    'soak',
+    async (t) => {
+      const r = await soak(t, 50_000);
+      return `${r.rps.toFixed(0)} req/s (50,000 mixed commands)`;
     },
   ],
   // One profile per inventory command (`--only inventory` selects them all): 5,000 calls each.
