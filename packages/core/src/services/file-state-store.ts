@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { closeSync, constants, fsync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { chmod, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../ports/logger-port.js';
@@ -23,6 +23,7 @@ export class FileStateStore implements StateStore {
   private counter = DEFAULT_FD_COUNTER;
   private frozenAtStart = false;
   private readonly writes = new SerialQueue();
+  private tmpSequence = 0;
 
   constructor(
     readonly dir: string,
@@ -107,24 +108,59 @@ export class FileStateStore implements StateStore {
     }
   }
 
+  /**
+   * Temp file, fsync, rename. The fsync and the rename go to libuv's pool (both may wait
+   * for the disk or the journal: ~110 µs per rename here); open, write and close are quick
+   * and made directly: five pool round trips per guest-file-open were a sixth of the
+   * agent's CPU in a mixed soak. The temp name is
+   * this process's and a sequence number, created with O_EXCL|O_NOFOLLOW (a planted file or
+   * link is never followed; the next name is tried).
+   */
   private async write(counter: bigint): Promise<void> {
-    const tmp = `${this.statePath}.${randomBytes(4).toString('hex')}`;
-    const fh = await open(tmp, 'wx', 0o666);
+    const data = Buffer.from(`[global]\nfd_counter=${counter}\n`, 'latin1');
+    let tmp = '';
+    let fd = -1;
+    for (let attempt = 1; fd < 0; attempt++) {
+      tmp = `${this.statePath}.${process.pid}.${++this.tmpSequence}`;
+      try {
+        fd = openSync(tmp, TEMP_FLAGS, 0o666);
+      } catch (e) {
+        if (errorCode(e) !== 'EEXIST' || attempt >= 16) throw e;
+      }
+    }
     try {
-      await fh.writeFile(`[global]\nfd_counter=${counter}\n`);
-      await fh.sync();
+      for (let done = 0; done < data.length;) done += writeSync(fd, data, done);
+      await new Promise<void>((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
     } catch (e) {
-      await fh.close().catch(() => undefined);
-      await unlink(tmp).catch(() => undefined);
+      closeQuietly(fd);
+      unlinkQuietly(tmp);
       throw e;
     }
-    await fh.close();
+    closeSync(fd);
     try {
       await rename(tmp, this.statePath);
     } catch (e) {
-      await unlink(tmp).catch(() => undefined);
+      unlinkQuietly(tmp);
       throw e;
     }
+  }
+}
+
+const TEMP_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW; // libuv adds O_CLOEXEC
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // already reported by the step that failed
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // nothing to clean up
   }
 }
 
