@@ -4,8 +4,9 @@ import { QgaError } from '@qga/core';
 import { mountListFromMountinfo, mountListFromMtab } from './build-mount-list.js';
 import { splitDev } from './dev-numbers.js';
 import type { DeviceInfo, FsMount } from './fs-mount.js';
-import { parseMountinfo } from './parse-mountinfo.js';
+import { parseMountinfo, type MountinfoEntry } from './parse-mountinfo.js';
 import { parseProcMounts } from './parse-proc-mounts.js';
+import { TextMemo } from '../proc/text-memo.js';
 
 export interface MountTablePaths {
   readonly mountinfo: string;
@@ -26,6 +27,9 @@ export function statDevice(path: string): DeviceInfo | undefined {
   }
 }
 
+/** The parse of the last mountinfo text: the file is read (rendered afresh) every time, parsed only when it changed. */
+const mountinfoMemo = new TextMemo<readonly MountinfoEntry[]>();
+
 /** The local mount list, from mountinfo or (if that cannot be read) the mtab fallback. */
 export async function readMountList(paths: MountTablePaths = PROC_MOUNT_TABLES): Promise<FsMount[]> {
   let mountinfo: string | undefined;
@@ -34,7 +38,7 @@ export async function readMountList(paths: MountTablePaths = PROC_MOUNT_TABLES):
   } catch {
     mountinfo = undefined;
   }
-  if (mountinfo !== undefined) return mountListFromMountinfo(parseMountinfo(mountinfo), statDevice);
+  if (mountinfo !== undefined) return mountListFromMountinfo(mountinfoMemo.get(mountinfo, parseMountinfo), statDevice);
   let mtab: string;
   try {
     mtab = readFileSync(paths.mounts, 'utf8');
