@@ -91,7 +91,10 @@ if ('skip' in bed) {
         t.match(reg.log, new RegExp(` -d -m tcp-listen -p 127\\.0\\.0\\.1:${port} --backend windows`), '… and the given options');
 
         const start = await runWineTool(bed, ['net', 'start', 'qemu-ga'], file('start.log'));
-        t.equal(start.code, 0, `net start (${start.log})`);
+        // Wine's services.exe starts every auto-start service when it (re)starts, which the wine
+        // process behind `net start` may trigger: then StartService finds ours running already.
+        // Either way the checks below must find it running and answering.
+        t.ok(start.code === 0 || /already running/i.test(start.log), `net start (${start.log})`);
         const client = await RawClient.connect({ host: '127.0.0.1', port }, { retries: 100, delayMs: 100 });
         t.same(await call(client, { execute: 'guest-get-host-name' }), { return: { 'host-name': os.hostname() } }, 'the service answers');
         await client.close();
