@@ -631,13 +631,6 @@ async function main(): Promise<void> {
   writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(report, null, 1)}\n`);
   writeFileSync(join(outDir, 'latest.md'), text.markdown);
   if (pingSamples.size > 0) {
-    const colors: Record<string, string> = { 'qemu-ga': '#d62728', ours: '#1f77b4', candidate: '#2ca02c', echo: '#7f7f7f' };
-    const names: Record<string, string> = {
-      'qemu-ga': 'qemu-ga 7.2',
-      ours: 'ours (qga)',
-      candidate: 'candidate (--candidate)',
-      echo: 'echo server (client floor)',
-    };
     const series = [...pingSamples].map(([name, list]) => {
       const all = new Float64Array(list.reduce((n, a) => n + a.length, 0));
       let o = 0;
@@ -645,7 +638,7 @@ async function main(): Promise<void> {
         all.set(a, o);
         o += a.length;
       }
-      return { name: names[name] ?? name, color: colors[name] ?? '#2ca02c', sortedUs: all.sort() };
+      return { ...plotStyle(name), sortedUs: all.sort() };
     });
     writeFileSync(
       join(outDir, 'latency.svg'),
@@ -657,14 +650,11 @@ async function main(): Promise<void> {
     );
   }
   if (soakTraces.size > 0) {
-    const colors: Record<string, string> = { 'qemu-ga': '#d62728', ours: '#1f77b4' };
-    const names: Record<string, string> = { 'qemu-ga': 'qemu-ga 7.2', ours: 'ours (qga)' };
     writeFileSync(
       join(outDir, 'soak.svg'),
       soakSvg(
         [...soakTraces].map(([name, r]) => ({
-          name: names[name] ?? name,
-          color: colors[name] ?? '#2ca02c',
+          ...plotStyle(name),
           trace: r.trace,
           soakSeconds: r.seconds,
         })),
@@ -677,6 +667,17 @@ async function main(): Promise<void> {
   const plots = [pingSamples.size > 0 ? 'latency.svg' : '', soakTraces.size > 0 ? 'soak.svg' : ''].filter(Boolean);
   log(`results: ${outDir}/latest.{json,md}${plots.map((p) => `, ${p}`).join('')} (${report.seconds.toFixed(0)} s)`);
   if (!existsSync(join(outDir, 'latest.json'))) process.exitCode = 1;
+}
+
+/** How each measured agent appears in the plots: its legend name and line colour. */
+function plotStyle(who: string): { name: string; color: string } {
+  const styles: Record<string, { name: string; color: string }> = {
+    'qemu-ga': { name: 'qemu-ga 7.2', color: '#d62728' },
+    ours: { name: 'ours (qga)', color: '#1f77b4' },
+    candidate: { name: 'candidate (--candidate)', color: '#2ca02c' },
+    echo: { name: 'echo server (client floor)', color: '#7f7f7f' },
+  };
+  return styles[who] ?? { name: who, color: '#2ca02c' };
 }
 
 /** Replaces the block between the bench markers in BENCHMARKS.md. */
