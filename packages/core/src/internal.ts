@@ -11,6 +11,7 @@ export { FreezeState } from './services/freeze-state.js';
 export { helperFailureMessage } from './services/program-runner.js';
 export { strerror, errnoNumber, errnoCode, errorCode, errorText, errnoOf, isEnoent } from './util/strerror.js';
 export { makeDirectory } from './util/make-directory.js';
+export { closeQuietly } from './util/close-quietly.js';
 export { nextSessionId } from './util/next-session-id.js';
 export { newJsonObject } from './protocol/json-value.js';
 export { JsonStreamDecoder } from './protocol/json-stream-decoder.js';

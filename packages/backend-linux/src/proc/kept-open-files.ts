@@ -1,4 +1,5 @@
 import { closeSync, constants, existsSync, openSync, readSync, statfsSync } from 'node:fs';
+import { closeQuietly } from '@qga/core/internal';
 
 const PROC_SUPER_MAGIC = 0x9fa0;
 const SYSFS_MAGIC = 0x62656572;
@@ -110,14 +111,6 @@ export class KeptOpenFiles {
   closeAll(): void {
     for (const fd of this.fds.values()) closeQuietly(fd);
     this.fds.clear();
-  }
-}
-
-function closeQuietly(fd: number): void {
-  try {
-    closeSync(fd);
-  } catch {
-    // already gone; nothing to release
   }
 }
 

@@ -5,6 +5,7 @@ import type { Logger } from '../ports/logger-port.js';
 import { INT64_MAX, INT64_MIN } from '../protocol/json-value.js';
 import { QgaError } from '../protocol/qga-error.js';
 import { parseKeyFile } from '../util/key-file.js';
+import { closeQuietly } from '../util/close-quietly.js';
 import { errorCode, errorText } from '../util/strerror.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import { makeDirectory } from '../util/make-directory.js';
@@ -112,9 +113,9 @@ export class FileStateStore implements StateStore {
    * Temp file, fsync, rename. The fsync and the rename go to libuv's pool (both may wait
    * for the disk or the journal: ~110 µs per rename here); open, write and close are quick
    * and made directly: five pool round trips per guest-file-open were a sixth of the
-   * agent's CPU in a mixed soak. The temp name is
-   * this process's and a sequence number, created with O_EXCL|O_NOFOLLOW (a planted file or
-   * link is never followed; the next name is tried).
+   * agent's CPU in a mixed soak. The temp name is this process's and a sequence number,
+   * created with O_EXCL|O_NOFOLLOW (a planted file or link is never followed; the next name
+   * is tried).
    */
   private async write(counter: bigint): Promise<void> {
     const data = Buffer.from(`[global]\nfd_counter=${counter}\n`, 'latin1');
@@ -147,14 +148,6 @@ export class FileStateStore implements StateStore {
 }
 
 const TEMP_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW; // libuv adds O_CLOEXEC
-
-function closeQuietly(fd: number): void {
-  try {
-    closeSync(fd);
-  } catch {
-    // already reported by the step that failed
-  }
-}
 
 function unlinkQuietly(path: string): void {
   try {
