@@ -23,7 +23,7 @@ export { decodeBase64, RawBase64 } from './util/base64.js';
 export { QgaError, isQgaError } from './protocol/qga-error.js';
 
 // Ports: what a backend implements and a transport provides.
-export type { FopenMode, SeekWhence, RawFile, FilesPort } from './ports/files-port.js';
+export type { FopenMode, SeekWhence, RawFile, RawRead, FilesPort } from './ports/files-port.js';
 export { FOPEN_MODES } from './ports/files-port.js';
 export type { SpawnRequest, ExitStatus, SpawnedProcess, ExecPort } from './ports/exec-port.js';
 export type { FsFreezePort, FsTrimPort } from './ports/fsfreeze-port.js';

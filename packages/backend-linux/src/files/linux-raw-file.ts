@@ -1,5 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
-import { errnoError, type RawFile, type SeekWhence } from '@qga/core';
+import { errnoError, type RawFile, type RawRead, type SeekWhence } from '@qga/core';
+import { ioBuffers } from '@qga/core/internal';
 import { blockDeviceSize } from './block-device-size.js';
 import { nativeAvailable, readFileAt, seekFile, writeFileAt } from '@qga/native-linux';
 
@@ -9,8 +10,6 @@ const NODE_MAX_POSITION = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Reads from pipes and devices go in pieces of this size. */
 const STREAM_CHUNK = 1024 * 1024;
-/** Probe size used to detect EOF (or growth) after reading the expected rest of a regular file. */
-const PROBE_CHUNK = 64 * 1024;
 
 /**
  * How the descriptor is driven. Node has no lseek(2), so for seekable files we
@@ -34,40 +33,37 @@ export class LinuxRawFile implements RawFile {
     return this.fh.fd;
   }
 
-  async read(count: number): Promise<{ data: Buffer; eof: boolean }> {
+  async read(count: number): Promise<RawRead> {
     if (count <= 0) return { data: Buffer.alloc(0), eof: false };
     if (this.kind === 'stream') return this.readStream(count);
 
-    const chunks: Buffer[] = [];
+    // One buffer of `count` bytes from the pool, filled by pread until full or
+    // a read returns nothing (end of file, as fread sees it). Untouched pages of
+    // a large count on a small file cost no memory, and the caller gives the
+    // buffer back once the reply is encoded, so a transfer allocates nothing.
+    const buf = ioBuffers.take(count);
     let got = 0;
     let eof = false;
-    // Size the first buffer to what the file holds, so a 48 MiB count on a
-    // small file allocates little and a large read needs no copy.
-    let want = count;
-    if (this.kind === 'regular') {
-      const { size } = await this.fh.stat({ bigint: true });
-      const rest = size > this.pos ? size - this.pos : 0n;
-      want = rest === 0n ? Math.min(count, PROBE_CHUNK) : Number(rest < BigInt(count) ? rest : BigInt(count));
-    } else {
-      want = Math.min(count, STREAM_CHUNK);
-    }
-    while (got < count) {
-      const buf = Buffer.allocUnsafe(want);
-      const bytesRead = await this.readAt(buf, want, this.pos);
-      if (bytesRead === 0) {
-        eof = true;
-        break;
+    try {
+      while (got < count) {
+        const bytesRead = await this.readAt(got === 0 ? buf : buf.subarray(got), count - got, this.pos);
+        if (bytesRead === 0) {
+          eof = true;
+          break;
+        }
+        got += bytesRead;
+        this.pos += BigInt(bytesRead);
       }
-      chunks.push(bytesRead === want ? buf : buf.subarray(0, bytesRead));
-      got += bytesRead;
-      this.pos += BigInt(bytesRead);
-      want = Math.min(count - got, this.kind === 'regular' ? PROBE_CHUNK : STREAM_CHUNK);
+    } catch (e) {
+      ioBuffers.give(buf);
+      throw e;
     }
-    return { data: join(chunks, got), eof };
+    const data = got === count ? buf : buf.subarray(0, got);
+    return ioBuffers.owns(buf) ? { data, eof, recycle: () => ioBuffers.give(buf) } : { data, eof };
   }
 
   /** Non-blocking read at the kernel offset: returns what is available now; EOF only when the writer side is gone. */
-  private async readStream(count: number): Promise<{ data: Buffer; eof: boolean }> {
+  private async readStream(count: number): Promise<RawRead> {
     const chunks: Buffer[] = [];
     let got = 0;
     let eof = false;
@@ -176,10 +172,4 @@ export class LinuxRawFile implements RawFile {
   async close(): Promise<void> {
     await this.fh.close();
   }
-}
-
-function join(chunks: Buffer[], total: number): Buffer {
-  if (chunks.length === 1) return chunks[0]!;
-  if (chunks.length === 0) return Buffer.alloc(0);
-  return Buffer.concat(chunks, total);
 }

@@ -197,3 +197,25 @@ t.test('64 MiB round trip through the port', async (t) => {
   t.ok((await readFile(p)).equals(data), 'file on disk is identical');
   t.comment(`write 64 MiB: ${Number(t1 - t0) / 1e6} ms, read back: ${Number(t2 - t1) / 1e6} ms`);
 });
+
+t.test('large reads fill pooled buffers: never one still held by the caller, reused once handed back', async (t) => {
+  const dir = scratch(t);
+  const p = join(dir, 'big');
+  const content = Buffer.alloc(3 << 20);
+  for (let i = 0; i < content.length; i++) content[i] = (i * 31 + 1) & 0xff;
+  writeFileSync(p, content);
+  const f = await files.open(p, 'r');
+  const a = await f.read(1 << 20);
+  const b = await f.read(1 << 20);
+  t.ok(a.recycle && b.recycle, 'a large read says how to hand its buffer back');
+  t.not(a.data.buffer, b.data.buffer, 'the second read did not fill the first one’s buffer');
+  t.ok(a.data.equals(content.subarray(0, 1 << 20)), 'the first read’s bytes are intact');
+  a.recycle!();
+  const c = await f.read(1 << 20);
+  t.equal(c.data.buffer, a.data.buffer, 'the handed-back buffer is filled again');
+  t.ok(c.data.equals(content.subarray(2 << 20)), 'with the right bytes');
+  t.same([(await f.read(1 << 20)).data.length, c.eof], [0, false], 'then end of file');
+  b.recycle!();
+  c.recycle!();
+  await f.close();
+});

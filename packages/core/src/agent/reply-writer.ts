@@ -22,7 +22,9 @@ export function writeReplies(session: TransportSession, backlog: ReplyBacklog): 
     new Observable<never>((subscriber) => {
       let pending: EncodedReply[] = [];
       /** Slices still to write of the sliced reply at the head of the queue. */
-      let slicing: Iterator<Buffer, void> | undefined;
+      let slicing: Iterator<Buffer, void, boolean | undefined> | undefined;
+      /** The last write returned a promise that has resolved: its buffer is free for reuse. */
+      let released = false;
       /** What of that reply's size estimate the backlog still counts. */
       let slicingLeft = 0;
       let scheduled = false;
@@ -45,11 +47,14 @@ export function writeReplies(session: TransportSession, backlog: ReplyBacklog): 
             subscriber.error(e);
             return;
           }
+          released = false;
           if (result instanceof Promise) {
             writing = true;
             result.then(
               () => {
                 writing = false;
+                // The transport has handed the bytes to the OS (TransportSession.write).
+                released = true;
                 written(batch);
                 flush();
               },
@@ -66,7 +71,8 @@ export function writeReplies(session: TransportSession, backlog: ReplyBacklog): 
       const next = (): Buffer | undefined => {
         for (;;) {
           if (slicing) {
-            const r = slicing.next();
+            const r = slicing.next(released);
+            released = false;
             if (!r.done) return r.value;
             slicing = undefined;
             backlog.remove(slicingLeft);

@@ -77,8 +77,8 @@ export class GuestFileReadCommand implements Command<GuestFileReadArgs, GuestFil
     const file = this.handles.get(args.handle);
     const count = args.count ?? BigInt(FILE_READ_COUNT_DEFAULT);
     if (count < 0n || count > BigInt(FILE_READ_COUNT_MAX)) throw invalidCount(count);
-    const { data, eof } = await file.read(Number(count));
-    return { count: data.length, 'buf-b64': new Base64Bytes(data), eof };
+    const { data, eof, recycle } = await file.read(Number(count));
+    return { count: data.length, 'buf-b64': new Base64Bytes(data, recycle), eof };
   }
 }
 

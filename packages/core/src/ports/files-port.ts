@@ -6,6 +6,13 @@ export type FopenMode = (typeof FOPEN_MODES)[number];
 /** `guest-file-seek`'s origin: 0 start, 1 current offset, 2 end (SEEK_SET, SEEK_CUR, SEEK_END). */
 export type SeekWhence = 0 | 1 | 2;
 
+/** What RawFile.read returns. */
+export interface RawRead {
+  readonly data: Buffer;
+  readonly eof: boolean;
+  readonly recycle?: () => void;
+}
+
 /**
  * An open file with raw, unbuffered semantics. Core layers stdio behaviour
  * (sticky eof, reposition between read and write) on top, so backends only
@@ -17,8 +24,12 @@ export interface RawFile {
    * and `eof` is reported only when it returned nothing. Default: fread loops.
    */
   readonly singleRead?: boolean;
-  /** Read up to `count` bytes; `eof` is true when end of file was hit during this call. */
-  read(count: number): Promise<{ data: Buffer; eof: boolean }>;
+  /**
+   * Read up to `count` bytes; `eof` is true when end of file was hit during this call.
+   * A backend that reads into reusable buffers returns `recycle`: the caller
+   * calls it once it no longer uses `data` (never before, at most once).
+   */
+  read(count: number): Promise<RawRead>;
   /** Write all of `data` (append-mode files write at the end); returns bytes written. */
   write(data: Buffer): Promise<number>;
   /** lseek semantics; returns the new position. */

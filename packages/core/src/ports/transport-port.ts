@@ -11,7 +11,9 @@ export interface TransportSession {
   readonly input$: Observable<Uint8Array>;
   /**
    * Send bytes. A returned promise resolves once the bytes were handed to the
-   * OS; the agent waits for it before writing more (backpressure).
+   * OS; the agent waits for it before writing more (backpressure). After it
+   * resolves the session holds no reference to `bytes`: the agent fills the
+   * same buffer again for the next slice of a large reply.
    */
   write(bytes: Uint8Array): void | Promise<void>;
   /** Drop the connection (no-op for devices that cannot be closed). */

@@ -6,7 +6,18 @@
  * base64 text in memory at once.
  */
 export class Base64Bytes {
-  constructor(readonly bytes: Buffer) {}
+  constructor(
+    readonly bytes: Buffer,
+    /** Called once the encoder has made the text: the bytes' owner may reuse them (a pooled read buffer). */
+    private onEncoded?: () => void,
+  ) {}
+
+  /** The encoder is done with the bytes: hand them back to their owner (once). */
+  encoded(): void {
+    const f = this.onEncoded;
+    this.onEncoded = undefined;
+    f?.();
+  }
 
   /** Length of the base64 text. */
   get encodedLength(): number {

@@ -1,4 +1,5 @@
 import { Base64Bytes } from './base64-bytes.js';
+import { ioBuffers } from '../util/buffer-pool.js';
 import { formatG17 } from './format-g17.js';
 import { qdictOrder } from './qdict-order.js';
 
@@ -51,8 +52,13 @@ export type EncodedReply = Buffer | SlicedReply;
 
 /** Replies at least this large are kept as slices (a 1 MiB slice holds 768 KiB of base64 data). */
 export const REPLY_SLICE = 1024 * 1024;
-/** Raw bytes per base64 slice: a multiple of 3, so slices concatenate to the whole text. */
-const BASE64_SLICE_BYTES = (REPLY_SLICE / 4) * 3;
+/**
+ * Raw bytes base64-encoded at a time (a multiple of 3). The 64 KiB strings this
+ * makes are short-lived young-generation objects, gone at the next scavenge;
+ * a megabyte string is allocated outside the heap and waits for a full GC
+ * (64 MiB read in 1 MiB slices: RSS +70 MB against +0; BENCHMARKS.md round 4).
+ */
+const BASE64_PIECE = 48 * 1024;
 /** UTF-16 units of a large string escaped at a time. */
 const STRING_SLICE = 256 * 1024;
 
@@ -73,47 +79,67 @@ export class SlicedReply {
     this.size = size;
   }
 
-  *slices(): Generator<Buffer, void, undefined> {
-    let out = Buffer.allocUnsafe(Math.min(this.size, REPLY_SLICE));
+  /**
+   * The slices in order. The caller passes `true` to next() when the slice it
+   * got before is no longer referenced (its write completed): that buffer is
+   * then filled again instead of a new one, and the last goes back to the pool.
+   */
+  *slices(): Generator<Buffer, void, boolean | undefined> {
+    let out = ioBuffers.take(Math.min(this.size, REPLY_SLICE));
     let off = 0;
-    for (let piece of this.pieces()) {
-      while (piece.length > 0) {
-        const n = out.write(piece, off, 'latin1');
-        off += n;
-        piece = n < piece.length ? piece.slice(n) : '';
-        if (off === out.length) {
-          yield out;
-          out = Buffer.allocUnsafe(REPLY_SLICE);
-          off = 0;
-        }
-      }
-    }
-    if (off > 0) yield out.subarray(0, off);
-  }
-
-  /** The reply's text in pieces of bounded size, all ASCII (0xFF aside). */
-  private *pieces(): Generator<string, void, undefined> {
-    if (this.delimited) yield '\xff';
+    const full = function* (): Generator<Buffer, void, boolean | undefined> {
+      const released = yield out;
+      out = released === true && out.length === REPLY_SLICE ? out : ioBuffers.take(REPLY_SLICE);
+      off = 0;
+    };
+    if (this.delimited) out[off++] = 0xff;
     for (const p of this.parts) {
-      if (typeof p === 'string') {
-        yield p;
-      } else if (p instanceof Base64Bytes) {
+      if (p instanceof Base64Bytes) {
+        // Encoded straight into the slice, a multiple of 3 bytes at a time so the pieces join up.
         const bytes = p.bytes;
-        for (let i = 0; i < bytes.length; i += BASE64_SLICE_BYTES) {
-          yield bytes.toString('base64', i, Math.min(bytes.length, i + BASE64_SLICE_BYTES));
-        }
-      } else {
-        const s = p.text;
-        for (let i = 0; i < s.length;) {
-          let end = Math.min(s.length, i + STRING_SLICE);
-          // Never split a surrogate pair: it is escaped as one character.
-          if (end < s.length && isHighSurrogate(s.charCodeAt(end - 1))) end++;
-          yield escapeBody(s.slice(i, end));
+        for (let i = 0; i < bytes.length;) {
+          const room = out.length - off;
+          if (room < 4) {
+            // A 4-character group split across two slices keeps every slice full.
+            const quad = bytes.toString('base64', i, i + 3);
+            off += out.write(quad, off, room, 'latin1');
+            yield* full();
+            off += out.write(quad.slice(room), off, 'latin1');
+            i += 3;
+            continue;
+          }
+          const end = Math.min(bytes.length, i + Math.min(BASE64_PIECE, Math.floor(room / 4) * 3));
+          off += out.write(bytes.toString('base64', i, end), off, 'latin1');
           i = end;
+          if (off === out.length && i < bytes.length) yield* full();
+        }
+        p.encoded();
+        continue;
+      }
+      for (let piece of typeof p === 'string' ? [p] : escapedPieces(p.text)) {
+        while (piece.length > 0) {
+          const n = out.write(piece, off, 'latin1');
+          off += n;
+          piece = n < piece.length ? piece.slice(n) : '';
+          if (off === out.length) yield* full();
         }
       }
     }
-    yield '\n';
+    if (off === out.length) yield* full();
+    out[off++] = 0x0a;
+    const released = yield out.subarray(0, off);
+    if (released === true) ioBuffers.give(out);
+  }
+}
+
+/** A large string's JSON escaping, in pieces of bounded size (all ASCII). */
+function* escapedPieces(s: string): Generator<string, void, undefined> {
+  for (let i = 0; i < s.length;) {
+    let end = Math.min(s.length, i + STRING_SLICE);
+    // Never split a surrogate pair: it is escaped as one character.
+    if (end < s.length && isHighSurrogate(s.charCodeAt(end - 1))) end++;
+    yield escapeBody(s.slice(i, end));
+    i = end;
   }
 }
 
@@ -212,6 +238,7 @@ class JsonWriter {
   private bytes(b: Base64Bytes): void {
     if (b.bytes.length < LARGE_BYTES || this.largeString === Infinity) {
       this.cur += `"${b.toString()}"`;
+      b.encoded();
       return;
     }
     this.cur += '"';

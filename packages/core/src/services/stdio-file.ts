@@ -1,4 +1,4 @@
-import type { RawFile, SeekWhence } from '../ports/files-port.js';
+import type { RawFile, RawRead, SeekWhence } from '../ports/files-port.js';
 import { QgaError } from '../protocol/qga-error.js';
 import { errorCode, errorText } from '../util/strerror.js';
 
@@ -18,7 +18,7 @@ export class StdioFile {
   constructor(private readonly raw: RawFile) {}
 
   /** fread(count): loops until `count` bytes, end of file, or nothing more available right now. */
-  async read(count: number): Promise<{ data: Buffer; eof: boolean }> {
+  async read(count: number): Promise<RawRead> {
     if (this.state === 'writing') {
       await this.flushRaw();
       this.state = 'new';
@@ -27,11 +27,11 @@ export class StdioFile {
       this.state = 'reading';
       return { data: Buffer.alloc(0), eof: false };
     }
-    const chunks: Buffer[] = [];
+    const chunks: RawRead[] = [];
     let total = 0;
     let eof = false;
     while (total < count) {
-      let r: { data: Buffer; eof: boolean };
+      let r: RawRead;
       try {
         r = await this.raw.read(count - total);
       } catch (e) {
@@ -41,9 +41,9 @@ export class StdioFile {
         throw new QgaError(`failed to read file: ${errorText(e)}`);
       }
       if (r.data.length > 0) {
-        chunks.push(r.data);
+        chunks.push(r);
         total += r.data.length;
-      }
+      } else r.recycle?.();
       if (r.eof) {
         eof = true;
         break;
@@ -52,7 +52,12 @@ export class StdioFile {
       if (this.raw.singleRead === true) break; // one ReadFile per request (Windows)
     }
     this.state = 'reading';
-    const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+    if (chunks.length === 1) return { data: chunks[0]!.data, eof, recycle: chunks[0]!.recycle };
+    const data = Buffer.concat(
+      chunks.map((c) => c.data),
+      total,
+    );
+    for (const c of chunks) c.recycle?.();
     return { data, eof };
   }
 

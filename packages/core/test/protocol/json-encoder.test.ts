@@ -266,3 +266,39 @@ t.test('%.17g of a number asked again is the same text (remembered), -0 included
   t.equal(formatG17(0), '0');
   t.equal(formatG17(-0), '-0');
 });
+
+t.test('sliced reply: a slice the writer says is written is filled again, and the bytes stay right', async (t) => {
+  const n = 5 * REPLY_SLICE + 11;
+  const bytes = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) bytes[i] = (i * 151 + 3) & 0xff;
+  let encodedCalls = 0;
+  const value = { return: { count: n, 'buf-b64': new Base64Bytes(bytes, () => encodedCalls++), eof: true } };
+  const expected = Buffer.from(`${encodeJson({ return: { count: n, 'buf-b64': bytes.toString('base64'), eof: true } })}\n`, 'latin1');
+  for (const released of [true, false]) {
+    const reply = encodeReply(value, false) as SlicedReply;
+    const it = reply.slices();
+    const copies: Buffer[] = [];
+    const stores = new Set<ArrayBufferLike>();
+    for (let r = it.next(); !r.done; r = it.next(released)) {
+      copies.push(Buffer.from(r.value)); // what the transport sent before it said "written"
+      stores.add(r.value.buffer);
+    }
+    t.ok(Buffer.concat(copies).equals(expected), `bytes exact (released=${released})`);
+    t.ok(
+      copies.every((s, i) => s.length === REPLY_SLICE || i === copies.length - 1),
+      'full slices but the last',
+    );
+    if (released) t.equal(stores.size, 1, 'one buffer for all slices');
+    else t.equal(stores.size, copies.length, 'a new buffer for each slice while writes are pending');
+  }
+  t.equal(encodedCalls, 1, 'the bytes are handed back once, after their first encoding');
+});
+
+t.test('small Base64Bytes are handed back once their text is made', async (t) => {
+  let calls = 0;
+  const b = new Base64Bytes(Buffer.from('hello'), () => calls++);
+  t.equal(bytesOf(encodeReply({ return: { 'buf-b64': b } }, false)).toString(), '{"return": {"buf-b64": "aGVsbG8="}}\n');
+  t.equal(calls, 1);
+  b.encoded();
+  t.equal(calls, 1, 'never twice');
+});

@@ -102,3 +102,33 @@ t.test('a pipe: bytes available now are returned; EAGAIN with nothing read is an
   await t.rejects(f.read(10), new QgaError('failed to read file: Resource temporarily unavailable'));
   await t.rejects(f.write(Buffer.from('x')), new QgaError('failed to seek file: Illegal seek'), 'write after read must reposition');
 });
+
+t.test("a backend's recycle: passed on for one read, called after the copy when reads were joined", async (t) => {
+  const recycled: string[] = [];
+  const chunks = [Buffer.from('abc'), Buffer.from('def')];
+  const script: { data: Buffer; eof: boolean }[] = [];
+  const raw: RawFile = {
+    read: async () => {
+      const next = script.shift() ?? { data: Buffer.alloc(0), eof: true };
+      const name = next.data.toString() || 'empty';
+      return { ...next, recycle: () => recycled.push(name) };
+    },
+    write: async (d) => d.length,
+    seek: async () => 0n,
+    flush: async () => undefined,
+    close: async () => undefined,
+  };
+  const f = new StdioFile(raw);
+  script.push({ data: chunks[0]!, eof: false });
+  const one = await f.read(3);
+  t.equal(one.data.toString(), 'abc');
+  t.same(recycled, [], 'not recycled while the caller holds the data');
+  one.recycle?.();
+  t.same(recycled, ['abc']);
+  recycled.length = 0;
+  script.push({ data: chunks[0]!, eof: false }, { data: chunks[1]!, eof: false });
+  const joined = await f.read(10);
+  t.equal(joined.data.toString(), 'abcdef');
+  t.equal(joined.recycle, undefined, 'a joined copy is the caller’s own');
+  t.same(recycled, ['empty', 'abc', 'def'], 'the empty read handed back at once, the others after the join');
+});
