@@ -1,4 +1,5 @@
-import { intArg } from '@qga/core';
+import { Base64Bytes, intArg } from '@qga/core';
+import { ioBuffers } from '@qga/core/internal';
 import { inject, injectable } from 'inversify';
 import type { Command } from '@qga/core';
 import { FILES_TOKENS } from '../tokens.js';
@@ -15,7 +16,8 @@ interface ReadArgs {
 export interface FileReadReply {
   offset: number;
   count: number;
-  data: string;
+  /** The bytes, sent as a base64 JSON string. */
+  data: Base64Bytes;
   eof: boolean;
   size: number;
 }
@@ -34,18 +36,23 @@ export class FileReadCommand implements Command<ReadArgs, FileReadReply> {
     const offset = intArg('offset', args.offset, 0, Number.MAX_SAFE_INTEGER, 0);
     const count = intArg('count', args.count, 0, this.options.maxChunkBytes, Math.min(4 * 1024 * 1024, this.options.maxChunkBytes));
     const { handle, size } = await openRegularForRead(args.path);
+    const want = Math.max(0, Math.min(count, size - offset));
+    // A pooled buffer, handed back once the reply's text is made (as guest-file-read does).
+    const buffer = ioBuffers.take(want);
+    let got = 0;
     try {
-      const want = Math.max(0, Math.min(count, size - offset));
-      const buffer = Buffer.allocUnsafe(want);
-      let got = 0;
       while (got < want) {
         const { bytesRead } = await handle.read(buffer, got, want - got, offset + got);
         if (bytesRead === 0) break;
         got += bytesRead;
       }
-      return { offset, count: got, data: buffer.toString('base64', 0, got), eof: offset + got >= size, size };
+    } catch (e) {
+      ioBuffers.give(buffer);
+      throw e;
     } finally {
       await handle.close();
     }
+    const data = new Base64Bytes(buffer.subarray(0, got), () => ioBuffers.give(buffer));
+    return { offset, count: got, data, eof: offset + got >= size, size };
   }
 }
