@@ -37,6 +37,10 @@ export function writeReplies(session: TransportSession, backlog: ReplyBacklog): 
 
       const flush = (): void => {
         scheduled = false;
+        // A flush queued while a write was in flight: that write's completion flushes instead.
+        // (Writing now would put a second slice in flight, and the first one's completion
+        // would then refill a buffer the transport still holds.)
+        if (writing) return;
         while (!subscriber.closed) {
           const batch = next();
           if (batch === undefined) break;
