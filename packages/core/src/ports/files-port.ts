@@ -8,8 +8,11 @@ export type SeekWhence = 0 | 1 | 2;
 
 /** What RawFile.read returns. */
 export interface RawRead {
+  /** The bytes read. */
   readonly data: Buffer;
+  /** End of file was hit during this read. */
   readonly eof: boolean;
+  /** Hands `data`'s buffer back to the backend for reuse; call once, when nothing reads `data` any more. */
   readonly recycle?: () => void;
 }
 
