@@ -5,7 +5,6 @@ import { parseCommandLine, PROGRAM } from './cli/parse-command-line.js';
 import { usage, versionLine } from './cli/usage.js';
 import { loadConfigFile } from './config/load-config-file.js';
 import { mergeSettings, resolveSettings } from './config/resolve-settings.js';
-import { dumpConfig } from './config/dump-config.js';
 import type { SettingsLayer } from './config/agent-settings.js';
 import { listCommands } from './compose/agent-config.js';
 import { loadPlugins } from './compose/load-plugins.js';
@@ -14,7 +13,6 @@ import { readSocketActivation, type SocketActivation } from './service/socket-ac
 import { serve } from './service/serve.js';
 import { isDaemonChild, spawnDaemon } from './service/daemonize.js';
 import { PKG_VERSION } from './version.js';
-import { windowsService } from './service/windows-service.js';
 
 /** The process surroundings runAgent uses; each defaults to the real process's (tests pass their own). */
 export interface RunAgentIo {
@@ -72,7 +70,7 @@ export async function runAgent(argv: readonly string[], io: Partial<RunAgentIo> 
   const settings = { ...resolved, pidfileExplicit: cli.settings.pidfile !== undefined };
 
   if (cli.action === 'dump-config') {
-    stdout.write(dumpConfig(settings));
+    stdout.write((await import('./config/dump-config.js')).dumpConfig(settings));
     return 0;
   }
   if (cli.action === 'list-commands') {
@@ -88,6 +86,8 @@ export async function runAgent(argv: readonly string[], io: Partial<RunAgentIo> 
 
   if (cli.action === 'service' || (settings.daemon && platform === 'win32')) {
     // Windows: -s installs/removes the service; -d is the service itself, run by the SCM.
+    // Imported here only: it loads the Windows backend, which no other platform needs at start.
+    const { windowsService } = await import('./service/windows-service.js');
     return windowsService(cli.action === 'service' ? (cli.service ?? '') : 'run', argv, platform, stdout, stderr, (onStop) => {
       // The default pidfile lives in %ProgramData%\qemu-ga, which qemu-ga creates too.
       mkdirSync(dirname(settings.pidfile), { recursive: true });

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RawQgaClient } from './helpers/qga-socket.js';
@@ -36,6 +37,20 @@ t.test('the bundle serves guest-ping and stops on SIGTERM', async (t) => {
   agent.child.kill('SIGTERM');
   t.equal((await agent.exited).code, 0);
   t.notOk(existsSync(join(dir, 'sock')));
+});
+
+t.test('the bundle serves with the linux backend, which it imports only when chosen', async (t) => {
+  const dir = tempDir(t);
+  const agent = start(['--backend', 'linux', '-m', 'unix-listen', '-p', join(dir, 'sock'), '-t', dir], { program: BUNDLE });
+  const client = await RawQgaClient.connect(join(dir, 'sock'));
+  t.equal(await client.request({ execute: 'guest-ping' }), '{"return": {}}');
+  t.equal(
+    await client.request({ execute: 'guest-get-host-name' }),
+    JSON.stringify({ return: { 'host-name': hostname() } }).replace(/:/g, ': '),
+  );
+  client.close();
+  agent.child.kill('SIGTERM');
+  t.equal((await agent.exited).code, 0);
 });
 
 t.test('the bundle daemonizes (it re-runs itself)', async (t) => {

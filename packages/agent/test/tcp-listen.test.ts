@@ -6,7 +6,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { run, start, tempDir } from './helpers/run-qga.js';
+import { BUNDLE, ensureBundle, MAIN_JS, run, start, tempDir } from './helpers/run-qga.js';
+
+// The TLS case runs through the bundle too: there node:tls is loaded only when a TLS listener is made.
+ensureBundle();
 
 /** Send raw text over TCP and collect reply lines until `count` lines or the close. */
 async function exchange(port: number, text: string, count: number): Promise<string[]> {
@@ -82,53 +85,61 @@ function makePki(dir: string): void {
   }
 }
 
-t.test(
-  '-m tcp-listen with mutual TLS from --tls-cert/--tls-key/--tls-ca',
-  { skip: !existsSync('/usr/bin/openssl') && 'openssl not installed' },
-  async (t) => {
-    const dir = tempDir(t);
-    makePki(dir);
-    const f = (name: string): string => join(dir, name);
-    const agent = start([
-      '--backend',
-      'mock',
-      '-m',
-      'tcp-listen',
-      '-p',
-      '127.0.0.1:0',
-      '--tls-cert',
-      f('server.pem'),
-      '--tls-key',
-      f('server.key'),
-      '--tls-ca',
-      f('ca.pem'),
-      '-t',
-      dir,
-      '-v',
-    ]);
-    const port = await listeningPort(agent);
-    const ask = (withClientCert: boolean): Promise<string> =>
-      new Promise((resolve) => {
-        let data = '';
-        const socket = tlsConnect({
-          port,
-          host: '127.0.0.1',
-          ca: readFileSync(f('ca.pem')),
-          ...(withClientCert && { cert: readFileSync(f('client.pem')), key: readFileSync(f('client.key')) }),
-          checkServerIdentity: () => undefined, // the test server certificate names no host
+for (const [what, program] of [
+  ['the program', MAIN_JS],
+  ['the bundle', BUNDLE],
+] as const) {
+  t.test(
+    `-m tcp-listen with mutual TLS from --tls-cert/--tls-key/--tls-ca (${what})`,
+    { skip: !existsSync('/usr/bin/openssl') && 'openssl not installed' },
+    async (t) => {
+      const dir = tempDir(t);
+      makePki(dir);
+      const f = (name: string): string => join(dir, name);
+      const agent = start(
+        [
+          '--backend',
+          'mock',
+          '-m',
+          'tcp-listen',
+          '-p',
+          '127.0.0.1:0',
+          '--tls-cert',
+          f('server.pem'),
+          '--tls-key',
+          f('server.key'),
+          '--tls-ca',
+          f('ca.pem'),
+          '-t',
+          dir,
+          '-v',
+        ],
+        { program },
+      );
+      const port = await listeningPort(agent);
+      const ask = (withClientCert: boolean): Promise<string> =>
+        new Promise((resolve) => {
+          let data = '';
+          const socket = tlsConnect({
+            port,
+            host: '127.0.0.1',
+            ca: readFileSync(f('ca.pem')),
+            ...(withClientCert && { cert: readFileSync(f('client.pem')), key: readFileSync(f('client.key')) }),
+            checkServerIdentity: () => undefined, // the test server certificate names no host
+          });
+          socket.setEncoding('utf8');
+          socket.on('secureConnect', () => socket.write('{"execute":"guest-ping"}\n'));
+          socket.on('data', (d: string) => {
+            data += d;
+            if (data.includes('\n')) socket.destroy();
+          });
+          socket.on('error', (e) => resolve(`error: ${e.message}`));
+          socket.on('close', () => resolve(data));
         });
-        socket.setEncoding('utf8');
-        socket.on('secureConnect', () => socket.write('{"execute":"guest-ping"}\n'));
-        socket.on('data', (d: string) => {
-          data += d;
-          if (data.includes('\n')) socket.destroy();
-        });
-        socket.on('error', (e) => resolve(`error: ${e.message}`));
-        socket.on('close', () => resolve(data));
-      });
-    t.equal(await ask(true), '{"return": {}}\n');
-    t.notMatch(await ask(false), /return/, 'no client certificate, no answer');
-    agent.child.kill('SIGTERM');
-    t.equal((await agent.exited).code, 0);
-  },
-);
+      t.equal(await ask(true), '{"return": {}}\n');
+      t.notMatch(await ask(false), /return/, 'no client certificate, no answer');
+      agent.child.kill('SIGTERM');
+      t.equal((await agent.exited).code, 0);
+    },
+  );
+}

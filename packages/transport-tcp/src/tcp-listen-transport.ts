@@ -1,5 +1,6 @@
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
+import { createRequire } from 'node:module';
+import type * as Tls from 'node:tls';
 import type { Logger, Transport } from '@qga/core';
 import { isLoopbackHost } from './is-loopback-host.js';
 import { DEFAULT_MAX_CLIENTS, validateMaxClients } from './max-clients.js';
@@ -33,6 +34,15 @@ export interface TcpListenOptions {
   readonly halfOpenTimeoutMs?: number;
   /** Called once the server is bound, with the address it got. */
   readonly onListening?: (address: AddressInfo) => void;
+}
+
+/**
+ * node:tls, loaded when a TLS listener is created: evaluating it (with its crypto
+ * bindings) costs ~5 ms of every start, which most agents, on a unix socket or a
+ * serial port, never need. Synchronous (createRequire), so the transport stays so.
+ */
+function loadTls(): typeof Tls {
+  return createRequire(import.meta.url)('node:tls') as typeof Tls;
 }
 
 const AUTH_HINT = 'use --tls-cert/--tls-key/--tls-ca (mutual TLS) or --shared-secret-file';
@@ -93,7 +103,7 @@ export function tcpListenTransport(options: TcpListenOptions): Transport {
 
     let server: Server;
     if (options.tls) {
-      const tlsServer = createTlsServer({
+      const tlsServer = loadTls().createServer({
         cert: options.tls.cert,
         key: options.tls.key,
         ca: options.tls.ca,

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import type { Logger, Transport } from '@qga/core';
 import { tcpListenTransport, unixListenTransport, vsockListenTransport, parseVsockAddress } from '@qga/transport-tcp';
 import { isaSerialTransport, virtioSerialTransport } from '@qga/transport-virtio';
-import { win32DeviceIo } from '@qga/backend-windows';
 import type { AgentSettings } from '../config/agent-settings.js';
 import { splitHostPort } from '../config/resolve-settings.js';
 
@@ -19,15 +18,22 @@ type TransportSettings = Pick<
   'method' | 'path' | 'retryPath' | 'maxClients' | 'tlsCert' | 'tlsKey' | 'tlsCa' | 'sharedSecretFile' | 'allowRemote'
 >;
 
-/** `-m`/`-p` (and our tcp options) → the Transport. Throws with a printable message. */
-export function selectTransport(
+/**
+ * `-m`/`-p` (and our tcp options) → the Transport. Rejects with a printable message.
+ * Async only to import the Windows device I/O (and the Windows backend's modules) on Windows alone.
+ */
+export async function selectTransport(
   settings: TransportSettings,
   logger: Logger,
   onListening: () => void,
   platform: NodeJS.Platform = process.platform,
-): SelectedTransport {
+): Promise<SelectedTransport> {
   // Windows: the port (or COMn, or a named pipe) through CreateFileW + overlapped I/O.
   const windows = platform === 'win32';
+  const win32DeviceIo =
+    windows && (settings.method === 'virtio-serial' || settings.method === 'isa-serial')
+      ? (await import('@qga/backend-windows')).win32DeviceIo
+      : undefined;
   const maxClients = settings.maxClients !== undefined ? { maxClients: settings.maxClients } : {};
   switch (settings.method) {
     case 'virtio-serial':
@@ -36,14 +42,14 @@ export function selectTransport(
           path: settings.path,
           retry: settings.retryPath,
           logger,
-          ...(windows && { io: win32DeviceIo() }),
+          ...(win32DeviceIo && { io: win32DeviceIo() }),
         }),
         hasReadySignal: false,
         retriesItself: true,
       };
     case 'isa-serial':
       return {
-        transport: windows
+        transport: win32DeviceIo
           ? isaSerialTransport({
               path: comPortPath(settings.path),
               retry: settings.retryPath,

@@ -102,7 +102,7 @@ export async function serve(given: AgentSettings, ctx: ServeContext): Promise<nu
           hasReadySignal: true,
           retriesItself: false,
         }
-      : selectTransport(settings, logger, supervisor.listening);
+      : await selectTransport(settings, logger, supervisor.listening);
   } catch (e) {
     return failStartup(errorText(e));
   }
