@@ -12,7 +12,7 @@ export { helperFailureMessage } from './services/program-runner.js';
 export { strerror, errnoNumber, errnoCode, errorCode, errorText, errnoOf, isEnoent } from './util/strerror.js';
 export { makeDirectory } from './util/make-directory.js';
 export { closeQuietly } from './util/close-quietly.js';
-export { ioBuffers, BufferPool } from './util/buffer-pool.js';
+export { ioBuffers } from './util/buffer-pool.js';
 export { nextSessionId } from './util/next-session-id.js';
 export { newJsonObject } from './protocol/json-value.js';
 export { JsonStreamDecoder } from './protocol/json-stream-decoder.js';

@@ -23,8 +23,6 @@ export function writeReplies(session: TransportSession, backlog: ReplyBacklog): 
       let pending: EncodedReply[] = [];
       /** Slices still to write of the sliced reply at the head of the queue. */
       let slicing: Iterator<Buffer, void, boolean | undefined> | undefined;
-      /** The last write returned a promise that has resolved: its buffer is free for reuse. */
-      let released = false;
       /** What of that reply's size estimate the backlog still counts. */
       let slicingLeft = 0;
       let scheduled = false;
@@ -35,14 +33,16 @@ export function writeReplies(session: TransportSession, backlog: ReplyBacklog): 
         if (sourceDone && !writing && !scheduled && pending.length === 0 && !slicing) subscriber.complete();
       };
 
-      const flush = (): void => {
+      /** `released`: called when the last write's promise resolved, so its buffer is free for reuse. */
+      const flush = (released = false): void => {
         scheduled = false;
         // A flush queued while a write was in flight: that write's completion flushes instead.
         // (Writing now would put a second slice in flight, and the first one's completion
         // would then refill a buffer the transport still holds.)
         if (writing) return;
         while (!subscriber.closed) {
-          const batch = next();
+          const batch = next(released);
+          released = false;
           if (batch === undefined) break;
           let result: void | Promise<void>;
           try {
@@ -51,16 +51,14 @@ export function writeReplies(session: TransportSession, backlog: ReplyBacklog): 
             subscriber.error(e);
             return;
           }
-          released = false;
           if (result instanceof Promise) {
             writing = true;
             result.then(
               () => {
                 writing = false;
-                // The transport has handed the bytes to the OS (TransportSession.write).
-                released = true;
                 written(batch);
-                flush();
+                // The transport has handed the bytes to the OS (TransportSession.write).
+                flush(true);
               },
               (e: unknown) => subscriber.error(e),
             );
@@ -72,11 +70,10 @@ export function writeReplies(session: TransportSession, backlog: ReplyBacklog): 
       };
 
       /** The next buffer to write: a slice, one large reply, or small replies merged. */
-      const next = (): Buffer | undefined => {
+      const next = (released: boolean): Buffer | undefined => {
         for (;;) {
           if (slicing) {
             const r = slicing.next(released);
-            released = false;
             if (!r.done) return r.value;
             slicing = undefined;
             backlog.remove(slicingLeft);
