@@ -24,6 +24,11 @@ async function exchange(port: number, text: string, count: number): Promise<stri
   return data.split('\n').filter((l) => l !== '');
 }
 
+/** The mock backend on a TCP listener at `address` (loopback, any port, unless said), then `more`. */
+function tcpArgs(more: readonly string[], address = '127.0.0.1:0'): string[] {
+  return ['--backend', 'mock', '-m', 'tcp-listen', '-p', address, ...more];
+}
+
 async function listeningPort(agent: ReturnType<typeof start>): Promise<number> {
   for (let i = 0; i < 1000; i++) {
     const m = /tcp-listen: listening on 127\.0\.0\.1:(\d+)/.exec(agent.output().stderr);
@@ -37,7 +42,7 @@ t.test('-m tcp-listen with a shared secret file', async (t) => {
   const dir = tempDir(t);
   const secretFile = join(dir, 'secret');
   writeFileSync(secretFile, 'correct horse battery staple\n');
-  const agent = start(['--backend', 'mock', '-m', 'tcp-listen', '-p', '127.0.0.1:0', '--shared-secret-file', secretFile, '-t', dir, '-v']);
+  const agent = start(tcpArgs(['--shared-secret-file', secretFile, '-t', dir, '-v']));
   const port = await listeningPort(agent);
   t.same(await exchange(port, 'AUTH correct horse battery staple\n{"execute":"guest-ping"}\n', 1), ['{"return": {}}']);
   t.match((await exchange(port, 'AUTH wrong secret but long enough\n{"execute":"guest-ping"}\n', 1))[0], /authentication failed/);
@@ -49,27 +54,16 @@ t.test('tcp-listen refusals are startup errors (exit 1)', async (t) => {
   const dir = tempDir(t);
   const short = join(dir, 'short');
   writeFileSync(short, 'tiny\n');
-  const tooShort = await run(['--backend', 'mock', '-m', 'tcp-listen', '-p', '127.0.0.1:0', '--shared-secret-file', short, '-t', dir]);
+  const tooShort = await run(tcpArgs(['--shared-secret-file', short, '-t', dir]));
   t.equal(tooShort.code, 1);
   t.match(tooShort.stderr, /shared secret must be at least \d+ bytes/);
-  const open = await run(['--backend', 'mock', '-m', 'tcp-listen', '-p', '0.0.0.0:0', '-t', dir]);
+  const open = await run(tcpArgs(['-t', dir], '0.0.0.0:0'));
   t.equal(open.code, 1);
   t.match(open.stderr, /refusing to listen on 0\.0\.0\.0:0 without authentication/);
-  const missing = await run([
-    '--backend',
-    'mock',
-    '-m',
-    'tcp-listen',
-    '-p',
-    '127.0.0.1:0',
-    '--shared-secret-file',
-    join(dir, 'none'),
-    '-t',
-    dir,
-  ]);
+  const missing = await run(tcpArgs(['--shared-secret-file', join(dir, 'none'), '-t', dir]));
   t.equal(missing.code, 1);
   t.match(missing.stderr, /cannot read shared-secret-file .*none: ENOENT/);
-  const halfTls = await run(['--backend', 'mock', '-m', 'tcp-listen', '-p', '127.0.0.1:0', '--tls-cert', short, '-t', dir]);
+  const halfTls = await run(tcpArgs(['--tls-cert', short, '-t', dir]));
   t.equal(halfTls.code, 1);
   t.match(halfTls.stderr, /TLS needs all of tls-cert, tls-key and tls-ca/);
 });
@@ -97,23 +91,7 @@ for (const [what, program] of [
       makePki(dir);
       const f = (name: string): string => join(dir, name);
       const agent = start(
-        [
-          '--backend',
-          'mock',
-          '-m',
-          'tcp-listen',
-          '-p',
-          '127.0.0.1:0',
-          '--tls-cert',
-          f('server.pem'),
-          '--tls-key',
-          f('server.key'),
-          '--tls-ca',
-          f('ca.pem'),
-          '-t',
-          dir,
-          '-v',
-        ],
+        tcpArgs(['--tls-cert', f('server.pem'), '--tls-key', f('server.key'), '--tls-ca', f('ca.pem'), '-t', dir, '-v']),
         { program },
       );
       const port = await listeningPort(agent);
